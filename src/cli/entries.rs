@@ -1,0 +1,243 @@
+//! `lp`, `deal`, `reverse`, `log`.
+
+use clap::{Args, Subcommand};
+use fundledger::domain::EntryKind;
+use fundledger::error::Result;
+use fundledger::ops::{self, EntryRequest};
+use fundledger::reports;
+use serde_json::json;
+
+use super::render::{num, opt_text, print_json, text, Format, Table};
+use super::{amount, date, Ctx, Who};
+
+/// Options every entry takes.
+#[derive(Args, Debug)]
+pub struct EntryOpts {
+    /// Effective date of the entry
+    #[arg(long)]
+    pub date: String,
+    /// Free-text note kept with the entry
+    #[arg(long)]
+    pub memo: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Args, Debug)]
+pub struct LpArgs {
+    /// Fund code
+    pub fund: String,
+    /// Investor code (a guidance fund's code makes it the LP)
+    #[arg(long)]
+    pub investor: String,
+    #[arg(long)]
+    pub amount: String,
+    #[command(flatten)]
+    pub opts: EntryOpts,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LpCmd {
+    /// Record an LP commitment (认缴) to a fund
+    #[command(after_help = "Example:\n  fundledger lp commit SC-1 --investor SC --amount 4000万 --date 2020-03-01")]
+    Commit(LpArgs),
+    /// Record LP paid-in capital (实缴); may not exceed the LP's commitment
+    #[command(after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01")]
+    Pay(LpArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DealArgs {
+    /// Fund code
+    pub fund: String,
+    /// Company code
+    pub company: String,
+    #[arg(long)]
+    pub amount: String,
+    #[command(flatten)]
+    pub opts: EntryOpts,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ProceedsKindArg {
+    Dividend,
+    PartialExit,
+    Exit,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DealCmd {
+    /// Record a deal commitment (协议投资金额) from a fund to a company
+    #[command(after_help = "Example:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10")]
+    Commit(DealArgs),
+    /// Record a paid-in tranche (实际出资); may not exceed the deal commitment
+    #[command(after_help = "Example:\n  fundledger deal pay SC-1 C01 --amount 1200万 --date 2020-06-01")]
+    Pay(DealArgs),
+    /// Record a valuation mark (股权价值) of a holding
+    #[command(after_help = "Example:\n  fundledger deal value NT N01 --amount 2100万 --date 2021-12-31 --method appraisal")]
+    Value {
+        #[command(flatten)]
+        deal: DealArgs,
+        /// How the value was arrived at: cost, last-round, appraisal, …
+        #[arg(long, default_value = "appraisal")]
+        method: String,
+    },
+    /// Record proceeds from a holding; `--kind exit` closes it
+    #[command(after_help = "Example:\n  fundledger deal proceeds SC C05 --amount 300万 --date 2022-03-01 --kind dividend")]
+    Proceeds {
+        #[command(flatten)]
+        deal: DealArgs,
+        #[arg(long, value_enum)]
+        kind: ProceedsKindArg,
+    },
+    /// Write a holding off; it then counts at 0 and takes no further entries
+    #[command(after_help = "Example:\n  fundledger deal write-off SC-1 C04 --date 2022-06-30 --memo \"liquidated\"")]
+    WriteOff {
+        fund: String,
+        company: String,
+        #[command(flatten)]
+        opts: EntryOpts,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ReverseArgs {
+    /// Id of the entry to reverse (see `log`)
+    pub entry_id: i64,
+    /// Why the entry is wrong; kept with the reversal
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Only entries of this fund
+    #[arg(long)]
+    pub fund: Option<String>,
+}
+
+fn request(kind: EntryKind, fund: String, counterparty: String, amt: Option<&str>, opts: &EntryOpts) -> Result<EntryRequest> {
+    Ok(EntryRequest {
+        kind,
+        fund,
+        counterparty,
+        amount: amt.map(amount).transpose()?,
+        date: date(&opts.date)?,
+        detail: None,
+        memo: opts.memo.clone(),
+    })
+}
+
+fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
+    match ctx.out.format {
+        Format::Json => print_json(&json!({
+            "id": id,
+            "kind": req.kind,
+            "fund": req.fund,
+            "counterparty": req.counterparty,
+            "amount": req.amount,
+            "date": req.date.to_string(),
+        }))?,
+        Format::Csv => println!("id\n{id}"),
+        Format::Table => {
+            let amt = req.amount.map(|m| format!(" {}", ctx.out.money_str(m))).unwrap_or_default();
+            println!("recorded entry {id}: {} {} {}{amt} on {}", req.kind, req.fund, req.counterparty, req.date);
+        }
+    }
+    Ok(())
+}
+
+fn record(ctx: &Ctx, who: &Who, req: EntryRequest) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let id = ops::record(&mut ledger, &who.actor(), req.clone())?;
+    recorded(ctx, id, &req)
+}
+
+pub fn lp(ctx: &Ctx, cmd: LpCmd) -> Result<()> {
+    let (kind, a) = match cmd {
+        LpCmd::Commit(a) => (EntryKind::LpCommit, a),
+        LpCmd::Pay(a) => (EntryKind::LpPay, a),
+    };
+    let req = request(kind, a.fund, a.investor, Some(&a.amount), &a.opts)?;
+    record(ctx, &a.opts.who, req)
+}
+
+pub fn deal(ctx: &Ctx, cmd: DealCmd) -> Result<()> {
+    let (kind, d, detail) = match cmd {
+        DealCmd::Commit(d) => (EntryKind::DealCommit, d, None),
+        DealCmd::Pay(d) => (EntryKind::DealPay, d, None),
+        DealCmd::Value { deal, method } => (EntryKind::DealValue, deal, Some(method)),
+        DealCmd::Proceeds { deal, kind } => {
+            let k = match kind {
+                ProceedsKindArg::Dividend => "dividend",
+                ProceedsKindArg::PartialExit => "partial-exit",
+                ProceedsKindArg::Exit => "exit",
+            };
+            (EntryKind::DealProceeds, deal, Some(k.to_string()))
+        }
+        DealCmd::WriteOff { fund, company, opts } => {
+            let req = request(EntryKind::DealWriteOff, fund, company, None, &opts)?;
+            return record(ctx, &opts.who, req);
+        }
+    };
+    let mut req = request(kind, d.fund, d.company, Some(&d.amount), &d.opts)?;
+    req.detail = detail;
+    record(ctx, &d.opts.who, req)
+}
+
+pub fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let id = ops::reverse(&mut ledger, &a.who.actor(), a.entry_id, &a.reason)?;
+    match ctx.out.format {
+        Format::Json => print_json(&json!({"id": id, "kind": "reversal", "reverses": a.entry_id}))?,
+        Format::Csv => println!("id\n{id}"),
+        Format::Table => println!("recorded entry {id}: reversal of entry {}", a.entry_id),
+    }
+    Ok(())
+}
+
+pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let lines = reports::log(&mut ledger, a.fund.as_deref())?;
+    if ctx.out.format == Format::Json {
+        print_json(&json!({ "entries": lines }))?;
+        return Ok(());
+    }
+    let o = &ctx.out;
+    let mut t = Table::new(vec![
+        "Id".into(),
+        "Date".into(),
+        "Kind".into(),
+        "Fund".into(),
+        "Counterparty".into(),
+        o.money_header("Amount"),
+        "Detail".into(),
+        "Memo".into(),
+        "Recorded".into(),
+        "By".into(),
+        "Status".into(),
+    ]);
+    for l in lines {
+        let status = match (l.reverses, l.reversed_by) {
+            (Some(r), _) => format!("reverses {r}"),
+            (_, Some(r)) => format!("reversed by {r}"),
+            _ => String::new(),
+        };
+        t.push(vec![
+            num(l.id),
+            text(l.date.to_string()),
+            text(l.kind.as_str()),
+            opt_text(l.fund),
+            opt_text(l.investor.or(l.company)),
+            o.opt_money(l.amount),
+            opt_text(l.detail),
+            opt_text(l.memo),
+            text(l.recorded_at),
+            text(l.recorded_by),
+            text(status),
+        ]);
+    }
+    Ok(t.print(o.format)?)
+}

@@ -1,0 +1,231 @@
+//! `init`, `fund`, `investor`, `company`.
+
+use clap::{Args, Subcommand};
+use fundledger::domain::{FundKind, InvestorType};
+use fundledger::error::Result;
+use fundledger::ops::{self, CompanyInput, FundInput, InvestorInput};
+use fundledger::reports;
+use fundledger::store::Ledger;
+use serde_json::json;
+
+use super::render::{opt_text, print_json, text, Format, Table};
+use super::{date, Ctx, Who};
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum FundKindArg {
+    Guidance,
+    SubFund,
+    Vehicle,
+}
+
+impl From<FundKindArg> for FundKind {
+    fn from(k: FundKindArg) -> FundKind {
+        match k {
+            FundKindArg::Guidance => FundKind::Guidance,
+            FundKindArg::SubFund => FundKind::SubFund,
+            FundKindArg::Vehicle => FundKind::Vehicle,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum InvestorTypeArg {
+    Government,
+    StateOwned,
+    Social,
+}
+
+impl From<InvestorTypeArg> for InvestorType {
+    fn from(k: InvestorTypeArg) -> InvestorType {
+        match k {
+            InvestorTypeArg::Government => InvestorType::Government,
+            InvestorTypeArg::StateOwned => InvestorType::StateOwned,
+            InvestorTypeArg::Social => InvestorType::Social,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FundCmd {
+    /// Register a fund
+    #[command(after_help = "Examples:\n  fundledger fund add SC --name 昆明市双创产业发展股权投资基金 --kind guidance --inception 2019-06-01 --region 昆明市\n  fundledger fund add SC-1 --name 双创一号子基金 --kind sub-fund --parent SC")]
+    Add(FundAdd),
+    /// List funds
+    #[command(after_help = "Example:\n  fundledger fund list --format csv")]
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct FundAdd {
+    /// Short code used in every other command, e.g. SC-1
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub kind: FundKindArg,
+    /// The guidance fund a sub-fund belongs to
+    #[arg(long)]
+    pub parent: Option<String>,
+    #[arg(long)]
+    pub manager: Option<String>,
+    /// Date the fund was set up; entries dated earlier are refused
+    #[arg(long)]
+    pub inception: Option<String>,
+    /// Home region (for 返投)
+    #[arg(long)]
+    pub region: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InvestorCmd {
+    /// Register an investor (LP). A guidance fund needs no registration to be an LP.
+    #[command(after_help = "Example:\n  fundledger investor add KMCZ --name 昆明市财政局 --type government")]
+    Add(InvestorAdd),
+    /// List investors
+    #[command(after_help = "Example:\n  fundledger investor list")]
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct InvestorAdd {
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long = "type", value_enum)]
+    pub investor_type: InvestorTypeArg,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CompanyCmd {
+    /// Register a company (project)
+    #[command(after_help = "Example:\n  fundledger company add C01 --name 云南某疫苗有限公司 --sector 疫苗生产 --region 昆明市 --uscc 914403001922038216")]
+    Add(CompanyAdd),
+    /// List companies
+    #[command(after_help = "Example:\n  fundledger company list")]
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct CompanyAdd {
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub sector: Option<String>,
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Unified social credit code (统一社会信用代码), checked per GB 32100-2015
+    #[arg(long)]
+    pub uscc: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+pub fn init(ctx: &Ctx) -> Result<()> {
+    Ledger::create(&ctx.db)?;
+    match ctx.out.format {
+        Format::Json => print_json(&json!({"created": ctx.db.display().to_string()}))?,
+        _ => println!("created ledger {}", ctx.db.display()),
+    }
+    Ok(())
+}
+
+fn added(ctx: &Ctx, what: &str, code: &str) -> Result<()> {
+    match ctx.out.format {
+        Format::Json => print_json(&json!({"added": what, "code": code}))?,
+        _ => println!("added {what} {code}"),
+    }
+    Ok(())
+}
+
+pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        FundCmd::Add(a) => {
+            let input = FundInput {
+                code: a.code,
+                name: a.name,
+                kind: a.kind.into(),
+                parent: a.parent,
+                manager: a.manager,
+                inception: a.inception.as_deref().map(date).transpose()?,
+                region: a.region,
+            };
+            let f = ops::add_fund(&mut ledger, &a.who.actor(), input)?;
+            added(ctx, "fund", &f.code)
+        }
+        FundCmd::List => {
+            let funds = reports::funds(&mut ledger)?;
+            if ctx.out.format == Format::Json {
+                print_json(&json!({ "funds": funds }))?;
+                return Ok(());
+            }
+            let mut t = Table::new(
+                ["Code", "Name", "Kind", "Parent", "Manager", "Inception", "Region"].map(String::from).to_vec(),
+            );
+            for f in funds {
+                t.push(vec![
+                    text(f.code),
+                    text(f.name),
+                    text(f.kind.as_str()),
+                    opt_text(f.parent),
+                    opt_text(f.manager),
+                    opt_text(f.inception),
+                    opt_text(f.region),
+                ]);
+            }
+            Ok(t.print(ctx.out.format)?)
+        }
+    }
+}
+
+pub fn investor(ctx: &Ctx, cmd: InvestorCmd) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        InvestorCmd::Add(a) => {
+            let input = InvestorInput { code: a.code, name: a.name, investor_type: a.investor_type.into() };
+            let i = ops::add_investor(&mut ledger, &a.who.actor(), input)?;
+            added(ctx, "investor", &i.code)
+        }
+        InvestorCmd::List => {
+            let list = reports::investors(&mut ledger)?;
+            if ctx.out.format == Format::Json {
+                print_json(&json!({ "investors": list }))?;
+                return Ok(());
+            }
+            let mut t = Table::new(["Code", "Name", "Type"].map(String::from).to_vec());
+            for i in list {
+                t.push(vec![text(i.code), text(i.name), text(i.investor_type.as_str())]);
+            }
+            Ok(t.print(ctx.out.format)?)
+        }
+    }
+}
+
+pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        CompanyCmd::Add(a) => {
+            let input =
+                CompanyInput { code: a.code, name: a.name, sector: a.sector, region: a.region, uscc: a.uscc };
+            let c = ops::add_company(&mut ledger, &a.who.actor(), input)?;
+            added(ctx, "company", &c.code)
+        }
+        CompanyCmd::List => {
+            let list = reports::companies(&mut ledger)?;
+            if ctx.out.format == Format::Json {
+                print_json(&json!({ "companies": list }))?;
+                return Ok(());
+            }
+            let mut t = Table::new(["Code", "Name", "Sector", "Region", "USCC"].map(String::from).to_vec());
+            for c in list {
+                t.push(vec![text(c.code), text(c.name), opt_text(c.sector), opt_text(c.region), opt_text(c.uscc)]);
+            }
+            Ok(t.print(ctx.out.format)?)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `report …`.
+
+use clap::{Args, Subcommand};
+use fundledger::error::Result;
+use fundledger::reports;
+
+use super::render::{num, opt_text, print_json, ratio, text, Format, Table};
+use super::{as_of, Ctx};
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Per fund: LP capital, projects, deal committed / paid-in / unfunded, paid-in ratio, value, proceeds
+    #[command(after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json")]
+    Portfolio(PortfolioArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PortfolioArgs {
+    /// Ignore entries dated after this date [default: today]
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Only this fund and its sub-funds
+    #[arg(long)]
+    pub fund: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+    match cmd {
+        ReportCmd::Portfolio(a) => portfolio(ctx, a),
+    }
+}
+
+fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
+    let as_of = as_of(a.as_of.as_deref())?;
+    let mut ledger = ctx.open()?;
+    let p = reports::portfolio(&mut ledger, as_of, a.fund.as_deref())?;
+    if ctx.out.format == Format::Json {
+        return Ok(print_json(&p)?);
+    }
+    let o = &ctx.out;
+    let mut headers = vec!["Code".to_string(), "Name".into(), "Kind".into(), "Parent".into()];
+    headers.extend([o.money_header("LP committed"), o.money_header("LP paid-in"), "Projects".into()]);
+    headers.extend(["Deal committed", "Deal paid-in", "Deal unfunded"].map(|h| o.money_header(h)));
+    headers.push("Paid-in ratio".into());
+    headers.extend(["Value", "Proceeds"].map(|h| o.money_header(h)));
+    let mut t = Table::new(headers);
+    for r in &p.funds {
+        let value = if r.unmarked > 0 { format!("{}*", o.money_text(r.value)) } else { o.money_text(r.value) };
+        t.push(vec![
+            text(&r.code),
+            text(&r.name),
+            text(r.kind.as_str()),
+            opt_text(r.parent.as_ref()),
+            o.money(r.lp_committed),
+            o.money(r.lp_paid_in),
+            num(r.projects),
+            o.money(r.deal_committed),
+            o.money(r.deal_paid_in),
+            o.money(r.deal_unfunded),
+            ratio(r.paid_in_ratio),
+            num(value),
+            o.money(r.proceeds),
+        ]);
+    }
+    let tot = &p.total;
+    let value = if tot.unmarked > 0 { format!("{}*", o.money_text(tot.value)) } else { o.money_text(tot.value) };
+    t.push(vec![
+        text("Total"),
+        text("(consolidated)"),
+        text(""),
+        text(""),
+        o.money(tot.lp_committed),
+        o.money(tot.lp_paid_in),
+        num(tot.projects),
+        o.money(tot.deal_committed),
+        o.money(tot.deal_paid_in),
+        o.money(tot.deal_unfunded),
+        ratio(tot.paid_in_ratio),
+        num(value),
+        o.money(tot.proceeds),
+    ]);
+    if o.format == Format::Table {
+        t.notes.push(format!("As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.", p.as_of, o.unit.label()));
+        if tot.unmarked > 0 {
+            t.notes.push(format!(
+                "* includes {} holding(s) never marked, counted at paid-in cost.",
+                tot.unmarked
+            ));
+        }
+        t.notes.push(
+            "Total excludes LP capital that funds in this report put into each other (no double counting).".into(),
+        );
+    }
+    Ok(t.print(o.format)?)
+}

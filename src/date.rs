@@ -1,0 +1,71 @@
+//! Dates as finance officers write them: `2021-03-01`, `2021/3/1`, `2021年3月1日`.
+//!
+//! The ledger stores ISO `YYYY-MM-DD` text (SQLite's `date()` checks it); an impossible
+//! calendar date such as `2021-02-30` is refused, never rolled over.
+
+use chrono::NaiveDate;
+
+pub type Date = NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("date '{0}' is not a valid calendar date (use 2021-03-01, 2021/3/1 or 2021年3月1日)")]
+pub struct DateError(pub String);
+
+pub fn parse_date(input: &str) -> Result<Date, DateError> {
+    let s = input.trim();
+    let err = || DateError(input.to_string());
+    let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年').ok_or_else(err)?;
+        let (m, d) = rest.split_once('月').ok_or_else(err)?;
+        vec![y, m, d]
+    } else if s.contains('/') {
+        s.split('/').collect()
+    } else {
+        s.split('-').collect()
+    };
+    if parts.len() != 3 || parts[0].len() != 4 {
+        return Err(err());
+    }
+    let num = |p: &str, max_len: usize| -> Result<u32, DateError> {
+        if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        p.parse().map_err(|_| err())
+    };
+    let (y, m, d) = (num(parts[0], 4)?, num(parts[1], 2)?, num(parts[2], 2)?);
+    if y < 1900 {
+        return Err(err());
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err)
+}
+
+/// Today in local time, unless `FUNDLEDGER_TODAY` pins it (reproducible examples and tests).
+pub fn today() -> Date {
+    if let Ok(s) = std::env::var("FUNDLEDGER_TODAY") {
+        if let Ok(d) = parse_date(&s) {
+            return d;
+        }
+    }
+    chrono::Local::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        let d = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+        for s in ["2021-03-01", "2021/3/1", "2021/03/01", "2021年3月1日", "2021-3-1"] {
+            assert_eq!(parse_date(s).unwrap(), d, "{s}");
+        }
+        assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn refusals() {
+        for s in ["2021-02-30", "2023-02-29", "2021-13-01", "21-03-01", "2021-03", "", "2021-03-01x", "1e5", "2021年3月1", "0999-01-01"] {
+            assert!(parse_date(s).is_err(), "{s}");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Domain types: funds, investors, companies and journal entries, as plain data.
+//!
+//! No I/O here. Storage turns rows into these; operations and reports consume them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::money::Money;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+        }
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($s => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "'{}' is not a {}; expected one of: {}",
+                        s,
+                        stringify!($name),
+                        [$($s),+].join(", ")
+                    )),
+                }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
+string_enum!(
+    /// What a fund is in the programme's structure.
+    FundKind { Guidance => "guidance", SubFund => "sub-fund", Vehicle => "vehicle" }
+);
+
+string_enum!(
+    /// Who an LP is, for leverage and social-capital figures.
+    InvestorType { Government => "government", StateOwned => "state-owned", Social => "social" }
+);
+
+string_enum!(
+    /// Every kind of journal entry. The string is what storage and JSON carry.
+    EntryKind {
+        LpCommit => "lp-commit",
+        LpPay => "lp-pay",
+        LpDistribute => "lp-distribute",
+        DealCommit => "deal-commit",
+        DealPay => "deal-pay",
+        DealValue => "deal-value",
+        DealProceeds => "deal-proceeds",
+        DealWriteOff => "deal-write-off",
+        Reversal => "reversal",
+    }
+);
+
+string_enum!(
+    /// Kinds of proceeds from a holding. `exit` closes the holding.
+    ProceedsKind { Dividend => "dividend", PartialExit => "partial-exit", Exit => "exit" }
+);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fund {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: FundKind,
+    #[serde(skip)]
+    pub parent_id: Option<i64>,
+    pub parent: Option<String>,
+    pub manager: Option<String>,
+    pub inception: Option<Date>,
+    pub region: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Investor {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub investor_type: InvestorType,
+    /// Set when this LP is itself a fund of the ledger (a guidance fund in its sub-fund).
+    #[serde(skip)]
+    pub fund_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Company {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub sector: Option<String>,
+    pub region: Option<String>,
+    pub uscc: Option<String>,
+}
+
+/// A journal entry as stored. Which optional fields are set depends on `kind`
+/// (storage enforces the shape with CHECK constraints).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: EntryKind,
+    pub date: Date,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    pub memo: Option<String>,
+    pub fund_id: Option<i64>,
+    pub investor_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub amount: Option<Money>,
+    /// Valuation method, proceeds kind or distribution kind.
+    pub detail: Option<String>,
+    /// For a reversal: the entry it reverses.
+    pub reverses: Option<i64>,
+}
+
+/// An entry about to be appended (no id, no timestamps yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEntry {
+    pub kind: EntryKind,
+    pub date: Date,
+    pub memo: Option<String>,
+    pub fund_id: Option<i64>,
+    pub investor_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub amount: Option<Money>,
+    pub detail: Option<String>,
+    pub reverses: Option<i64>,
+}
+
+impl NewEntry {
+    pub fn new(kind: EntryKind, date: Date) -> NewEntry {
+        NewEntry {
+            kind,
+            date,
+            memo: None,
+            fund_id: None,
+            investor_id: None,
+            company_id: None,
+            amount: None,
+            detail: None,
+            reverses: None,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! One error type for the library. Every refusal names its rule with a stable code so
+//! that tests, scripts and auditors can match on it, and carries a message that names
+//! the record and the figures involved.
+
+use crate::date::DateError;
+use crate::money::AmountError;
+use crate::uscc::UsccError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a ledger rule. Nothing was written.
+    #[error("refused [{rule}]: {message}")]
+    Refused { rule: &'static str, message: String },
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+    #[error(transparent)]
+    Date(#[from] DateError),
+    #[error(transparent)]
+    Uscc(#[from] UsccError),
+    /// The ledger file itself cannot be used (missing, newer schema, not a ledger).
+    #[error("{0}")]
+    Ledger(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn refused(rule: &'static str, message: impl Into<String>) -> Error {
+        Error::Refused { rule, message: message.into() }
+    }
+    /// The stable rule code of a refusal, if this is one.
+    pub fn rule(&self) -> Option<&'static str> {
+        match self {
+            Error::Refused { rule, .. } => Some(rule),
+            Error::Amount(_) => Some("amount"),
+            Error::Date(_) => Some("date"),
+            Error::Uscc(_) => Some("uscc"),
+            _ => None,
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions on unknown codes.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The nearest of `candidates` to `code`, if it is plausibly a typo.
+pub fn nearest<'a>(code: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (distance(code, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Refusal for a code that names nothing, with the nearest existing code suggested.
+pub fn unknown(what: &str, code: &str, candidates: Vec<String>) -> Error {
+    let hint = match nearest(code, candidates.iter().map(String::as_str)) {
+        Some(n) => format!("; did you mean '{n}'?"),
+        None if candidates.is_empty() => format!("; no {what} is registered yet"),
+        None => String::new(),
+    };
+    Error::refused("unknown-code", format!("unknown {what} '{code}'{hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn suggestions() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(nearest("SC-01", ["SC-1", "NT", "XYZ-99"]), Some("SC-1"));
+        assert_eq!(nearest("QQQQQQ", ["SC-1", "NT"]), None);
+    }
+}

@@ -1,0 +1,22 @@
+//! fundledger: an exact, append-only ledger for a city's startup-finance programmes.
+//!
+//! Layers, each depending only on those above it:
+//! - [`money`], [`date`], [`uscc`], [`domain`], [`rules`], [`book`], [`hashchain`]:
+//!   values and pure calculations; no I/O, no SQL.
+//! - [`store`]: SQLite, migrations; the only module with SQL.
+//! - [`ops`] (writes) and [`reports`] (reads): use cases returning plain data.
+//! - the `fundledger` binary (`src/cli`): parsing and rendering only.
+//!
+//! See docs/ARCHITECTURE.md for the invariants.
+
+pub mod book;
+pub mod date;
+pub mod domain;
+pub mod error;
+pub mod hashchain;
+pub mod money;
+pub mod ops;
+pub mod reports;
+pub mod rules;
+pub mod store;
+pub mod uscc;

@@ -1,0 +1,7 @@
+//! The `fundledger` binary: a thin shell over the library (see `cli`).
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

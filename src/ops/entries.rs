@@ -1,0 +1,197 @@
+//! Recording and reversing journal entries.
+
+use super::{check_not_future, non_empty};
+use crate::date::Date;
+use crate::domain::{Entry, EntryKind, Fund, FundKind, Investor, InvestorType, NewEntry};
+use crate::error::{unknown, Error, Result};
+use crate::money::Money;
+use crate::rules::{self, Violation};
+use crate::store::{CodeTable, Ledger, Tx};
+
+/// An entry as a user asks for it, by codes. `counterparty` is the investor for LP
+/// entries and the company for deal entries.
+#[derive(Clone, Debug)]
+pub struct EntryRequest {
+    pub kind: EntryKind,
+    pub fund: String,
+    pub counterparty: String,
+    pub amount: Option<Money>,
+    pub date: Date,
+    pub detail: Option<String>,
+    pub memo: Option<String>,
+}
+
+/// Record one entry; returns its id.
+pub fn record(ledger: &mut Ledger, actor: &str, req: EntryRequest) -> Result<i64> {
+    ledger.write(actor, |tx| record_tx(tx, &req))
+}
+
+/// Record several entries atomically: all of them or, on the first refusal, none.
+pub fn record_many(ledger: &mut Ledger, actor: &str, reqs: &[EntryRequest]) -> Result<Vec<i64>> {
+    ledger.write(actor, |tx| reqs.iter().map(|r| record_tx(tx, r)).collect())
+}
+
+fn fund(tx: &Tx<'_>, code: &str) -> Result<Fund> {
+    tx.fund_by_code(code)?.ok_or_else(|| unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default()))
+}
+
+/// The LP named `code`: a registered investor, or a guidance fund acting as an LP
+/// (registered as a government investor on first use, linked to the fund).
+fn lp(tx: &Tx<'_>, code: &str) -> Result<Investor> {
+    if let Some(i) = tx.investor_by_code(code)? {
+        return Ok(i);
+    }
+    match tx.fund_by_code(code)? {
+        Some(f) if f.kind == FundKind::Guidance => {
+            let mut inv = Investor {
+                id: 0,
+                code: f.code.clone(),
+                name: f.name.clone(),
+                investor_type: InvestorType::Government,
+                fund_id: Some(f.id),
+            };
+            inv.id = tx.insert_investor(&inv)?;
+            Ok(inv)
+        }
+        Some(f) => Err(Error::refused(
+            "unknown-code",
+            format!(
+                "fund '{}' is a {}, not a guidance fund, so its LP type is not implied; \
+                 register it first with `investor add {} --name … --type …`",
+                f.code, f.kind, f.code
+            ),
+        )),
+        None => Err(unknown("investor", code, tx.codes(CodeTable::Investors).unwrap_or_default())),
+    }
+}
+
+pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
+    let kind = req.kind;
+    let is_lp = matches!(kind, EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute);
+    let f = fund(tx, &req.fund)?;
+    let mut n = NewEntry::new(kind, req.date);
+    n.fund_id = Some(f.id);
+    n.memo = non_empty(req.memo.clone());
+    n.detail = non_empty(req.detail.clone());
+    let what = if is_lp {
+        let inv = lp(tx, &req.counterparty)?;
+        if inv.fund_id == Some(f.id) {
+            return Err(Error::refused("self-investment", format!("fund '{}' cannot be an LP of itself", f.code)));
+        }
+        n.investor_id = Some(inv.id);
+        format!("{kind} of investor '{}' in fund '{}'", inv.code, f.code)
+    } else {
+        let c = tx.company_by_code(&req.counterparty)?.ok_or_else(|| {
+            unknown("company", &req.counterparty, tx.codes(CodeTable::Companies).unwrap_or_default())
+        })?;
+        n.company_id = Some(c.id);
+        format!("{kind} of fund '{}' in company '{}'", f.code, c.code)
+    };
+    if kind != EntryKind::DealWriteOff {
+        let amount = req.amount.ok_or_else(|| Error::refused("amount-required", format!("{what} needs --amount")))?;
+        if !amount.is_positive() {
+            return Err(Error::refused(
+                "amount-not-positive",
+                format!("{what}: amount must be greater than 0, found {amount}"),
+            ));
+        }
+        n.amount = Some(amount);
+    }
+    check_not_future(&what, req.date)?;
+    if let Some(inception) = f.inception {
+        if req.date < inception {
+            return Err(Error::refused(
+                "before-inception",
+                format!(
+                    "{what} is dated {}, before the fund's inception on {inception} ({} days earlier)",
+                    req.date,
+                    (inception - req.date).num_days()
+                ),
+            ));
+        }
+    }
+    let candidate = Entry {
+        id: i64::MAX,
+        kind,
+        date: n.date,
+        recorded_at: String::new(),
+        recorded_by: String::new(),
+        memo: None,
+        fund_id: n.fund_id,
+        investor_id: n.investor_id,
+        company_id: n.company_id,
+        amount: n.amount,
+        detail: n.detail.clone(),
+        reverses: None,
+    };
+    let mut history = position(tx, &candidate)?;
+    history.push(candidate);
+    check_position(is_lp, history, &what)?;
+    tx.append_entry(&n)
+}
+
+/// The effective history of the position an entry belongs to.
+fn position(tx: &Tx<'_>, e: &Entry) -> Result<Vec<Entry>> {
+    match (e.fund_id, e.investor_id, e.company_id) {
+        (Some(f), Some(i), _) => tx.lp_entries(f, i),
+        (Some(f), _, Some(c)) => tx.holding_entries(f, c),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Check a position's rules and turn a violation into a refusal naming `what`.
+fn check_position(is_lp: bool, history: Vec<Entry>, what: &str) -> Result<()> {
+    let result = if is_lp { rules::check_lp(history) } else { rules::check_holding(history) };
+    result.map_err(|v| violation_error(&v, what))
+}
+
+fn violation_error(v: &Violation, what: &str) -> Error {
+    let message = match v {
+        Violation::PaidExceedsCommitted { date, committed, paid } if committed.is_zero() => format!(
+            "{what}: paid-in would be {paid} with no commitment as of {date}; record the commitment first"
+        ),
+        Violation::PaidExceedsCommitted { date, committed, paid } => format!(
+            "{what}: paid-in would exceed the commitment as of {date}: committed {committed}, paid-in {paid}, over by {}",
+            *paid - *committed
+        ),
+        Violation::NotHeld { date, kind } => format!(
+            "{what}: a {kind} entry on {date} needs a holding, but nothing has been paid in by that date"
+        ),
+        Violation::AfterClose { date, kind, closed_on, closed_by } => format!(
+            "{what}: a {kind} entry on {date} comes after {closed_by} on {closed_on}, which closed the holding"
+        ),
+    };
+    Error::refused(v.rule(), message)
+}
+
+/// Reverse entry `id` with a reason; returns the reversal's id. The reversal carries
+/// the original's effective date, so reports as of any date count neither.
+pub fn reverse(ledger: &mut Ledger, actor: &str, id: i64, reason: &str) -> Result<i64> {
+    ledger.write(actor, |tx| reverse_tx(tx, id, reason))
+}
+
+pub(crate) fn reverse_tx(tx: &Tx<'_>, id: i64, reason: &str) -> Result<i64> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::refused("reason-required", format!("reversing entry {id} needs a --reason")));
+    }
+    let e = tx
+        .entry(id)?
+        .ok_or_else(|| Error::refused("unknown-entry", format!("there is no entry {id} in this ledger")))?;
+    if e.kind == EntryKind::Reversal {
+        return Err(Error::refused(
+            "reverse-reversal",
+            format!("entry {id} is itself a reversal (of entry {}); a reversal cannot be reversed", e.reverses.unwrap_or(0)),
+        ));
+    }
+    if let Some(r) = tx.reversal_of(id)? {
+        return Err(Error::refused("already-reversed", format!("entry {id} was already reversed by entry {r}")));
+    }
+    let what = format!("reversal of entry {id} ({} on {})", e.kind, e.date);
+    let history: Vec<Entry> = position(tx, &e)?.into_iter().filter(|h| h.id != id).collect();
+    check_position(e.investor_id.is_some(), history, &what)?;
+    let mut n = NewEntry::new(EntryKind::Reversal, e.date);
+    n.reverses = Some(id);
+    n.memo = Some(reason.to_string());
+    tx.append_entry(&n)
+}

@@ -1,0 +1,53 @@
+//! Operations: the use cases that change the ledger. Each validates against the
+//! ledger's rules inside one IMMEDIATE transaction and either writes everything it
+//! was asked to or nothing.
+//!
+//! Architecture Invariant: operations never format output and never parse command
+//! lines; they take typed input and return plain data or an [`Error`].
+
+mod entries;
+mod reference;
+
+pub use entries::{record, record_many, reverse, EntryRequest};
+pub use reference::{add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput};
+
+use crate::date::{today, Date};
+use crate::error::{Error, Result};
+
+/// The name written as `recorded_by`: `--by NAME` if given, else the OS user.
+pub fn actor(by: Option<&str>) -> String {
+    if let Some(b) = by.map(str::trim).filter(|b| !b.is_empty()) {
+        return b.to_string();
+    }
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// A code names a record: non-empty, at most 64 characters, no whitespace.
+pub(crate) fn check_code(what: &str, code: &str) -> Result<()> {
+    if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
+        return Err(Error::refused(
+            "bad-code",
+            format!("{what} code '{code}' must be 1 to 64 characters without spaces"),
+        ));
+    }
+    Ok(())
+}
+
+/// Dates in the future are refused: a ledger records what has happened.
+pub(crate) fn check_not_future(what: &str, date: Date) -> Result<()> {
+    let t = today();
+    if date > t {
+        return Err(Error::refused(
+            "future-date",
+            format!("{what} is dated {date}, after today ({t}); the ledger records what has happened"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}

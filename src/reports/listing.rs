@@ -1,0 +1,72 @@
+//! Listings of reference data and of the journal.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::domain::{Company, EntryKind, Fund, Investor};
+use crate::error::{unknown, Result};
+use crate::money::Money;
+use crate::store::{CodeTable, EntryFilter, Ledger};
+
+pub fn funds(ledger: &mut Ledger) -> Result<Vec<Fund>> {
+    ledger.read(|tx| tx.funds())
+}
+
+pub fn investors(ledger: &mut Ledger) -> Result<Vec<Investor>> {
+    ledger.read(|tx| tx.investors())
+}
+
+pub fn companies(ledger: &mut Ledger) -> Result<Vec<Company>> {
+    ledger.read(|tx| tx.companies())
+}
+
+/// One line of `log`.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogLine {
+    pub id: i64,
+    pub date: Date,
+    pub kind: EntryKind,
+    pub fund: Option<String>,
+    pub investor: Option<String>,
+    pub company: Option<String>,
+    pub amount: Option<Money>,
+    pub detail: Option<String>,
+    pub memo: Option<String>,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    pub reverses: Option<i64>,
+    pub reversed_by: Option<i64>,
+}
+
+/// Every entry (reversals included), optionally only those of one fund.
+pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
+    ledger.read(|tx| {
+        let fund_id = match fund {
+            Some(code) => Some(
+                tx.fund_by_code(code)?
+                    .ok_or_else(|| unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default()))?
+                    .id,
+            ),
+            None => None,
+        };
+        Ok(tx
+            .log(&EntryFilter { fund_id })?
+            .into_iter()
+            .map(|l| LogLine {
+                id: l.entry.id,
+                date: l.entry.date,
+                kind: l.entry.kind,
+                fund: l.fund,
+                investor: l.investor,
+                company: l.company,
+                amount: l.entry.amount,
+                detail: l.entry.detail,
+                memo: l.entry.memo,
+                recorded_at: l.entry.recorded_at,
+                recorded_by: l.entry.recorded_by,
+                reverses: l.entry.reverses,
+                reversed_by: l.reversed_by,
+            })
+            .collect())
+    })
+}

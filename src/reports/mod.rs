@@ -1,0 +1,11 @@
+//! Reports and listings: read-only use cases that return plain data.
+//!
+//! Architecture Invariant: each report reads the journal with one streaming query in
+//! one read transaction (a consistent snapshot), and does its arithmetic in exact
+//! `Money`/`Ratio`; rendering is the CLI's job.
+
+pub mod listing;
+pub mod portfolio;
+
+pub use listing::{companies, funds, investors, log, LogLine};
+pub use portfolio::{portfolio, Portfolio, PortfolioRow, PortfolioTotal};

@@ -1,0 +1,183 @@
+//! Reference data: funds, investors (LPs), companies.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::Tx;
+use crate::date::Date;
+use crate::domain::{Company, Fund, FundKind, Investor, InvestorType};
+use crate::error::Result;
+
+const FUND_COLS: &str = "f.id, f.code, f.name, f.kind, f.parent_id, p.code, f.manager, f.inception, f.region";
+
+fn parse_enum<T: std::str::FromStr<Err = String>>(idx: usize, s: String) -> rusqlite::Result<T> {
+    s.parse().map_err(|e: String| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+pub(crate) fn parse_date_col(idx: usize, s: Option<String>) -> rusqlite::Result<Option<Date>> {
+    s.map(|s| {
+        s.parse::<Date>().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
+        })
+    })
+    .transpose()
+}
+
+fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
+    Ok(Fund {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        kind: parse_enum::<FundKind>(3, r.get(3)?)?,
+        parent_id: r.get(4)?,
+        parent: r.get(5)?,
+        manager: r.get(6)?,
+        inception: parse_date_col(7, r.get(7)?)?,
+        region: r.get(8)?,
+    })
+}
+
+fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
+    Ok(Investor {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        investor_type: parse_enum::<InvestorType>(3, r.get(3)?)?,
+        fund_id: r.get(4)?,
+    })
+}
+
+fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
+    Ok(Company {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        sector: r.get(3)?,
+        region: r.get(4)?,
+        uscc: r.get(5)?,
+    })
+}
+
+impl Tx<'_> {
+    pub fn insert_fund(&self, f: &Fund) -> Result<i64> {
+        self.conn().execute(
+            "INSERT INTO funds (code, name, kind, parent_id, manager, inception, region, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                f.code,
+                f.name,
+                f.kind.as_str(),
+                f.parent_id,
+                f.manager,
+                f.inception.map(|d| d.to_string()),
+                f.region,
+                self.now,
+                self.actor
+            ],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    pub fn fund_by_code(&self, code: &str) -> Result<Option<Fund>> {
+        let sql = format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id WHERE f.code = ?1");
+        Ok(self.conn().query_row(&sql, [code], fund_row).optional()?)
+    }
+
+    pub fn fund_by_id(&self, id: i64) -> Result<Option<Fund>> {
+        let sql = format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id WHERE f.id = ?1");
+        Ok(self.conn().query_row(&sql, [id], fund_row).optional()?)
+    }
+
+    /// All funds, in the order they were added.
+    pub fn funds(&self) -> Result<Vec<Fund>> {
+        let sql = format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id");
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st.query_map([], fund_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn insert_investor(&self, i: &Investor) -> Result<i64> {
+        self.conn().execute(
+            "INSERT INTO investors (code, name, type, fund_id, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![i.code, i.name, i.investor_type.as_str(), i.fund_id, self.now, self.actor],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    pub fn investor_by_code(&self, code: &str) -> Result<Option<Investor>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, code, name, type, fund_id FROM investors WHERE code = ?1",
+                [code],
+                investor_row,
+            )
+            .optional()?)
+    }
+
+    pub fn investors(&self) -> Result<Vec<Investor>> {
+        let mut st = self.conn().prepare("SELECT id, code, name, type, fund_id FROM investors ORDER BY id")?;
+        let rows = st.query_map([], investor_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn insert_company(&self, c: &Company) -> Result<i64> {
+        self.conn().execute(
+            "INSERT INTO companies (code, name, sector, region, uscc, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![c.code, c.name, c.sector, c.region, c.uscc, self.now, self.actor],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    pub fn company_by_code(&self, code: &str) -> Result<Option<Company>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, code, name, sector, region, uscc FROM companies WHERE code = ?1",
+                [code],
+                company_row,
+            )
+            .optional()?)
+    }
+
+    pub fn company_by_uscc(&self, uscc: &str) -> Result<Option<Company>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, code, name, sector, region, uscc FROM companies WHERE uscc = ?1",
+                [uscc],
+                company_row,
+            )
+            .optional()?)
+    }
+
+    pub fn companies(&self) -> Result<Vec<Company>> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id")?;
+        let rows = st.query_map([], company_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Codes of one reference table, for "did you mean" suggestions.
+    pub fn codes(&self, table: CodeTable) -> Result<Vec<String>> {
+        let sql = match table {
+            CodeTable::Funds => "SELECT code FROM funds",
+            CodeTable::Investors => "SELECT code FROM investors UNION SELECT code FROM funds",
+            CodeTable::Companies => "SELECT code FROM companies",
+        };
+        let mut st = self.conn().prepare(sql)?;
+        let rows = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum CodeTable {
+    Funds,
+    Investors,
+    Companies,
+}

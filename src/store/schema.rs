@@ -1,0 +1,109 @@
+//! Schema migrations, applied in order by `PRAGMA user_version`.
+//!
+//! Architecture Invariant: a migration, once released, is never edited; a change to
+//! the schema is a new entry at the end of [`MIGRATIONS`]. Every money column is
+//! `INTEGER` fen; every table is `STRICT`; journal tables refuse UPDATE and DELETE.
+
+/// `PRAGMA application_id` of a fundledger ledger ("FLDG"), so another SQLite file is
+/// never mistaken for a ledger and migrated.
+pub const APPLICATION_ID: i32 = 0x464C_4447;
+
+/// Each element upgrades the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1_CORE];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+const V1_CORE: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE funds (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    name       TEXT NOT NULL CHECK (length(name) > 0),
+    kind       TEXT NOT NULL CHECK (kind IN ('guidance', 'sub-fund', 'vehicle')),
+    parent_id  INTEGER REFERENCES funds(id),
+    manager    TEXT,
+    inception  TEXT CHECK (inception IS NULL OR date(inception) IS inception),
+    region     TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CHECK (kind <> 'sub-fund' OR parent_id IS NOT NULL),
+    CHECK (parent_id IS NULL OR parent_id <> id)
+) STRICT;
+
+CREATE TABLE investors (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    name       TEXT NOT NULL CHECK (length(name) > 0),
+    type       TEXT NOT NULL CHECK (type IN ('government', 'state-owned', 'social')),
+    fund_id    INTEGER UNIQUE REFERENCES funds(id),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE companies (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    name       TEXT NOT NULL CHECK (length(name) > 0),
+    sector     TEXT,
+    region     TEXT,
+    uscc       TEXT UNIQUE CHECK (uscc IS NULL OR length(uscc) = 18),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+
+-- Kinds of entry; later migrations add rows instead of rebuilding the CHECK.
+CREATE TABLE entry_kinds (kind TEXT PRIMARY KEY) STRICT;
+INSERT INTO entry_kinds (kind) VALUES
+    ('lp-commit'), ('lp-pay'), ('lp-distribute'),
+    ('deal-commit'), ('deal-pay'), ('deal-value'), ('deal-proceeds'), ('deal-write-off'),
+    ('reversal');
+
+-- The journal. Append-only: triggers below refuse UPDATE and DELETE.
+-- `hash` chains every entry to the one before it (see hashchain.rs).
+CREATE TABLE entries (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL REFERENCES entry_kinds(kind),
+    effective_date TEXT NOT NULL CHECK (date(effective_date) IS effective_date),
+    recorded_at    TEXT NOT NULL,
+    recorded_by    TEXT NOT NULL CHECK (length(recorded_by) > 0),
+    memo           TEXT,
+    fund_id        INTEGER REFERENCES funds(id),
+    investor_id    INTEGER REFERENCES investors(id),
+    company_id     INTEGER REFERENCES companies(id),
+    amount_fen     INTEGER CHECK (amount_fen IS NULL OR amount_fen > 0),
+    detail         TEXT,
+    reverses       INTEGER UNIQUE REFERENCES entries(id),
+    prev_hash      TEXT NOT NULL,
+    hash           TEXT NOT NULL UNIQUE,
+    CHECK ((kind = 'reversal') = (reverses IS NOT NULL)),
+    CHECK (kind <> 'reversal' OR length(memo) > 0),
+    CHECK (kind NOT IN ('lp-commit', 'lp-pay', 'lp-distribute')
+           OR (fund_id IS NOT NULL AND investor_id IS NOT NULL AND company_id IS NULL AND amount_fen IS NOT NULL)),
+    CHECK (kind NOT IN ('deal-commit', 'deal-pay', 'deal-value', 'deal-proceeds')
+           OR (fund_id IS NOT NULL AND company_id IS NOT NULL AND investor_id IS NULL AND amount_fen IS NOT NULL)),
+    CHECK (kind <> 'deal-write-off'
+           OR (fund_id IS NOT NULL AND company_id IS NOT NULL AND amount_fen IS NULL))
+) STRICT;
+
+CREATE INDEX entries_fund_company ON entries (fund_id, company_id);
+CREATE INDEX entries_fund_investor ON entries (fund_id, investor_id);
+
+CREATE TRIGGER entries_append_only_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'journal entries are append-only: correct with a reversal'); END;
+CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'journal entries are append-only: correct with a reversal'); END;
+CREATE TRIGGER entries_no_reversal_of_reversal BEFORE INSERT ON entries
+WHEN NEW.reverses IS NOT NULL AND (SELECT kind FROM entries WHERE id = NEW.reverses) = 'reversal'
+BEGIN SELECT RAISE(ABORT, 'a reversal cannot be reversed'); END;
+
+CREATE TRIGGER funds_no_delete BEFORE DELETE ON funds
+BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
+CREATE TRIGGER investors_no_delete BEFORE DELETE ON investors
+BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
+CREATE TRIGGER companies_no_delete BEFORE DELETE ON companies
+BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
+"#;

@@ -1,0 +1,164 @@
+//! Shared test harness: run the real `fundledger` binary on a real SQLite file.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rusqlite::{types::ValueRef, Connection, OpenFlags};
+
+/// A scratch ledger in its own temporary directory.
+pub struct TestLedger {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+    /// Assert success and return stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "expected success\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        &self.stdout
+    }
+    /// Assert a refusal (exit 1) whose message contains `needle`; return stderr.
+    #[track_caller]
+    pub fn refused(&self, needle: &str) -> &str {
+        assert_eq!(self.code, 1, "expected exit 1\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        &self.stderr
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.ok()).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_fundledger")
+}
+
+/// Run the binary with `args`, pinned to a fixed "today" and user.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FUNDLEDGER_DB")
+        .env("FUNDLEDGER_TODAY", "2026-06-30")
+        .env("FUNDLEDGER_USER", "tester")
+        .output()
+        .expect("run fundledger");
+    Run::from(out)
+}
+
+impl TestLedger {
+    /// A new, initialised ledger.
+    pub fn new() -> TestLedger {
+        let t = TestLedger::uninit();
+        t.run(&["init"]).ok();
+        t
+    }
+    /// A path for a ledger that does not exist yet.
+    pub fn uninit() -> TestLedger {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("ledger.db");
+        TestLedger { dir, db }
+    }
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut full = vec!["--db", self.db.to_str().unwrap()];
+        full.extend_from_slice(args);
+        run_in(self.dir.path(), &full)
+    }
+    /// Run with `--format json` and parse stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut full = vec!["--format", "json"];
+        full.extend_from_slice(args);
+        self.run(&full).json()
+    }
+    /// Every row of every table, as text: equal dumps mean an unchanged ledger.
+    pub fn dump(&self) -> String {
+        dump(&self.db)
+    }
+    /// Assert that running `args` is refused with `needle` and changes nothing.
+    #[track_caller]
+    pub fn refused_unchanged(&self, args: &[&str], needle: &str) -> String {
+        let before = self.dump();
+        let r = self.run(args);
+        let msg = r.refused(needle).to_string();
+        assert_eq!(before, self.dump(), "ledger changed after a refused command: {args:?}");
+        msg
+    }
+}
+
+pub fn dump(db: &Path) -> String {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open");
+    let mut tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables.sort();
+    let mut out = String::new();
+    let ver: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    out.push_str(&format!("user_version={ver}\n"));
+    for t in tables {
+        out.push_str(&format!("== {t}\n"));
+        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid")).unwrap();
+        let n = st.column_count();
+        let mut rows = st.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    ValueRef::Null => "NULL".into(),
+                    ValueRef::Integer(v) => v.to_string(),
+                    ValueRef::Real(v) => format!("REAL:{v}"),
+                    ValueRef::Text(v) => String::from_utf8_lossy(v).into_owned(),
+                    ValueRef::Blob(v) => format!("BLOB:{}", v.len()),
+                })
+                .collect();
+            out.push_str(&cells.join("|"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A small two-fund ledger used by many tests:
+/// guidance fund G (inception 2020-01-01) with LP GOV (government) committing
+/// 10,000,000 and paying 8,000,000; sub-fund S under G with LPs G (4,000,000 committed,
+/// 3,000,000 paid) and SOC (social, 1,000,000 committed, 750,000 paid); companies
+/// A and B; S commits 2,000,000 to A and pays 1,500,000.
+pub fn small_ledger() -> TestLedger {
+    let t = TestLedger::new();
+    for args in [
+        &["fund", "add", "G", "--name", "引导基金", "--kind", "guidance", "--inception", "2020-01-01", "--region", "昆明市"][..],
+        &["fund", "add", "S", "--name", "子基金", "--kind", "sub-fund", "--parent", "G", "--inception", "2020-02-01", "--region", "昆明市"],
+        &["investor", "add", "GOV", "--name", "市财政局", "--type", "government"],
+        &["investor", "add", "SOC", "--name", "社会资本", "--type", "social"],
+        &["company", "add", "A", "--name", "甲公司", "--sector", "芯片制造", "--region", "昆明市"],
+        &["company", "add", "B", "--name", "乙公司", "--sector", "充电桩", "--region", "上海市"],
+        &["lp", "commit", "G", "--investor", "GOV", "--amount", "10000000", "--date", "2020-01-01"],
+        &["lp", "pay", "G", "--investor", "GOV", "--amount", "8000000", "--date", "2020-01-15"],
+        &["lp", "commit", "S", "--investor", "G", "--amount", "4000000", "--date", "2020-02-01"],
+        &["lp", "pay", "S", "--investor", "G", "--amount", "3000000", "--date", "2020-02-10"],
+        &["lp", "commit", "S", "--investor", "SOC", "--amount", "1000000", "--date", "2020-02-01"],
+        &["lp", "pay", "S", "--investor", "SOC", "--amount", "750000", "--date", "2020-02-10"],
+        &["deal", "commit", "S", "A", "--amount", "2000000", "--date", "2020-03-01"],
+        &["deal", "pay", "S", "A", "--amount", "1500000", "--date", "2020-03-15"],
+    ] {
+        t.run(args).ok();
+    }
+    t
+}
