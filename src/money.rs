@@ -316,7 +316,9 @@ pub fn parse_amount(input: &str) -> Result<Money, AmountError> {
         None => digits,
     };
     let d = Decimal::from_str_exact(&text).map_err(|_| malformed())?;
-    let yuan = d.checked_mul(factor).ok_or_else(|| AmountError::OutOfRange(input.to_string()))?;
+    let yuan = d
+        .checked_mul(factor)
+        .ok_or_else(|| AmountError::OutOfRange(input.to_string()))?;
     if yuan > Decimal::from(MAX_INPUT_YUAN) {
         return Err(AmountError::OutOfRange(input.to_string()));
     }
@@ -401,18 +403,50 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_take_exactly() {
-        assert!(matches!(parse_amount("1e5"), Err(AmountError::Malformed(_))));
-        assert!(matches!(parse_amount("12.345"), Err(AmountError::TooPrecise { .. })));
+        assert!(matches!(
+            parse_amount("1e5"),
+            Err(AmountError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_amount("12.345"),
+            Err(AmountError::TooPrecise { .. })
+        ));
         // 0.0000001万 = 0.001 元: below a fen.
-        assert!(matches!(parse_amount("0.0000001万"), Err(AmountError::TooPrecise { .. })));
+        assert!(matches!(
+            parse_amount("0.0000001万"),
+            Err(AmountError::TooPrecise { .. })
+        ));
         assert!(matches!(parse_amount("-5"), Err(AmountError::Negative(_))));
         assert!(matches!(parse_amount(""), Err(AmountError::Empty)));
         assert!(matches!(parse_amount("   "), Err(AmountError::Empty)));
-        for bad in ["abc", "1,2345", "12,34,567", ",123", "1.", ".5", "1..2", "万", "1.2.3", "1 000", "+5", "0x10", "1,000.5,0"] {
-            assert!(matches!(parse_amount(bad), Err(AmountError::Malformed(_))), "{bad}");
+        for bad in [
+            "abc",
+            "1,2345",
+            "12,34,567",
+            ",123",
+            "1.",
+            ".5",
+            "1..2",
+            "万",
+            "1.2.3",
+            "1 000",
+            "+5",
+            "0x10",
+            "1,000.5,0",
+        ] {
+            assert!(
+                matches!(parse_amount(bad), Err(AmountError::Malformed(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!(parse_amount("10000000000001"), Err(AmountError::OutOfRange(_))));
-        assert!(matches!(parse_amount("100001亿"), Err(AmountError::OutOfRange(_))));
+        assert!(matches!(
+            parse_amount("10000000000001"),
+            Err(AmountError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_amount("100001亿"),
+            Err(AmountError::OutOfRange(_))
+        ));
         assert!(matches!(
             parse_amount("99999999999999999999999999999999"),
             Err(AmountError::OutOfRange(_))
@@ -448,5 +482,54 @@ mod tests {
         // 1/8 = 0.125 exactly at 3 dp; 0.00005 → 0.0001 (away from zero)
         let r = Ratio::of(Money::from_fen(5), Money::yuan(1000)).unwrap();
         assert_eq!(r.to_string(), "0.0001");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Any fen amount printed in any unit's exact form parses back to itself.
+        #[test]
+        fn plain_yuan_round_trips(fen in 0i64..=1_000_000_000_000_000) {
+            let m = Money::from_fen(fen);
+            prop_assert_eq!(parse_amount(&m.to_plain()).unwrap(), m);
+            prop_assert_eq!(parse_amount(&m.to_string()).unwrap(), m);
+            prop_assert_eq!(m.fen(), fen);
+        }
+
+        /// 万 input with up to 6 decimals is exact; the 万元 display is the same
+        /// amount rounded half away from zero to 0.01 万元.
+        #[test]
+        fn wan_input_is_exact(whole in 0i64..100_000_000, frac in 0u32..1_000_000) {
+            let s = format!("{whole}.{frac:06}万");
+            let m = parse_amount(&s).unwrap();
+            // whole.frac 万 = whole × 10,000 + frac / 100 元, i.e. whole × 1,000,000 + frac fen.
+            prop_assert_eq!(m.fen(), whole * 1_000_000 + i64::from(frac));
+            let shown: Decimal = m.display_in(Unit::Wan).replace(',', "").parse().unwrap();
+            let exact = m.as_decimal() / Decimal::from(10_000);
+            prop_assert!((shown - exact).abs() <= Decimal::new(5, 3));
+        }
+
+        /// A seventh decimal of 万 is finer than a fen and is always refused.
+        #[test]
+        fn sub_fen_wan_refused(whole in 0i64..1000, frac in 1u32..10) {
+            let s = format!("{whole}.000000{frac}万");
+            prop_assert!(matches!(parse_amount(&s), Err(AmountError::TooPrecise { .. })), "{}", s);
+        }
+    }
+
+    #[test]
+    fn a_million_small_amounts_sum_exactly() {
+        // 1,000,000 × 0.01 元 = 10,000.00 元 exactly; and 1,000,000 × 0.07 = 70,000.00
+        // (0.07 has no exact binary float, so a float sum would drift).
+        let cent: Money = (0..1_000_000).map(|_| parse_amount("0.01").unwrap()).sum();
+        assert_eq!(cent, Money::yuan(10_000));
+        let seven: Money = std::iter::repeat_n(Money::from_fen(7), 1_000_000).sum();
+        assert_eq!(seven.to_plain(), "70000.00");
     }
 }

@@ -30,7 +30,8 @@ pub struct LpArgs {
     /// Investor code (a guidance fund's code makes it the LP)
     #[arg(long)]
     pub investor: String,
-    #[arg(long)]
+    /// Amount: 80950000, 80,950,000.00, 8095万, 0.8095亿, ¥80,950,000 …
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     #[command(flatten)]
     pub opts: EntryOpts,
@@ -39,10 +40,14 @@ pub struct LpArgs {
 #[derive(Subcommand, Debug)]
 pub enum LpCmd {
     /// Record an LP commitment (认缴) to a fund
-    #[command(after_help = "Example:\n  fundledger lp commit SC-1 --investor SC --amount 4000万 --date 2020-03-01")]
+    #[command(
+        after_help = "Example:\n  fundledger lp commit SC-1 --investor SC --amount 4000万 --date 2020-03-01"
+    )]
     Commit(LpArgs),
     /// Record LP paid-in capital (实缴); may not exceed the LP's commitment
-    #[command(after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01")]
+    #[command(
+        after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01"
+    )]
     Pay(LpArgs),
 }
 
@@ -52,7 +57,8 @@ pub struct DealArgs {
     pub fund: String,
     /// Company code
     pub company: String,
-    #[arg(long)]
+    /// Amount: 80950000, 80,950,000.00, 8095万, 0.8095亿, ¥80,950,000 …
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     #[command(flatten)]
     pub opts: EntryOpts,
@@ -68,13 +74,19 @@ pub enum ProceedsKindArg {
 #[derive(Subcommand, Debug)]
 pub enum DealCmd {
     /// Record a deal commitment (协议投资金额) from a fund to a company
-    #[command(after_help = "Example:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10")]
+    #[command(
+        after_help = "Example:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10"
+    )]
     Commit(DealArgs),
     /// Record a paid-in tranche (实际出资); may not exceed the deal commitment
-    #[command(after_help = "Example:\n  fundledger deal pay SC-1 C01 --amount 1200万 --date 2020-06-01")]
+    #[command(
+        after_help = "Example:\n  fundledger deal pay SC-1 C01 --amount 1200万 --date 2020-06-01"
+    )]
     Pay(DealArgs),
     /// Record a valuation mark (股权价值) of a holding
-    #[command(after_help = "Example:\n  fundledger deal value NT N01 --amount 2100万 --date 2021-12-31 --method appraisal")]
+    #[command(
+        after_help = "Example:\n  fundledger deal value NT N01 --amount 2100万 --date 2021-12-31 --method appraisal"
+    )]
     Value {
         #[command(flatten)]
         deal: DealArgs,
@@ -83,7 +95,9 @@ pub enum DealCmd {
         method: String,
     },
     /// Record proceeds from a holding; `--kind exit` closes it
-    #[command(after_help = "Example:\n  fundledger deal proceeds SC C05 --amount 300万 --date 2022-03-01 --kind dividend")]
+    #[command(
+        after_help = "Example:\n  fundledger deal proceeds SC C05 --amount 300万 --date 2022-03-01 --kind dividend"
+    )]
     Proceeds {
         #[command(flatten)]
         deal: DealArgs,
@@ -91,7 +105,9 @@ pub enum DealCmd {
         kind: ProceedsKindArg,
     },
     /// Write a holding off; it then counts at 0 and takes no further entries
-    #[command(after_help = "Example:\n  fundledger deal write-off SC-1 C04 --date 2022-06-30 --memo \"liquidated\"")]
+    #[command(
+        after_help = "Example:\n  fundledger deal write-off SC-1 C04 --date 2022-06-30 --memo \"liquidated\""
+    )]
     WriteOff {
         fund: String,
         company: String,
@@ -118,7 +134,13 @@ pub struct LogArgs {
     pub fund: Option<String>,
 }
 
-fn request(kind: EntryKind, fund: String, counterparty: String, amt: Option<&str>, opts: &EntryOpts) -> Result<EntryRequest> {
+fn request(
+    kind: EntryKind,
+    fund: String,
+    counterparty: String,
+    amt: Option<&str>,
+    opts: &EntryOpts,
+) -> Result<EntryRequest> {
     Ok(EntryRequest {
         kind,
         fund,
@@ -142,8 +164,14 @@ fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
         }))?,
         Format::Csv => println!("id\n{id}"),
         Format::Table => {
-            let amt = req.amount.map(|m| format!(" {}", ctx.out.money_str(m))).unwrap_or_default();
-            println!("recorded entry {id}: {} {} {}{amt} on {}", req.kind, req.fund, req.counterparty, req.date);
+            let amt = req
+                .amount
+                .map(|m| format!(" {}", ctx.out.money_str(m)))
+                .unwrap_or_default();
+            println!(
+                "recorded entry {id}: {} {} {}{amt} on {}",
+                req.kind, req.fund, req.counterparty, req.date
+            );
         }
     }
     Ok(())
@@ -177,7 +205,11 @@ pub fn deal(ctx: &Ctx, cmd: DealCmd) -> Result<()> {
             };
             (EntryKind::DealProceeds, deal, Some(k.to_string()))
         }
-        DealCmd::WriteOff { fund, company, opts } => {
+        DealCmd::WriteOff {
+            fund,
+            company,
+            opts,
+        } => {
             let req = request(EntryKind::DealWriteOff, fund, company, None, &opts)?;
             return record(ctx, &opts.who, req);
         }
