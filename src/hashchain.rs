@@ -1,49 +1,69 @@
-//! The journal's hash chain: each entry's hash covers its canonical content and the
+//! The journal's hash chain: each entry's hash covers its stored content and the
 //! previous entry's hash, so a changed amount, date, order, deletion or insertion made
 //! behind the ledger's back is detectable (`audit`).
 //!
-//! Canonical content is one `name=value` line per field that is set, in a fixed
-//! order, values JSON-escaped. Fields added by later migrations are appended to the
-//! order and are absent on older entries, so old hashes never change.
+//! Canonical content is defined over the row *as stored*: one `column=value` line per
+//! non-NULL column of `entries` (except `prev_hash` and `hash`), sorted by column name,
+//! values JSON-escaped (integers in decimal). Defining it over stored columns means the
+//! auditor can recompute it from the file alone, and a column added by a later
+//! migration is NULL on older rows and so leaves their hashes unchanged.
 
 use sha2::{Digest, Sha256};
-
-use crate::domain::Entry;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The canonical text hashed for an entry.
-pub fn canonical(e: &Entry) -> String {
+/// Columns that are not part of the hashed content.
+pub const UNHASHED: [&str; 2] = ["prev_hash", "hash"];
+
+/// The canonical text of a row given as (column, value) pairs.
+pub fn canonical<'a>(cols: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> String {
+    let mut set: Vec<(&str, &str)> = cols
+        .into_iter()
+        .filter(|(k, _)| !UNHASHED.contains(k))
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    set.sort_unstable();
     let mut out = String::new();
-    let mut put = |k: &str, v: Option<String>| {
-        if let Some(v) = v {
-            out.push_str(k);
-            out.push('=');
-            out.push_str(&serde_json::Value::String(v).to_string());
-            out.push('\n');
-        }
-    };
-    put("id", Some(e.id.to_string()));
-    put("kind", Some(e.kind.as_str().to_string()));
-    put("date", Some(e.date.to_string()));
-    put("recorded_at", Some(e.recorded_at.clone()));
-    put("recorded_by", Some(e.recorded_by.clone()));
-    put("memo", e.memo.clone());
-    put("fund", e.fund_id.map(|v| v.to_string()));
-    put("investor", e.investor_id.map(|v| v.to_string()));
-    put("company", e.company_id.map(|v| v.to_string()));
-    put("amount_fen", e.amount.map(|m| m.fen().to_string()));
-    put("detail", e.detail.clone());
-    put("reverses", e.reverses.map(|v| v.to_string()));
+    for (k, v) in set {
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&serde_json::Value::String(v.to_string()).to_string());
+        out.push('\n');
+    }
     out
 }
 
-/// `sha256(prev_hash ‖ "\n" ‖ canonical(e))`, lowercase hex.
-pub fn entry_hash(prev_hash: &str, e: &Entry) -> String {
+/// `sha256(prev_hash ‖ "\n" ‖ canonical)`, lowercase hex.
+pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
-    h.update(canonical(e).as_bytes());
+    h.update(canonical.as_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_is_sorted_skips_nulls_and_hash_columns() {
+        let c = canonical([
+            ("kind", Some("lp-pay")),
+            ("amount_fen", Some("100")),
+            ("memo", None),
+            ("hash", Some("x")),
+        ]);
+        assert_eq!(c, "amount_fen=\"100\"\nkind=\"lp-pay\"\n");
+    }
+
+    #[test]
+    fn known_vector() {
+        // sha256("0…0\n") computed independently: printf '%064d\n' 0 | sha256sum
+        assert_eq!(
+            chain_hash(GENESIS, ""),
+            "827d096d92f3deeaa0e8070d79f45beb176768e57a958a1cd325f5f4b754b048"
+        );
+    }
 }

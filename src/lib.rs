@@ -9,6 +9,7 @@
 //!
 //! See docs/ARCHITECTURE.md for the invariants.
 
+pub mod audit;
 pub mod book;
 pub mod date;
 pub mod domain;

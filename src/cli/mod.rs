@@ -4,6 +4,7 @@
 //! subcommand parses its arguments into typed input, calls one `ops` or `reports`
 //! function of the library, and renders what comes back.
 
+mod audit;
 mod entries;
 mod reference;
 mod render;
@@ -28,7 +29,8 @@ const AFTER_HELP: &str = "\
 Amounts accept 80950000, 80,950,000.00, 8095万, 8,095万元, 0.8095亿 or ¥80,950,000 and must be exact to the fen.
 Dates accept 2021-03-01, 2021/3/1 or 2021年3月1日.
 
-Exit codes: 0 success; 1 refused input or runtime error (nothing was written); 2 usage error.
+Exit codes: 0 success; 1 refused input or runtime error (nothing was written); 2 usage error;
+3 `audit` found something.
 
 Example:
   fundledger --db ledger.db.example --unit wan report portfolio";
@@ -104,6 +106,14 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Verify invariants, the hash chain and file integrity; reconcile with a statement
+    #[command(
+        after_help = "Exit codes: 0 clean, 3 findings, 1 error.\n\nExamples:\n  fundledger audit\n  fundledger audit --expect-head 120:3f5a…\n  fundledger audit --against bank-statement.csv --as-of 2021-12-31"
+    )]
+    Audit(audit::AuditArgs),
+    /// Write a verified, consistent copy of the ledger (refuses to overwrite)
+    #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
+    Backup(audit::BackupArgs),
 }
 
 /// Who records a write: `--by NAME`, else $FUNDLEDGER_USER, else the OS user.
@@ -156,19 +166,22 @@ pub fn run() -> ExitCode {
             unit: cli.unit.into(),
         },
     };
+    let ok = |r: Result<()>| r.map(|()| 0u8);
     let result = match cli.command {
-        Command::Init => reference::init(&ctx),
-        Command::Fund(c) => reference::fund(&ctx, c),
-        Command::Investor(c) => reference::investor(&ctx, c),
-        Command::Company(c) => reference::company(&ctx, c),
-        Command::Lp(c) => entries::lp(&ctx, c),
-        Command::Deal(c) => entries::deal(&ctx, c),
-        Command::Reverse(a) => entries::reverse(&ctx, a),
-        Command::Log(a) => entries::log(&ctx, a),
-        Command::Report(c) => report::run(&ctx, c),
+        Command::Audit(a) => audit::run(&ctx, a),
+        Command::Backup(a) => ok(audit::backup(&ctx, a)),
+        Command::Init => ok(reference::init(&ctx)),
+        Command::Fund(c) => ok(reference::fund(&ctx, c)),
+        Command::Investor(c) => ok(reference::investor(&ctx, c)),
+        Command::Company(c) => ok(reference::company(&ctx, c)),
+        Command::Lp(c) => ok(entries::lp(&ctx, c)),
+        Command::Deal(c) => ok(entries::deal(&ctx, c)),
+        Command::Reverse(a) => ok(entries::reverse(&ctx, a)),
+        Command::Log(a) => ok(entries::log(&ctx, a)),
+        Command::Report(c) => ok(report::run(&ctx, c)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         // `fundledger … | head` closing the pipe early is not an error.
         Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -4,6 +4,7 @@
 //! one read transaction (a consistent snapshot), and does its arithmetic in exact
 //! `Money`/`Ratio`; rendering is the CLI's job.
 
+pub mod audit;
 pub mod listing;
 pub mod portfolio;
 

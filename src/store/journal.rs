@@ -70,38 +70,44 @@ impl Tx<'_> {
             Some((id, h)) => (id + 1, h),
             None => (1, hashchain::GENESIS.to_string()),
         };
-        let e = Entry {
-            id,
-            kind: n.kind,
-            date: n.date,
-            recorded_at: self.now.clone(),
-            recorded_by: self.actor.clone(),
-            memo: n.memo.clone(),
-            fund_id: n.fund_id,
-            investor_id: n.investor_id,
-            company_id: n.company_id,
-            amount: n.amount,
-            detail: n.detail.clone(),
-            reverses: n.reverses,
-        };
-        let hash = hashchain::entry_hash(&prev, &e);
+        // Column values exactly as SQLite will store them; the hash is computed over
+        // the same text an auditor reads back from the file.
+        let int = |v: Option<i64>| v.map(|v| v.to_string());
+        let cols: Vec<(&str, Option<String>)> = vec![
+            ("id", Some(id.to_string())),
+            ("kind", Some(n.kind.as_str().to_string())),
+            ("effective_date", Some(n.date.to_string())),
+            ("recorded_at", Some(self.now.clone())),
+            ("recorded_by", Some(self.actor.clone())),
+            ("memo", n.memo.clone()),
+            ("fund_id", int(n.fund_id)),
+            ("investor_id", int(n.investor_id)),
+            ("company_id", int(n.company_id)),
+            ("amount_fen", int(n.amount.map(Money::fen))),
+            ("detail", n.detail.clone()),
+            ("reverses", int(n.reverses)),
+        ];
+        let hash = hashchain::chain_hash(
+            &prev,
+            &hashchain::canonical(cols.iter().map(|(k, v)| (*k, v.as_deref()))),
+        );
         self.conn().execute(
             "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
                  investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
-                e.id,
-                e.kind.as_str(),
-                e.date.to_string(),
-                e.recorded_at,
-                e.recorded_by,
-                e.memo,
-                e.fund_id,
-                e.investor_id,
-                e.company_id,
-                e.amount.map(Money::fen),
-                e.detail,
-                e.reverses,
+                id,
+                n.kind.as_str(),
+                n.date.to_string(),
+                self.now,
+                self.actor,
+                n.memo,
+                n.fund_id,
+                n.investor_id,
+                n.company_id,
+                n.amount.map(Money::fen),
+                n.detail,
+                n.reverses,
                 prev,
                 hash
             ],
@@ -161,6 +167,27 @@ impl Tx<'_> {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
              WHERE e.effective_date <= ?1 AND {EFFECTIVE} ORDER BY e.effective_date, e.id"
+        );
+        let mut st = self.conn().prepare(&sql)?;
+        let mut rows = st.query([as_of.to_string()])?;
+        while let Some(r) = rows.next()? {
+            f(entry_row(r).map_err(Error::from)?)?;
+        }
+        Ok(())
+    }
+
+    /// Stream every effective entry dated on or before `as_of`, grouped by position
+    /// (fund, then investor or company) and in date order within each, for checks
+    /// that read one position's history at a time.
+    pub fn for_each_effective_by_position(
+        &self,
+        as_of: Date,
+        mut f: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "SELECT {ENTRY_COLS} FROM entries e
+             WHERE e.effective_date <= ?1 AND {EFFECTIVE}
+             ORDER BY e.fund_id, e.investor_id, e.company_id, e.effective_date, e.id"
         );
         let mut st = self.conn().prepare(&sql)?;
         let mut rows = st.query([as_of.to_string()])?;

@@ -9,6 +9,7 @@
 //! Architecture Invariant: money crosses this boundary only as `i64` fen
 //! (`Money::fen` / `Money::from_fen`); SQL never sums or compares money as text.
 
+mod audit;
 mod journal;
 mod reference;
 pub mod schema;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
 pub use reference::CodeTable;
 

@@ -1,0 +1,451 @@
+//! `audit`: verify the ledger's invariants, its hash chain and SQLite's own integrity,
+//! and reconcile paid-in totals with an external statement.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::audit::{
+    check_expected_head, reconcile, ChainVerifier, Finding, Head, PaidInTotals, Reconciled,
+    StatementKind,
+};
+use crate::book::Book;
+use crate::date::{parse_date, Date};
+use crate::domain::{Entry, EntryKind};
+use crate::error::{Error, Result};
+use crate::money::{parse_amount, Money};
+use crate::rules::{self, Violation};
+use crate::store::{Ledger, Tx};
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditOptions {
+    pub as_of: Option<Date>,
+    pub expect_head: Option<Head>,
+    /// Contents of a statement CSV (`fund,counterparty,kind,amount[,as_of]`).
+    pub statement: Option<String>,
+    pub tolerance: Money,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditReport {
+    pub as_of: Date,
+    pub clean: bool,
+    pub entries: i64,
+    pub head: String,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<Vec<Reconciled>>,
+}
+
+/// One line of a statement, parsed.
+struct StatementLine {
+    fund: String,
+    counterparty: String,
+    kind: StatementKind,
+    amount: Money,
+    as_of: Date,
+}
+
+fn statement_error(line: usize, msg: impl std::fmt::Display) -> Error {
+    Error::refused("statement", format!("statement line {line}: {msg}"))
+}
+
+/// Parse the statement CSV. Any bad line refuses the whole statement, naming the line.
+fn parse_statement(text: &str, default_as_of: Date) -> Result<Vec<StatementLine>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| statement_error(1, e))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(fc), Some(cc), Some(kc), Some(ac)) =
+        (col("fund"), col("counterparty"), col("kind"), col("amount"))
+    else {
+        return Err(statement_error(
+            1,
+            "the header must name the columns fund,counterparty,kind,amount[,as_of]",
+        ));
+    };
+    let dc = col("as_of");
+    let mut lines = Vec::new();
+    let mut seen: HashMap<(String, String, StatementKind, Date), usize> = HashMap::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let n = i + 2;
+        let rec = rec.map_err(|e| statement_error(n, e))?;
+        let get = |c: usize| rec.get(c).unwrap_or("").to_string();
+        let kind = match get(kc).as_str() {
+            "lp-paid-in" => StatementKind::LpPaidIn,
+            "deal-paid-in" => StatementKind::DealPaidIn,
+            other => {
+                return Err(statement_error(
+                    n,
+                    format!("kind '{other}' must be lp-paid-in or deal-paid-in"),
+                ))
+            }
+        };
+        let amount = parse_amount(&get(ac)).map_err(|e| statement_error(n, e))?;
+        let as_of = match dc.map(get).filter(|s| !s.is_empty()) {
+            Some(d) => parse_date(&d).map_err(|e| statement_error(n, e))?,
+            None => default_as_of,
+        };
+        let line = StatementLine {
+            fund: get(fc),
+            counterparty: get(cc),
+            kind,
+            amount,
+            as_of,
+        };
+        let key = (line.fund.clone(), line.counterparty.clone(), kind, as_of);
+        if let Some(first) = seen.insert(key, n) {
+            return Err(statement_error(
+                n,
+                format!(
+                    "{} {} {} repeats line {first}; a statement gives one cumulative total per position",
+                    line.fund,
+                    line.counterparty,
+                    kind.as_str()
+                ),
+            ));
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+fn violation_finding(v: &Violation, record: String) -> Finding {
+    match v {
+        Violation::PaidExceedsCommitted {
+            date,
+            committed,
+            paid,
+        } => Finding::new(
+            v.rule(),
+            record,
+            format!("paid-in exceeds the commitment on {date}"),
+        )
+        .money(*committed, *paid),
+        Violation::NotHeld { date, kind } => Finding::new(
+            v.rule(),
+            record,
+            format!("a {kind} entry on {date} on a holding with nothing paid in"),
+        ),
+        Violation::AfterClose {
+            date,
+            kind,
+            closed_on,
+            closed_by,
+        } => Finding::new(
+            v.rule(),
+            record,
+            format!("a {kind} entry on {date} after {closed_by} on {closed_on}"),
+        ),
+    }
+}
+
+struct Names {
+    funds: HashMap<i64, String>,
+    investors: HashMap<i64, String>,
+    companies: HashMap<i64, String>,
+}
+
+impl Names {
+    fn load(tx: &Tx<'_>) -> Result<Names> {
+        Ok(Names {
+            funds: tx.funds()?.into_iter().map(|f| (f.id, f.code)).collect(),
+            investors: tx
+                .investors()?
+                .into_iter()
+                .map(|i| (i.id, i.code))
+                .collect(),
+            companies: tx
+                .companies()?
+                .into_iter()
+                .map(|c| (c.id, c.code))
+                .collect(),
+        })
+    }
+    fn code(map: &HashMap<i64, String>, id: Option<i64>) -> String {
+        id.and_then(|i| map.get(&i).cloned())
+            .unwrap_or_else(|| format!("#{}", id.unwrap_or(0)))
+    }
+    fn position(&self, e: &Entry) -> String {
+        let fund = Self::code(&self.funds, e.fund_id);
+        if e.investor_id.is_some() {
+            format!(
+                "LP {} in fund {fund}",
+                Self::code(&self.investors, e.investor_id)
+            )
+        } else {
+            format!(
+                "fund {fund} in company {}",
+                Self::code(&self.companies, e.company_id)
+            )
+        }
+    }
+}
+
+/// Check every position's history as of `as_of`, one position at a time.
+fn check_positions(
+    tx: &Tx<'_>,
+    names: &Names,
+    as_of: Date,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    let mut current: Vec<Entry> = Vec::new();
+    let mut flush = |group: &mut Vec<Entry>| {
+        if let Some(first) = group.first() {
+            let record = names.position(first);
+            let is_lp = first.investor_id.is_some();
+            let taken = std::mem::take(group);
+            let result = if is_lp {
+                rules::check_lp(taken)
+            } else {
+                rules::check_holding(taken)
+            };
+            if let Err(v) = result {
+                findings.push(violation_finding(&v, record));
+            }
+        }
+    };
+    tx.for_each_effective_by_position(as_of, |e| {
+        if e.fund_id.is_none() {
+            return Ok(()); // not a fund position (e.g. a loan entry)
+        }
+        let same = current.first().is_some_and(|c| {
+            (c.fund_id, c.investor_id, c.company_id) == (e.fund_id, e.investor_id, e.company_id)
+        });
+        if !same {
+            flush(&mut current);
+        }
+        current.push(e);
+        Ok(())
+    })?;
+    flush(&mut current);
+    Ok(())
+}
+
+/// Cumulative paid-in by (fund, counterparty, kind) as of a date.
+fn paid_in_totals(tx: &Tx<'_>, names: &Names, as_of: Date) -> Result<PaidInTotals> {
+    let mut book = Book::default();
+    tx.for_each_effective(as_of, |e| {
+        book.apply(&e);
+        Ok(())
+    })?;
+    let mut out = PaidInTotals::new();
+    for ((f, i), p) in &book.lps {
+        let key = (
+            Names::code(&names.funds, Some(*f)),
+            Names::code(&names.investors, Some(*i)),
+            StatementKind::LpPaidIn,
+        );
+        out.insert(key, p.paid_in);
+    }
+    for ((f, c), h) in &book.holdings {
+        let key = (
+            Names::code(&names.funds, Some(*f)),
+            Names::code(&names.companies, Some(*c)),
+            StatementKind::DealPaidIn,
+        );
+        out.insert(key, h.paid_in);
+    }
+    Ok(out)
+}
+
+pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
+    let as_of = opts.as_of.unwrap_or_else(crate::date::today);
+    let statement = opts
+        .statement
+        .as_deref()
+        .map(|s| parse_statement(s, as_of))
+        .transpose()?;
+    ledger.read(|tx| {
+        let mut findings = Vec::new();
+
+        for line in tx.integrity_check()? {
+            if line != "ok" {
+                findings.push(Finding::new("sqlite-integrity", "database file", line));
+            }
+        }
+        for (table, rowid, parent) in tx.foreign_key_check()? {
+            findings.push(Finding::new(
+                "foreign-key",
+                format!("{table} row {}", rowid.unwrap_or(0)),
+                format!("refers to a missing row of {parent}"),
+            ));
+        }
+
+        // The chain, and reversal links, in one pass over the raw journal.
+        let keep = opts.expect_head.as_ref().map_or(0, |h| h.n as usize);
+        let mut chain = ChainVerifier::new(keep);
+        let mut kinds: HashMap<i64, bool> = HashMap::new(); // id → is a reversal
+        let mut reversed: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        tx.for_each_raw_entry(|row| {
+            chain.push(&row);
+            let is_reversal = row.get("kind") == Some(EntryKind::Reversal.as_str());
+            kinds.insert(row.id, is_reversal);
+            if let Some(target) = row.get("reverses").and_then(|t| t.parse::<i64>().ok()) {
+                reversed.entry(target).or_default().push(row.id);
+            }
+            Ok(())
+        })?;
+        for (target, by) in &reversed {
+            let record = format!("entry {}", by[0]);
+            match kinds.get(target) {
+                None => findings.push(Finding::new(
+                    "reversal-target-missing",
+                    record,
+                    format!("reverses entry {target}, which does not exist"),
+                )),
+                Some(true) => findings.push(Finding::new(
+                    "reversal-of-reversal",
+                    record,
+                    format!("reverses entry {target}, which is itself a reversal"),
+                )),
+                Some(false) if by.len() > 1 => findings.push(
+                    Finding::new(
+                        "reversal-duplicate",
+                        format!("entry {target}"),
+                        format!("is reversed {} times (by entries {by:?})", by.len()),
+                    )
+                    .text("1", by.len().to_string()),
+                ),
+                Some(false) => {}
+            }
+        }
+        let check = chain.check;
+        if let Some(f) = check.finding.clone() {
+            findings.push(f);
+        }
+        if let Some(h) = &opts.expect_head {
+            findings.extend(check_expected_head(h, &check));
+        }
+
+        let names = Names::load(tx)?;
+        check_positions(tx, &names, as_of, &mut findings)?;
+
+        let reconciliation = match statement {
+            None => None,
+            Some(lines) => {
+                let mut all = Vec::new();
+                let mut by_date: BTreeMap<Date, PaidInTotals> = BTreeMap::new();
+                for l in &lines {
+                    by_date
+                        .entry(l.as_of)
+                        .or_default()
+                        .insert((l.fund.clone(), l.counterparty.clone(), l.kind), l.amount);
+                }
+                for (date, stmt) in &by_date {
+                    let ledger_totals = paid_in_totals(tx, &names, *date)?;
+                    for r in reconcile(stmt, &ledger_totals, opts.tolerance) {
+                        let record = format!(
+                            "{} {} {} as of {date}",
+                            r.fund,
+                            r.counterparty,
+                            r.kind.as_str()
+                        );
+                        let f = match r.status {
+                            "different" => Some(
+                                Finding::new(
+                                    "statement-different",
+                                    record,
+                                    "ledger and statement differ",
+                                )
+                                .money(
+                                    r.statement.unwrap_or_default(),
+                                    r.ledger.unwrap_or_default(),
+                                ),
+                            ),
+                            "missing-from-ledger" => Some(
+                                Finding::new(
+                                    "statement-missing-from-ledger",
+                                    record,
+                                    "on the statement, not in the ledger",
+                                )
+                                .money(r.statement.unwrap_or_default(), Money::ZERO),
+                            ),
+                            "missing-from-statement" => Some(
+                                Finding::new(
+                                    "statement-missing-line",
+                                    record,
+                                    "in the ledger, not on the statement",
+                                )
+                                .money(Money::ZERO, r.ledger.unwrap_or_default()),
+                            ),
+                            _ => None,
+                        };
+                        findings.extend(f);
+                        all.push(r);
+                    }
+                }
+                Some(all)
+            }
+        };
+
+        Ok(AuditReport {
+            as_of,
+            clean: findings.is_empty(),
+            entries: check.entries,
+            head: check.head,
+            findings,
+            reconciliation,
+        })
+    })
+}
+
+/// Result of `backup`.
+#[derive(Clone, Debug, Serialize)]
+pub struct BackupReport {
+    pub path: String,
+    pub entries: i64,
+    pub head: String,
+}
+
+/// Copy a live ledger with SQLite's online backup, then verify the copy: SQLite
+/// integrity, an intact hash chain, and a head that matches the source's entry at the
+/// same position (the source may have grown meanwhile).
+pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
+    ledger.backup_to(dest)?;
+    let verify = (|| -> Result<BackupReport> {
+        let mut copy = Ledger::open(dest)?;
+        let report = audit(&mut copy, &AuditOptions::default())?;
+        let broken: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.code.starts_with("chain")
+                    || f.code == "sqlite-integrity"
+                    || f.code == "foreign-key"
+            })
+            .collect();
+        if let Some(f) = broken.first() {
+            return Err(Error::Ledger(format!(
+                "backup {} failed verification: {}",
+                dest.display(),
+                f.message
+            )));
+        }
+        let source_hash = ledger.read(|tx| tx.entry_hash(report.entries))?;
+        if report.entries > 0 && source_hash.as_deref() != Some(report.head.as_str()) {
+            return Err(Error::Ledger(format!(
+                "backup {} failed verification: its head does not match the source's entry {}",
+                dest.display(),
+                report.entries
+            )));
+        }
+        Ok(BackupReport {
+            path: dest.display().to_string(),
+            entries: report.entries,
+            head: report.head,
+        })
+    })();
+    if verify.is_err() {
+        let _ = std::fs::remove_file(dest);
+    }
+    verify
+}

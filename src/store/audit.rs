@@ -1,0 +1,131 @@
+//! Raw reads for `audit`: SQLite's own checks and the journal exactly as stored,
+//! hash columns included, read leniently so a tampered row becomes a finding rather
+//! than an error.
+
+use rusqlite::types::ValueRef;
+
+use super::Tx;
+use crate::error::Result;
+
+/// One journal row as stored, every column as text (NULL → None).
+#[derive(Clone, Debug)]
+pub struct RawEntry {
+    pub id: i64,
+    pub cols: Vec<(String, Option<String>)>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl RawEntry {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.cols
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+}
+
+impl Tx<'_> {
+    /// `PRAGMA integrity_check`: `["ok"]` when the file is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut st = self.conn().prepare("PRAGMA integrity_check")?;
+        let rows = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// `PRAGMA foreign_key_check`: (table, rowid, parent table) for each dangling reference.
+    pub fn foreign_key_check(&self) -> Result<Vec<(String, Option<i64>, String)>> {
+        let mut st = self.conn().prepare("PRAGMA foreign_key_check")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Every journal row in id order, as stored.
+    pub fn for_each_raw_entry(&self, mut f: impl FnMut(RawEntry) -> Result<()>) -> Result<()> {
+        let mut st = self.conn().prepare("SELECT * FROM entries ORDER BY id")?;
+        let names: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let mut cols = Vec::with_capacity(names.len());
+            for (i, n) in names.iter().enumerate() {
+                let v = match r.get_ref(i)? {
+                    ValueRef::Null => None,
+                    ValueRef::Integer(v) => Some(v.to_string()),
+                    ValueRef::Real(v) => Some(format!("{v}")),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Some(String::from_utf8_lossy(t).into_owned())
+                    }
+                };
+                cols.push((n.clone(), v));
+            }
+            let id = r.get::<_, i64>("id")?;
+            let prev_hash = r.get::<_, Option<String>>("prev_hash")?.unwrap_or_default();
+            let hash = r.get::<_, Option<String>>("hash")?.unwrap_or_default();
+            f(RawEntry {
+                id,
+                cols,
+                prev_hash,
+                hash,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The stored hash of entry `id`.
+    pub fn entry_hash(&self, id: i64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row("SELECT hash FROM entries WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The last entry's id and hash: the chain head.
+    pub fn chain_head(&self) -> Result<Option<(i64, String)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+}
+
+impl super::Ledger {
+    /// Copy the ledger to `dest` with SQLite's online backup API: a consistent
+    /// snapshot even while other processes write. Refuses an existing `dest`.
+    pub fn backup_to(&self, dest: &std::path::Path) -> Result<()> {
+        if dest.exists() {
+            return Err(crate::error::Error::Ledger(format!(
+                "{} already exists; refusing to overwrite it",
+                dest.display()
+            )));
+        }
+        let mut out = rusqlite::Connection::open(dest)?;
+        {
+            let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            // -1 pages per step: copy everything in one step under one read lock, so
+            // the copy is a single consistent snapshot; retry while a writer holds it.
+            let deadline = std::time::Instant::now() + super::BUSY_TIMEOUT;
+            loop {
+                match b.step(-1)? {
+                    rusqlite::backup::StepResult::Done => break,
+                    _ if std::time::Instant::now() > deadline => {
+                        return Err(crate::error::Error::Ledger(
+                            "backup: the ledger stayed locked by a writer".into(),
+                        ))
+                    }
+                    _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
+        }
+        Ok(())
+    }
+}
