@@ -9,6 +9,7 @@ mod entries;
 mod reference;
 mod render;
 mod report;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,6 +112,16 @@ pub enum Command {
         after_help = "Exit codes: 0 clean, 3 findings, 1 error.\n\nExamples:\n  fundledger audit\n  fundledger audit --expect-head 120:3f5a…\n  fundledger audit --against bank-statement.csv --as-of 2021-12-31"
     )]
     Audit(audit::AuditArgs),
+    /// Import a CSV file (UTF-8 or GBK) or a JSON export: all rows or none
+    #[command(
+        after_help = "Examples:\n  fundledger import examples/import.csv --dry-run\n  fundledger import examples/import.csv\n  fundledger import backup.json   # into an empty ledger made with `init`"
+    )]
+    Import(transfer::ImportArgs),
+    /// Export the whole ledger as JSON (reference data and journal, reversals included)
+    #[command(
+        after_help = "Example:\n  fundledger --format json export --output ledger-2022.json"
+    )]
+    Export(transfer::ExportArgs),
     /// Write a verified, consistent copy of the ledger (refuses to overwrite)
     #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
     Backup(audit::BackupArgs),
@@ -170,6 +181,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Backup(a) => ok(audit::backup(&ctx, a)),
+        Command::Import(a) => ok(transfer::import(&ctx, a)),
+        Command::Export(a) => ok(transfer::export(&ctx, a)),
         Command::Init => ok(reference::init(&ctx)),
         Command::Fund(c) => ok(reference::fund(&ctx, c)),
         Command::Investor(c) => ok(reference::investor(&ctx, c)),
@@ -192,10 +205,17 @@ pub fn run() -> ExitCode {
 }
 
 fn report_error(ctx: &Ctx, e: &Error) {
+    let rows = match e {
+        Error::Rows { rows, .. } => rows.as_slice(),
+        _ => &[],
+    };
     if ctx.out.format == Format::Json {
-        let v = serde_json::json!({"error": {"rule": e.rule(), "message": e.to_string()}});
+        let v = serde_json::json!({"error": {"rule": e.rule(), "message": e.to_string(), "rows": rows}});
         eprintln!("{v}");
     } else {
         eprintln!("error: {e}");
+        for r in rows {
+            eprintln!("  {r}");
+        }
     }
 }

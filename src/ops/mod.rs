@@ -6,6 +6,7 @@
 //! lines; they take typed input and return plain data or an [`Error`].
 
 mod entries;
+pub mod import;
 mod reference;
 
 pub use entries::{record, record_many, reverse, EntryRequest};

@@ -5,6 +5,7 @@
 //! `Money`/`Ratio`; rendering is the CLI's job.
 
 pub mod audit;
+pub mod export;
 pub mod listing;
 pub mod portfolio;
 

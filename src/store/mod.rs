@@ -10,6 +10,7 @@
 //! (`Money::fen` / `Money::from_fen`); SQL never sums or compares money as text.
 
 mod audit;
+mod cache;
 mod journal;
 mod reference;
 pub mod schema;
@@ -41,12 +42,19 @@ pub struct Tx<'a> {
     pub actor: String,
     /// When (for `recorded_at`), fixed for the whole transaction.
     pub now: String,
+    /// (recorded_at, recorded_by) to write on entries instead of `now`/`actor`: only a
+    /// restore from an export sets it, to keep the original authorship.
+    pub(crate) stamp: std::cell::RefCell<Option<(String, String)>>,
+    pub(crate) cache: std::cell::RefCell<cache::TxCache>,
 }
 
 fn configure(conn: &Connection) -> Result<()> {
     // Both are per connection, so they are set on every open.
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    // 32 MiB of page cache: large imports touch index pages all over the file.
+    conn.pragma_update(None, "cache_size", -32_768)?;
     Ok(())
 }
 
@@ -119,17 +127,18 @@ impl Ledger {
             )));
         }
         let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        configure(&conn)?;
         let not_a_ledger = |why: &str| {
             Error::Ledger(format!(
                 "{} is not a fundledger ledger ({why})",
                 path.display()
             ))
         };
-        let (app, ver) = read_versions(&conn).map_err(|e| match e {
-            Error::Sqlite(err) => not_a_ledger(&err.to_string()),
-            other => other,
-        })?;
+        let (app, ver) = configure(&conn)
+            .and_then(|()| read_versions(&conn))
+            .map_err(|e| match e {
+                Error::Sqlite(err) => not_a_ledger(&err.to_string()),
+                other => other,
+            })?;
         if app != schema::APPLICATION_ID {
             return Err(not_a_ledger("its SQLite application_id does not match"));
         }
@@ -167,6 +176,17 @@ impl Ledger {
 
     /// Run `f` in an IMMEDIATE transaction; commit if it returns Ok, roll back otherwise.
     pub fn write<T>(&mut self, actor: &str, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_with(actor, true, f)
+    }
+
+    /// Like [`Ledger::write`], but with `commit` false everything is rolled back even
+    /// on success (a dry run that checks every rule against the real ledger).
+    pub fn write_with<T>(
+        &mut self,
+        actor: &str,
+        commit: bool,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -174,9 +194,13 @@ impl Ledger {
             tx,
             actor: actor.to_string(),
             now: now_stamp(),
+            stamp: Default::default(),
+            cache: Default::default(),
         };
         let out = f(&t)?;
-        t.tx.commit()?;
+        if commit {
+            t.tx.commit()?;
+        }
         Ok(out)
     }
 
@@ -189,6 +213,8 @@ impl Ledger {
             tx,
             actor: String::new(),
             now: now_stamp(),
+            stamp: Default::default(),
+            cache: Default::default(),
         };
         let out = f(&t)?;
         t.tx.commit()?;
@@ -205,5 +231,25 @@ impl Ledger {
 impl Tx<'_> {
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// `query_row` through the statement cache: imports run the same few statements
+    /// hundreds of thousands of times, and compiling SQL each time dominated their cost.
+    pub(crate) fn cached_row<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// `execute` through the statement cache.
+    pub(crate) fn cached_exec<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> rusqlite::Result<usize> {
+        self.tx.prepare_cached(sql)?.execute(params)
     }
 }
