@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::Path;
 
 use common::{Run, TestLedger};
@@ -436,7 +437,11 @@ fn python_with_openpyxl() -> Option<String> {
 #[test]
 fn openpyxl_reads_the_workbooks() {
     let Some(python) = python_with_openpyxl() else {
-        eprintln!("SKIPPED: openpyxl not installed (apt-get install python3-openpyxl); workbook not checked by a real reader");
+        // Straight to stderr: libtest captures eprintln! of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: openpyxl not installed (apt-get install python3-openpyxl); workbook not checked by a real reader"
+        );
         assert!(
             std::env::var_os("CI").is_none(),
             "openpyxl is required under CI (.ci/run installs python3-openpyxl)"
