@@ -52,7 +52,7 @@ pub struct Cli {
     /// Output format
     #[arg(long, global = true, value_enum, default_value = "table")]
     pub format: Format,
-    /// Unit for money in tables and CSV (JSON is always exact yuan)
+    /// Unit for money in tables, CSV and xlsx (JSON is always exact yuan)
     #[arg(long, global = true, value_enum, default_value = "yuan")]
     pub unit: UnitArg,
     /// Write the output to this file instead of stdout (never overwrites; required by xlsx)

@@ -22,8 +22,11 @@ use super::output;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Aligned text table
     Table,
+    /// Comma-separated, header row, plain numbers
     Csv,
+    /// Money as exact yuan strings
     Json,
     /// Excel workbook, written to --output FILE.xlsx (reports, listings, log, audit)
     Xlsx,
