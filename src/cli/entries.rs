@@ -7,7 +7,7 @@ use fundledger::ops::{self, EntryRequest};
 use fundledger::reports;
 use serde_json::json;
 
-use super::render::{num, opt_text, print_json, text, Format, Table};
+use super::render::{count, date_cell, opt_text, print_json, text, Format, Table};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -163,7 +163,8 @@ fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
             "date": req.date.to_string(),
         }))?,
         Format::Csv => println!("id\n{id}"),
-        Format::Table => {
+        // `run` refuses the other formats for writes before anything is written.
+        _ => {
             let amt = req
                 .amount
                 .map(|m| format!(" {}", ctx.out.money_str(m)))
@@ -225,7 +226,7 @@ pub fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<()> {
     match ctx.out.format {
         Format::Json => print_json(&json!({"id": id, "kind": "reversal", "reverses": a.entry_id}))?,
         Format::Csv => println!("id\n{id}"),
-        Format::Table => println!("recorded entry {id}: reversal of entry {}", a.entry_id),
+        _ => println!("recorded entry {id}: reversal of entry {}", a.entry_id),
     }
     Ok(())
 }
@@ -250,7 +251,8 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
         "Recorded".into(),
         "By".into(),
         "Status".into(),
-    ]);
+    ])
+    .titled("Log");
     for l in lines {
         let status = match (l.reverses, l.reversed_by) {
             (Some(r), _) => format!("reverses {r}"),
@@ -258,8 +260,8 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
             _ => String::new(),
         };
         t.push(vec![
-            num(l.id),
-            text(l.date.to_string()),
+            count(l.id),
+            date_cell(l.date),
             text(l.kind.as_str()),
             opt_text(l.fund),
             opt_text(l.investor.or(l.company)),

@@ -6,6 +6,8 @@
 
 mod audit;
 mod entries;
+mod export;
+mod output;
 mod reference;
 mod render;
 mod report;
@@ -14,7 +16,7 @@ mod transfer;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use fundledger::date::{parse_date, Date};
 use fundledger::error::{Error, Result};
 use fundledger::money::{parse_amount, Money, Unit};
@@ -51,9 +53,12 @@ pub struct Cli {
     /// Output format
     #[arg(long, global = true, value_enum, default_value = "table")]
     pub format: Format,
-    /// Unit for money in tables and CSV (JSON is always exact yuan)
+    /// Unit for money in tables, CSV and xlsx (JSON is always exact yuan)
     #[arg(long, global = true, value_enum, default_value = "yuan")]
     pub unit: UnitArg,
+    /// Write the output to this file instead of stdout (never overwrites; required by xlsx)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -125,6 +130,46 @@ pub enum Command {
     /// Write a verified, consistent copy of the ledger (refuses to overwrite)
     #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
     Backup(audit::BackupArgs),
+    /// Write the ledger as an hledger journal or a Beancount file (totals match `report portfolio`)
+    #[command(
+        after_help = "Account mapping and which balance is which report figure: docs/export.md.\n\nExamples:\n  fundledger --db ledger.db.example export --format hledger --output fund.journal\n  hledger -f fund.journal bal Assets:Funds:SC-1:Investments:Cost\n  fundledger export --format beancount --as-of 2021-12-31 --output fund.beancount\n  bean-check fund.beancount"
+    )]
+    Export(export::ExportArgs),
+}
+
+/// Refuse a --format or --output the command cannot honour, before it runs (so a
+/// write command never records an entry and then fails to print). Usage errors: exit 2.
+fn check_output(cli: &Cli) {
+    let tabular = matches!(
+        cli.command,
+        Command::Fund(reference::FundCmd::List)
+            | Command::Investor(reference::InvestorCmd::List)
+            | Command::Company(reference::CompanyCmd::List)
+            | Command::Log(_)
+            | Command::Report(_)
+            | Command::Audit(_)
+    );
+    let export = matches!(cli.command, Command::Export(_));
+    let problem = match cli.format {
+        Format::Xlsx if !tabular => Some(
+            "--format xlsx applies to commands that print a table (report, log, fund/investor/company list, audit)",
+        ),
+        Format::Xlsx if cli.output.is_none() => {
+            Some("--format xlsx needs --output FILE.xlsx (a workbook is not sent to a terminal)")
+        }
+        Format::Hledger | Format::Beancount if !export => {
+            Some("--format hledger and --format beancount apply to `export` only")
+        }
+        _ if cli.output.is_some() && !(tabular || export) => Some(
+            "--output applies to report, log, fund/investor/company list, audit and export",
+        ),
+        _ => None,
+    };
+    if let Some(msg) = problem {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, msg)
+            .exit();
+    }
 }
 
 /// Who records a write: `--by NAME`, else $FUNDLEDGER_USER, else the OS user.
@@ -170,6 +215,7 @@ pub fn as_of(s: Option<&str>) -> Result<Date> {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    check_output(&cli);
     let ctx = Ctx {
         db: cli.db.clone(),
         out: Out {
@@ -178,6 +224,10 @@ pub fn run() -> ExitCode {
         },
     };
     let ok = |r: Result<()>| r.map(|()| 0u8);
+    if let Err(e) = output::configure(cli.output.clone(), cli.format == Format::Xlsx) {
+        report_error(&ctx, &e);
+        return ExitCode::from(1);
+    }
     let result = match cli.command {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Backup(a) => ok(audit::backup(&ctx, a)),
@@ -192,6 +242,14 @@ pub fn run() -> ExitCode {
         Command::Reverse(a) => ok(entries::reverse(&ctx, a)),
         Command::Log(a) => ok(entries::log(&ctx, a)),
         Command::Report(c) => ok(report::run(&ctx, c)),
+        Command::Export(a) => ok(export::run(&ctx, a)),
+    };
+    let result = match result {
+        Ok(code) => output::finish().map(|()| code),
+        Err(e) => {
+            output::abandon();
+            Err(e)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

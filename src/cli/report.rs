@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use fundledger::error::Result;
 use fundledger::reports;
 
-use super::render::{num, opt_text, print_json, ratio, text, Format, Table};
+use super::render::{count, opt_text, print_json, ratio, text, Format, Table};
 use super::{as_of, Ctx};
 
 #[derive(Subcommand, Debug)]
@@ -54,13 +54,8 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
     headers.extend(["Deal committed", "Deal paid-in", "Deal unfunded"].map(|h| o.money_header(h)));
     headers.push("Paid-in ratio".into());
     headers.extend(["Value", "Proceeds"].map(|h| o.money_header(h)));
-    let mut t = Table::new(headers);
+    let mut t = Table::new(headers).titled("Portfolio");
     for r in &p.funds {
-        let value = if r.unmarked > 0 {
-            format!("{}*", o.money_text(r.value))
-        } else {
-            o.money_text(r.value)
-        };
         t.push(vec![
             text(&r.code),
             text(&r.name),
@@ -68,21 +63,16 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
             opt_text(r.parent.as_ref()),
             o.money(r.lp_committed),
             o.money(r.lp_paid_in),
-            num(r.projects),
+            count(r.projects),
             o.money(r.deal_committed),
             o.money(r.deal_paid_in),
             o.money(r.deal_unfunded),
             ratio(r.paid_in_ratio),
-            num(value),
+            o.money_marked(r.value, r.unmarked > 0),
             o.money(r.proceeds),
         ]);
     }
     let tot = &p.total;
-    let value = if tot.unmarked > 0 {
-        format!("{}*", o.money_text(tot.value))
-    } else {
-        o.money_text(tot.value)
-    };
     t.push(vec![
         text("Total"),
         text("(consolidated)"),
@@ -90,15 +80,17 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
         text(""),
         o.money(tot.lp_committed),
         o.money(tot.lp_paid_in),
-        num(tot.projects),
+        count(tot.projects),
         o.money(tot.deal_committed),
         o.money(tot.deal_paid_in),
         o.money(tot.deal_unfunded),
         ratio(tot.paid_in_ratio),
-        num(value),
+        o.money_marked(tot.value, tot.unmarked > 0),
         o.money(tot.proceeds),
     ]);
-    if o.format == Format::Table {
+    // A workbook keeps the notes too (on its Notes sheet): the as-of date and what the
+    // value of unmarked holdings means matter as much in Excel as on screen.
+    if matches!(o.format, Format::Table | Format::Xlsx) {
         t.notes.push(format!(
             "As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.",
             p.as_of,

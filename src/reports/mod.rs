@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod export;
 pub mod listing;
+pub mod plaintext;
 pub mod portfolio;
 
 pub use listing::{companies, funds, investors, log, LogLine};
