@@ -378,7 +378,8 @@ fn every_kind_of_entry_exports_to_the_reports_figures() {
 fn export_refusals() {
     let t = example();
     t.run(&["export"]).refused("export-format");
-    t.run(&["--format", "json", "export"])
+    // JSON is the whole ledger: an as-of cut would not restore.
+    t.run(&["--format", "json", "export", "--as-of", "2021-12-31"])
         .refused("export-format");
     let r = t.run(&["--format", "hledger", "report", "portfolio"]);
     assert_eq!(r.code, 2, "{}", r.stderr);

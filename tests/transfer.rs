@@ -301,7 +301,7 @@ fn json_export_round_trips_into_an_empty_ledger() {
         "--output",
         out.to_str().unwrap(),
     ])
-    .refused("never overwrites");
+    .refused("output-exists");
 
     let r = TestLedger::new();
     r.json(&["import", out.to_str().unwrap()]);

@@ -21,16 +21,11 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     let flavor = match ctx.out.format {
         Format::Hledger => Flavor::Hledger,
         Format::Beancount => Flavor::Beancount,
-        Format::Json => {
-            return Err(Error::refused(
-                "export-format",
-                "export --format json is not available in this build; use --format hledger or beancount",
-            ))
-        }
+        Format::Json => return json(ctx, a),
         Format::Table | Format::Csv | Format::Xlsx => {
             return Err(Error::refused(
                 "export-format",
-                "export needs --format hledger or --format beancount (reports and listings take table, csv, json and xlsx)",
+                "export needs --format json, hledger or beancount (reports and listings take table, csv, json and xlsx)",
             ))
         }
     };
@@ -38,4 +33,21 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     let mut ledger = ctx.open()?;
     output::with_writer(|out| reports::plaintext::plaintext(&mut ledger, flavor, as_of, out))?;
     Ok(())
+}
+
+/// The whole ledger as JSON, for `import` into an empty ledger.
+fn json(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    if a.as_of.is_some() {
+        return Err(Error::refused(
+            "export-format",
+            "export --format json writes the whole ledger; --as-of applies to hledger and beancount",
+        ));
+    }
+    let mut ledger = ctx.open()?;
+    let doc = reports::export::export(&mut ledger)?;
+    output::with_writer(|out| -> Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        Ok(())
+    })
 }

@@ -122,17 +122,12 @@ pub enum Command {
         after_help = "Examples:\n  fundledger import examples/import.csv --dry-run\n  fundledger import examples/import.csv\n  fundledger import backup.json   # into an empty ledger made with `init`"
     )]
     Import(transfer::ImportArgs),
-    /// Export the whole ledger as JSON (reference data and journal, reversals included)
-    #[command(
-        after_help = "Example:\n  fundledger --format json export --output ledger-2022.json"
-    )]
-    Export(transfer::ExportArgs),
     /// Write a verified, consistent copy of the ledger (refuses to overwrite)
     #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
     Backup(audit::BackupArgs),
-    /// Write the ledger as an hledger journal or a Beancount file (totals match `report portfolio`)
+    /// Export the ledger: JSON (the whole ledger, for `import`), hledger or Beancount
     #[command(
-        after_help = "Account mapping and which balance is which report figure: docs/export.md.\n\nExamples:\n  fundledger --db ledger.db.example export --format hledger --output fund.journal\n  hledger -f fund.journal bal Assets:Funds:SC-1:Investments:Cost\n  fundledger export --format beancount --as-of 2021-12-31 --output fund.beancount\n  bean-check fund.beancount"
+        after_help = "JSON is the whole ledger (reference data and journal, reversals included); `import` restores it into an empty ledger.\nhledger and Beancount totals match `report portfolio`; the account mapping is in docs/export.md.\n\nExamples:\n  fundledger --format json export --output ledger-2022.json\n  fundledger --db ledger.db.example export --format hledger --output fund.journal\n  hledger -f fund.journal bal Assets:Funds:SC-1:Investments:Cost\n  fundledger export --format beancount --as-of 2021-12-31 --output fund.beancount\n  bean-check fund.beancount"
     )]
     Export(export::ExportArgs),
 }
@@ -232,7 +227,6 @@ pub fn run() -> ExitCode {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Backup(a) => ok(audit::backup(&ctx, a)),
         Command::Import(a) => ok(transfer::import(&ctx, a)),
-        Command::Export(a) => ok(transfer::export(&ctx, a)),
         Command::Init => ok(reference::init(&ctx)),
         Command::Fund(c) => ok(reference::fund(&ctx, c)),
         Command::Investor(c) => ok(reference::investor(&ctx, c)),

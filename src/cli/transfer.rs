@@ -1,4 +1,4 @@
-//! `import`, `export`.
+//! `import`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::Args;
 use fundledger::error::{Error, Result};
 use fundledger::ops::import::{self, ImportOptions};
-use fundledger::reports::export;
 
 use super::render::{print_json, Format};
 use super::{Ctx, Who};
@@ -23,13 +22,6 @@ pub struct ImportArgs {
     pub allow_duplicate: bool,
     #[command(flatten)]
     pub who: Who,
-}
-
-#[derive(Args, Debug)]
-pub struct ExportArgs {
-    /// Write to this file instead of standard output (refuses to overwrite)
-    #[arg(long)]
-    pub output: Option<PathBuf>,
 }
 
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
@@ -84,37 +76,6 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
                 _ => String::new(),
             }
         ),
-    }
-    Ok(())
-}
-
-pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
-    if ctx.out.format != Format::Json {
-        return Err(Error::refused(
-            "export-format",
-            "export writes --format json (the whole ledger, for `import`)",
-        ));
-    }
-    let mut ledger = ctx.open()?;
-    let doc = export::export(&mut ledger)?;
-    match a.output {
-        None => print_json(&doc)?,
-        Some(p) => {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&p)
-                .map_err(|e| {
-                    Error::Ledger(format!(
-                        "cannot create {} ({e}); export never overwrites a file",
-                        p.display()
-                    ))
-                })?;
-            let mut w = std::io::BufWriter::new(f);
-            serde_json::to_writer_pretty(&mut w, &doc).map_err(std::io::Error::other)?;
-            writeln!(w)?;
-            w.flush()?;
-        }
     }
     Ok(())
 }
