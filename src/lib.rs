@@ -20,3 +20,4 @@ pub mod reports;
 pub mod rules;
 pub mod store;
 pub mod uscc;
+pub mod xirr;
