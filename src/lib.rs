@@ -11,6 +11,7 @@
 
 pub mod book;
 pub mod date;
+pub mod distributions;
 pub mod domain;
 pub mod error;
 pub mod hashchain;

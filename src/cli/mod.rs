@@ -82,7 +82,7 @@ pub enum Command {
     /// Companies (projects) funds invest in
     #[command(subcommand)]
     Company(reference::CompanyCmd),
-    /// LP capital: commitments (认缴) and paid-in (实缴)
+    /// LP capital: commitments (认缴), paid-in (实缴) and distributions (分配)
     #[command(subcommand)]
     Lp(entries::LpCmd),
     /// Deals: commitments (协议投资金额), paid-in (实际出资), marks, proceeds, write-offs

@@ -125,8 +125,9 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
         reverses: None,
     };
     let mut history = position(tx, &candidate)?;
-    history.push(candidate);
+    history.push(candidate.clone());
     check_position(is_lp, history, &what)?;
+    super::distribute::check_new(tx, &candidate, &what)?;
     tx.append_entry(&n)
 }
 
@@ -190,6 +191,7 @@ pub(crate) fn reverse_tx(tx: &Tx<'_>, id: i64, reason: &str) -> Result<i64> {
     let what = format!("reversal of entry {id} ({} on {})", e.kind, e.date);
     let history: Vec<Entry> = position(tx, &e)?.into_iter().filter(|h| h.id != id).collect();
     check_position(e.investor_id.is_some(), history, &what)?;
+    super::distribute::check_removal(tx, &e, &what)?;
     let mut n = NewEntry::new(EntryKind::Reversal, e.date);
     n.reverses = Some(id);
     n.memo = Some(reason.to_string());

@@ -11,6 +11,7 @@
 
 mod journal;
 mod reference;
+mod returns;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use crate::error::{Error, Result};
 
 pub use journal::{EntryFilter, LoggedEntry};
 pub use reference::CodeTable;
+pub use returns::FlowRow;
 
 /// How long a writer waits for another process's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -9,7 +9,7 @@
 pub const APPLICATION_ID: i32 = 0x464C_4447;
 
 /// Each element upgrades the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1_CORE];
+pub const MIGRATIONS: &[&str] = &[V1_CORE, V_RETURNS_INDEX];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -106,4 +106,10 @@ CREATE TRIGGER investors_no_delete BEFORE DELETE ON investors
 BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
 CREATE TRIGGER companies_no_delete BEFORE DELETE ON companies
 BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
+"#;
+
+/// Returns (issue 3): distributions received by a fund that is itself an LP are found
+/// by investor, so the distribution rules need not scan the journal.
+const V_RETURNS_INDEX: &str = r#"
+CREATE INDEX entries_investor ON entries (investor_id) WHERE investor_id IS NOT NULL;
 "#;
