@@ -10,6 +10,7 @@
 //! See docs/ARCHITECTURE.md for the invariants.
 
 pub mod book;
+pub mod csvin;
 pub mod date;
 pub mod distributions;
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod hashchain;
 pub mod money;
 pub mod ops;
+pub mod pme;
 pub mod reports;
 pub mod rules;
 pub mod store;
