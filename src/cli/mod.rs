@@ -8,6 +8,7 @@ mod entries;
 mod reference;
 mod render;
 mod report;
+mod returns;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,6 +98,9 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Calculators that need no ledger (check any figure against Excel)
+    #[command(subcommand)]
+    Calc(returns::CalcCmd),
 }
 
 /// Who records a write: `--by NAME`, else $FUNDLEDGER_USER, else the OS user.
@@ -151,6 +155,7 @@ pub fn run() -> ExitCode {
         Command::Reverse(a) => entries::reverse(&ctx, a),
         Command::Log(a) => entries::log(&ctx, a),
         Command::Report(c) => report::run(&ctx, c),
+        Command::Calc(c) => returns::calc(&ctx, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,8 +4,11 @@
 //! one read transaction (a consistent snapshot), and does its arithmetic in exact
 //! `Money`/`Ratio`; rendering is the CLI's job.
 
+pub mod calc;
 pub mod listing;
 pub mod portfolio;
+pub mod returns;
 
 pub use listing::{companies, funds, investors, log, LogLine};
 pub use portfolio::{portfolio, Portfolio, PortfolioRow, PortfolioTotal};
+pub use returns::{returns, By, Returns, ReturnsQuery};
