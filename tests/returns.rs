@@ -300,7 +300,7 @@ fn several_roots_are_listed_with_excels_choice() {
     assert_eq!(b["irr_roots"], serde_json::json!(["0.1", "0.2"]));
     assert_eq!(b["irr"], "0.1");
     let table = t.run(&["report", "returns", "--as-of", "2023-06-30", "--fund", "G", "--by", "holding"]);
-    assert!(table.ok().contains("several IRRs solve the flows (10.00%;20.00%)"), "{}", table.stdout);
+    assert!(table.ok().contains("several IRRs solve the flows (10.00%, 20.00%)"), "{}", table.stdout);
     let csv = t.run(&["--format", "csv", "report", "returns", "--as-of", "2023-06-30", "--fund", "G", "--by", "holding"]);
     assert!(csv.ok().lines().nth(1).unwrap().contains("0.1,multiple-roots,0.1;0.2,"), "{}", csv.stdout);
 }

@@ -74,13 +74,13 @@ fn rate_cell(o: &Out, r: Option<Rate>) -> Cell {
     }
 }
 
+/// Roots as `10.00%, 20.00%` in tables, `0.1;0.2` in CSV (one field).
 fn roots_text(irr: &Irr, o: &Out) -> String {
-    let parts: Vec<String> = irr
-        .roots
-        .iter()
-        .map(|r| if o.format == Format::Table { format!("{}%", r.percent(2)) } else { r.to_string() })
-        .collect();
-    parts.join(";")
+    if o.format == Format::Table {
+        irr.roots.iter().map(|r| format!("{}%", r.percent(2))).collect::<Vec<_>>().join(", ")
+    } else {
+        irr.roots.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(";")
+    }
 }
 
 /// Table notes explaining an IRR that is not a plain `ok`.
