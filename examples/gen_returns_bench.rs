@@ -42,7 +42,14 @@ fn day(base: Date, days: i64) -> Date {
     base + chrono::Days::new(days as u64)
 }
 
-fn req(kind: EntryKind, fund: &str, cp: &str, fen: Option<i64>, date: Date, detail: Option<&str>) -> EntryRequest {
+fn req(
+    kind: EntryKind,
+    fund: &str,
+    cp: &str,
+    fen: Option<i64>,
+    date: Date,
+    detail: Option<&str>,
+) -> EntryRequest {
     EntryRequest {
         kind,
         fund: fund.to_string(),
@@ -56,10 +63,25 @@ fn req(kind: EntryKind, fund: &str, cp: &str, fen: Option<i64>, date: Date, deta
 
 /// Ten entries for one holding, in date order: commit, three payments, three marks, a
 /// dividend, then an exit (60%), a write-off (20%) or a fourth mark (20%, still held).
-fn holding(rng: &mut Rng, fund: &str, company: &str, start: Date, proceeds: &mut Vec<(Date, i64)>) -> Vec<EntryRequest> {
-    let tranche: Vec<i64> = (0..3).map(|_| rng.range(100_000_000, 1_000_000_000)).collect();
+fn holding(
+    rng: &mut Rng,
+    fund: &str,
+    company: &str,
+    start: Date,
+    proceeds: &mut Vec<(Date, i64)>,
+) -> Vec<EntryRequest> {
+    let tranche: Vec<i64> = (0..3)
+        .map(|_| rng.range(100_000_000, 1_000_000_000))
+        .collect();
     let committed: i64 = tranche.iter().sum();
-    let mut v = vec![req(EntryKind::DealCommit, fund, company, Some(committed), start, None)];
+    let mut v = vec![req(
+        EntryKind::DealCommit,
+        fund,
+        company,
+        Some(committed),
+        start,
+        None,
+    )];
     let mut d = start;
     for t in &tranche {
         v.push(req(EntryKind::DealPay, fund, company, Some(*t), d, None));
@@ -67,23 +89,51 @@ fn holding(rng: &mut Rng, fund: &str, company: &str, start: Date, proceeds: &mut
     }
     for _ in 0..3 {
         let mark = committed / 100 * rng.range(30, 300);
-        v.push(req(EntryKind::DealValue, fund, company, Some(mark.max(1)), d, Some("appraisal")));
+        v.push(req(
+            EntryKind::DealValue,
+            fund,
+            company,
+            Some(mark.max(1)),
+            d,
+            Some("appraisal"),
+        ));
         d = day(d, rng.range(200, 400));
     }
     let dividend = committed / 1000 * rng.range(5, 80);
-    v.push(req(EntryKind::DealProceeds, fund, company, Some(dividend), d, Some("dividend")));
+    v.push(req(
+        EntryKind::DealProceeds,
+        fund,
+        company,
+        Some(dividend),
+        d,
+        Some("dividend"),
+    ));
     proceeds.push((d, dividend));
     d = day(d, rng.range(100, 500));
     match rng.range(0, 10) {
         0..=5 => {
             let exit = committed / 100 * rng.range(20, 400);
-            v.push(req(EntryKind::DealProceeds, fund, company, Some(exit), d, Some("exit")));
+            v.push(req(
+                EntryKind::DealProceeds,
+                fund,
+                company,
+                Some(exit),
+                d,
+                Some("exit"),
+            ));
             proceeds.push((d, exit));
         }
         6 | 7 => v.push(req(EntryKind::DealWriteOff, fund, company, None, d, None)),
         _ => {
             let mark = committed / 100 * rng.range(30, 300);
-            v.push(req(EntryKind::DealValue, fund, company, Some(mark.max(1)), d, Some("appraisal")));
+            v.push(req(
+                EntryKind::DealValue,
+                fund,
+                company,
+                Some(mark.max(1)),
+                d,
+                Some("appraisal"),
+            ));
         }
     }
     v
@@ -91,7 +141,10 @@ fn holding(rng: &mut Rng, fund: &str, company: &str, start: Date, proceeds: &mut
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().ok_or("usage: gen_returns_bench OUT.db [OUT-index.csv] [FUNDS]")?);
+    let out = PathBuf::from(
+        args.next()
+            .ok_or("usage: gen_returns_bench OUT.db [OUT-index.csv] [FUNDS]")?,
+    );
     let index = args.next().map(PathBuf::from);
     let n_funds: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1000);
     let mut ledger = Ledger::create(&out)?;
@@ -113,8 +166,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let investors: Vec<String> = (0..20).map(|i| format!("LP{i:02}")).collect();
     for (i, code) in investors.iter().enumerate() {
-        let t = if i < 5 { InvestorType::Government } else { InvestorType::Social };
-        ops::add_investor(&mut ledger, ACTOR, InvestorInput { code: code.clone(), name: format!("出资人{i:02}"), investor_type: t })?;
+        let t = if i < 5 {
+            InvestorType::Government
+        } else {
+            InvestorType::Social
+        };
+        ops::add_investor(
+            &mut ledger,
+            ACTOR,
+            InvestorInput {
+                code: code.clone(),
+                name: format!("出资人{i:02}"),
+                investor_type: t,
+            },
+        )?;
     }
 
     // Guidance funds G00, G01, … each with sub-funds G00-001 … (the guidance fund is
@@ -137,7 +202,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             FundInput {
                 code: code.clone(),
                 name: format!("基准基金{code}"),
-                kind: if parent.is_some() { FundKind::SubFund } else { FundKind::Guidance },
+                kind: if parent.is_some() {
+                    FundKind::SubFund
+                } else {
+                    FundKind::Guidance
+                },
                 parent: parent.clone(),
                 manager: None,
                 inception: None,
@@ -152,7 +221,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let mut total = 0usize;
     // What each guidance fund pays into its sub-funds, to size its own LP capital.
-    let mut into_subfunds: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut into_subfunds: std::collections::HashMap<String, i64> =
+        std::collections::HashMap::new();
     for (k, (code, parent)) in funds.iter().enumerate() {
         let mut reqs = Vec::new();
         let mut proceeds: Vec<(Date, i64)> = Vec::new();
@@ -160,11 +230,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut deals = Vec::new();
         for c in 0..HOLDINGS_PER_FUND {
             let start = day(fund_start, rng.range(60, 1500));
-            deals.extend(holding(&mut rng, code, &format!("C{c:03}"), start, &mut proceeds));
+            deals.extend(holding(
+                &mut rng,
+                code,
+                &format!("C{c:03}"),
+                start,
+                &mut proceeds,
+            ));
         }
         // LP capital covers the deals with a quarter to spare: committed at the start,
         // paid in four annual calls of a fifth each (80% called).
-        let deal_total: i64 = deals.iter().filter(|r| r.kind == EntryKind::DealCommit).filter_map(|r| r.amount).map(Money::fen).sum();
+        let deal_total: i64 = deals
+            .iter()
+            .filter(|r| r.kind == EntryKind::DealCommit)
+            .filter_map(|r| r.amount)
+            .map(Money::fen)
+            .sum();
         let need = deal_total + into_subfunds.get(code).copied().unwrap_or(0);
         let mut lps: Vec<String> = parent.iter().cloned().collect();
         let first = rng.range(0, investors.len() as i64) as usize;
@@ -172,9 +253,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lps.push(investors[(first + 7) % investors.len()].clone());
         for lp in &lps {
             let commit = need * 5 / 4 / lps.len() as i64 * 5 / 4;
-            reqs.push(req(EntryKind::LpCommit, code, lp, Some(commit), fund_start, None));
+            reqs.push(req(
+                EntryKind::LpCommit,
+                code,
+                lp,
+                Some(commit),
+                fund_start,
+                None,
+            ));
             for p in 0..4 {
-                reqs.push(req(EntryKind::LpPay, code, lp, Some(commit / 5), day(fund_start, 30 + p * 365), None));
+                reqs.push(req(
+                    EntryKind::LpPay,
+                    code,
+                    lp,
+                    Some(commit / 5),
+                    day(fund_start, 30 + p * 365),
+                    None,
+                ));
             }
             if let Some(parent) = parent.as_ref().filter(|p| *p == lp) {
                 *into_subfunds.entry(parent.clone()).or_default() += commit / 5 * 4;
@@ -187,24 +282,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut distributed = 0i64;
         for year in 2014..=2025 {
             let year_end = Date::from_ymd_opt(year, 12, 31).expect("date");
-            let received: i64 = proceeds.iter().filter(|(d, _)| *d <= year_end).map(|(_, a)| a).sum();
+            let received: i64 = proceeds
+                .iter()
+                .filter(|(d, _)| *d <= year_end)
+                .map(|(_, a)| a)
+                .sum();
             let pay = (received - distributed) * 8 / 10;
             if pay < lps.len() as i64 * 100 {
                 continue;
             }
             let each = pay / lps.len() as i64;
             for (i, lp) in lps.iter().enumerate() {
-                let amount = if i + 1 == lps.len() { pay - each * (lps.len() as i64 - 1) } else { each };
-                reqs.push(req(EntryKind::LpDistribute, code, lp, Some(amount), year_end, Some("gain")));
+                let amount = if i + 1 == lps.len() {
+                    pay - each * (lps.len() as i64 - 1)
+                } else {
+                    each
+                };
+                reqs.push(req(
+                    EntryKind::LpDistribute,
+                    code,
+                    lp,
+                    Some(amount),
+                    year_end,
+                    Some("gain"),
+                ));
             }
             distributed += pay;
         }
         total += ops::record_many(&mut ledger, ACTOR, &reqs)?.len();
         if (k + 1) % 50 == 0 {
-            eprintln!("{} funds, {total} entries, {:.0?}", k + 1, started.elapsed());
+            eprintln!(
+                "{} funds, {total} entries, {:.0?}",
+                k + 1,
+                started.elapsed()
+            );
         }
     }
-    eprintln!("wrote {} ({total} entries in {:.1?})", out.display(), started.elapsed());
+    eprintln!(
+        "wrote {} ({total} entries in {:.1?})",
+        out.display(),
+        started.elapsed()
+    );
 
     if let Some(path) = index {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);

@@ -61,9 +61,20 @@ fn pairs(text: &str, header: [&str; 2]) -> Result<Vec<(usize, String, String)>> 
         }
         let f = fields(line, raw.trim_end_matches('\r'))?;
         if f.len() != 2 {
-            return Err(bad(line, format!("expected 2 fields ({},{}), found {}", header[0], header[1], f.len())));
+            return Err(bad(
+                line,
+                format!(
+                    "expected 2 fields ({},{}), found {}",
+                    header[0],
+                    header[1],
+                    f.len()
+                ),
+            ));
         }
-        if out.is_empty() && f[0].eq_ignore_ascii_case(header[0]) && f[1].eq_ignore_ascii_case(header[1]) {
+        if out.is_empty()
+            && f[0].eq_ignore_ascii_case(header[0])
+            && f[1].eq_ignore_ascii_case(header[1])
+        {
             continue;
         }
         let mut f = f.into_iter();
@@ -82,7 +93,10 @@ fn date_at(line: usize, s: &str) -> Result<Date> {
 pub fn read_flows(text: &str) -> Result<Vec<(Date, Decimal)>> {
     let rows = pairs(text, ["date", "amount"])?;
     if rows.is_empty() {
-        return Err(Error::refused("bad-csv", "the file has no flows (expected lines of date,amount)"));
+        return Err(Error::refused(
+            "bad-csv",
+            "the file has no flows (expected lines of date,amount)",
+        ));
     }
     rows.into_iter()
         .map(|(line, d, a)| {
@@ -103,12 +117,20 @@ pub fn read_flows(text: &str) -> Result<Vec<(Date, Decimal)>> {
 pub fn read_levels(text: &str) -> Result<Vec<(Date, Decimal)>> {
     let rows = pairs(text, ["date", "level"])?;
     if rows.is_empty() {
-        return Err(Error::refused("bad-csv", "the benchmark file has no levels (expected lines of date,level)"));
+        return Err(Error::refused(
+            "bad-csv",
+            "the benchmark file has no levels (expected lines of date,level)",
+        ));
     }
     let mut out = Vec::with_capacity(rows.len());
     for (line, d, l) in rows {
         let date = date_at(line, &d)?;
-        let level = Decimal::from_str_exact(&l).map_err(|_| bad(line, format!("level '{l}' is not a plain decimal number (e.g. 3245.67)")))?;
+        let level = Decimal::from_str_exact(&l).map_err(|_| {
+            bad(
+                line,
+                format!("level '{l}' is not a plain decimal number (e.g. 3245.67)"),
+            )
+        })?;
         if level <= Decimal::ZERO {
             return Err(bad(line, format!("level '{l}' must be greater than 0")));
         }
@@ -116,7 +138,10 @@ pub fn read_levels(text: &str) -> Result<Vec<(Date, Decimal)>> {
     }
     out.sort_by_key(|(_, d, _)| *d);
     if let Some(w) = out.windows(2).find(|w| w[0].1 == w[1].1) {
-        return Err(bad(w[1].0, format!("{} appears twice (also on line {})", w[1].1, w[0].0)));
+        return Err(bad(
+            w[1].0,
+            format!("{} appears twice (also on line {})", w[1].1, w[0].0),
+        ));
     }
     Ok(out.into_iter().map(|(_, d, l)| (d, l)).collect())
 }
@@ -130,7 +155,15 @@ mod tests {
         let text = "\u{feff}date,amount\r\n2008-01-01,-10000\r\n2008/3/1,\"2,750.00\"\n\n2009年4月1日,0.275万\n2009-05-01,−1\n";
         let f = read_flows(text).unwrap();
         let got: Vec<String> = f.iter().map(|(d, a)| format!("{d} {a}")).collect();
-        assert_eq!(got, ["2008-01-01 -10000", "2008-03-01 2750", "2009-04-01 2750", "2009-05-01 -1"]);
+        assert_eq!(
+            got,
+            [
+                "2008-01-01 -10000",
+                "2008-03-01 2750",
+                "2009-04-01 2750",
+                "2009-05-01 -1"
+            ]
+        );
     }
 
     #[test]
@@ -154,8 +187,17 @@ mod tests {
     fn levels_sorted_positive_unique() {
         let l = read_levels("date,level\n2020-02-01,101.5\n2020-01-01,100\n").unwrap();
         assert_eq!(l[0].1, Decimal::from(100));
-        assert!(read_levels("2020-01-01,0").unwrap_err().to_string().contains("greater than 0"));
-        assert!(read_levels("2020-01-01,1\n2020-01-01,2").unwrap_err().to_string().contains("appears twice"));
-        assert!(read_levels("2020-01-01,abc").unwrap_err().to_string().contains("plain decimal"));
+        assert!(read_levels("2020-01-01,0")
+            .unwrap_err()
+            .to_string()
+            .contains("greater than 0"));
+        assert!(read_levels("2020-01-01,1\n2020-01-01,2")
+            .unwrap_err()
+            .to_string()
+            .contains("appears twice"));
+        assert!(read_levels("2020-01-01,abc")
+            .unwrap_err()
+            .to_string()
+            .contains("plain decimal"));
     }
 }

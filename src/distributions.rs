@@ -24,7 +24,11 @@ pub enum DistributionViolation {
     /// A distribution on `date` to an investor with nothing committed by then.
     NotAnLp { date: Date, committed: Money },
     /// By the end of `date` the fund has distributed more than it received.
-    ExceedsProceeds { date: Date, proceeds: Money, distributed: Money },
+    ExceedsProceeds {
+        date: Date,
+        proceeds: Money,
+        distributed: Money,
+    },
 }
 
 impl DistributionViolation {
@@ -39,8 +43,11 @@ impl DistributionViolation {
 /// One LP position's history: every distribution falls on a day when the LP has a
 /// commitment (end-of-day, so a commitment made that same day counts).
 pub fn check_lp(entries: &[Entry]) -> Result<(), DistributionViolation> {
-    let mut dist_dates: Vec<Date> =
-        entries.iter().filter(|e| e.kind == EntryKind::LpDistribute).map(|e| e.date).collect();
+    let mut dist_dates: Vec<Date> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::LpDistribute)
+        .map(|e| e.date)
+        .collect();
     dist_dates.sort();
     for date in dist_dates {
         let committed: Money = entries
@@ -81,7 +88,11 @@ pub fn check_fund(fund: i64, entries: &[Entry]) -> Result<(), DistributionViolat
         }
         let end_of_day = events.get(i + 1).is_none_or(|n| n.0 != *date);
         if end_of_day && distributed > proceeds {
-            return Err(DistributionViolation::ExceedsProceeds { date: *date, proceeds, distributed });
+            return Err(DistributionViolation::ExceedsProceeds {
+                date: *date,
+                proceeds,
+                distributed,
+            });
         }
     }
     Ok(())
@@ -112,16 +123,25 @@ mod tests {
 
     #[test]
     fn lp_needs_a_commitment_by_the_day() {
-        let h = vec![e(1, LpCommit, 1, "2021-01-10", 100), e(2, LpDistribute, 1, "2021-01-10", 5)];
+        let h = vec![
+            e(1, LpCommit, 1, "2021-01-10", 100),
+            e(2, LpDistribute, 1, "2021-01-10", 5),
+        ];
         assert_eq!(check_lp(&h), Ok(()));
-        let h = vec![e(1, LpCommit, 1, "2021-01-10", 100), e(2, LpDistribute, 1, "2021-01-09", 5)];
+        let h = vec![
+            e(1, LpCommit, 1, "2021-01-10", 100),
+            e(2, LpDistribute, 1, "2021-01-09", 5),
+        ];
         assert_eq!(check_lp(&h).unwrap_err().rule(), "not-an-lp");
     }
 
     #[test]
     fn distributions_within_proceeds_at_every_date() {
         // Proceeds 100 on 03-01 and 50 on 06-01 (received from a sub-fund, fund id 2).
-        let mut h = vec![e(1, DealProceeds, 1, "2021-03-01", 100), e(2, LpDistribute, 2, "2021-06-01", 50)];
+        let mut h = vec![
+            e(1, DealProceeds, 1, "2021-03-01", 100),
+            e(2, LpDistribute, 2, "2021-06-01", 50),
+        ];
         h.push(e(3, LpDistribute, 1, "2021-03-01", 100)); // same day: fine
         assert_eq!(check_fund(1, &h), Ok(()));
         h.push(e(4, LpDistribute, 1, "2021-05-01", 1)); // 101 > 100 on 05-01

@@ -30,7 +30,10 @@ pub enum Error {
 
 impl Error {
     pub fn refused(rule: &'static str, message: impl Into<String>) -> Error {
-        Error::Refused { rule, message: message.into() }
+        Error::Refused {
+            rule,
+            message: message.into(),
+        }
     }
     /// The stable rule code of a refusal, if this is one.
     pub fn rule(&self) -> Option<&'static str> {

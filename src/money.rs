@@ -316,7 +316,9 @@ pub fn parse_amount(input: &str) -> Result<Money, AmountError> {
         None => digits,
     };
     let d = Decimal::from_str_exact(&text).map_err(|_| malformed())?;
-    let yuan = d.checked_mul(factor).ok_or_else(|| AmountError::OutOfRange(input.to_string()))?;
+    let yuan = d
+        .checked_mul(factor)
+        .ok_or_else(|| AmountError::OutOfRange(input.to_string()))?;
     if yuan > Decimal::from(MAX_INPUT_YUAN) {
         return Err(AmountError::OutOfRange(input.to_string()));
     }
@@ -400,7 +402,10 @@ pub fn allocate_pro_rata(total: Money, weights: &[Money]) -> Option<Vec<Money>> 
         parts[i] += 1;
     }
     let sign = if t < 0 { -1 } else { 1 };
-    parts.into_iter().map(|p| i64::try_from(sign * p).ok().map(Money::from_fen)).collect()
+    parts
+        .into_iter()
+        .map(|p| i64::try_from(sign * p).ok().map(Money::from_fen))
+        .collect()
 }
 
 #[cfg(test)]
@@ -435,18 +440,50 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_take_exactly() {
-        assert!(matches!(parse_amount("1e5"), Err(AmountError::Malformed(_))));
-        assert!(matches!(parse_amount("12.345"), Err(AmountError::TooPrecise { .. })));
+        assert!(matches!(
+            parse_amount("1e5"),
+            Err(AmountError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_amount("12.345"),
+            Err(AmountError::TooPrecise { .. })
+        ));
         // 0.0000001万 = 0.001 元: below a fen.
-        assert!(matches!(parse_amount("0.0000001万"), Err(AmountError::TooPrecise { .. })));
+        assert!(matches!(
+            parse_amount("0.0000001万"),
+            Err(AmountError::TooPrecise { .. })
+        ));
         assert!(matches!(parse_amount("-5"), Err(AmountError::Negative(_))));
         assert!(matches!(parse_amount(""), Err(AmountError::Empty)));
         assert!(matches!(parse_amount("   "), Err(AmountError::Empty)));
-        for bad in ["abc", "1,2345", "12,34,567", ",123", "1.", ".5", "1..2", "万", "1.2.3", "1 000", "+5", "0x10", "1,000.5,0"] {
-            assert!(matches!(parse_amount(bad), Err(AmountError::Malformed(_))), "{bad}");
+        for bad in [
+            "abc",
+            "1,2345",
+            "12,34,567",
+            ",123",
+            "1.",
+            ".5",
+            "1..2",
+            "万",
+            "1.2.3",
+            "1 000",
+            "+5",
+            "0x10",
+            "1,000.5,0",
+        ] {
+            assert!(
+                matches!(parse_amount(bad), Err(AmountError::Malformed(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!(parse_amount("10000000000001"), Err(AmountError::OutOfRange(_))));
-        assert!(matches!(parse_amount("100001亿"), Err(AmountError::OutOfRange(_))));
+        assert!(matches!(
+            parse_amount("10000000000001"),
+            Err(AmountError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_amount("100001亿"),
+            Err(AmountError::OutOfRange(_))
+        ));
         assert!(matches!(
             parse_amount("99999999999999999999999999999999"),
             Err(AmountError::OutOfRange(_))
@@ -488,15 +525,37 @@ mod tests {
     fn pro_rata_parts_add_up_exactly() {
         // 100.00 over weights 1:1:1 → exact 33.333…: 33.33 each, the last fen to the
         // first (equal remainders, earlier weight first): 33.34 + 33.33 + 33.33.
-        let p = allocate_pro_rata(Money::yuan(100), &[Money::yuan(1), Money::yuan(1), Money::yuan(1)]).unwrap();
-        assert_eq!(p, vec![Money::from_fen(3334), Money::from_fen(3333), Money::from_fen(3333)]);
+        let p = allocate_pro_rata(
+            Money::yuan(100),
+            &[Money::yuan(1), Money::yuan(1), Money::yuan(1)],
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                Money::from_fen(3334),
+                Money::from_fen(3333),
+                Money::from_fen(3333)
+            ]
+        );
         // 5,000万 over 3,440 : 516 : 344 (the example sub-fund) = 4,000万, 600万, 400万 exactly.
         let p = allocate_pro_rata(
             Money::yuan(50_000_000),
-            &[Money::yuan(34_400_000), Money::yuan(5_160_000), Money::yuan(3_440_000)],
+            &[
+                Money::yuan(34_400_000),
+                Money::yuan(5_160_000),
+                Money::yuan(3_440_000),
+            ],
         )
         .unwrap();
-        assert_eq!(p, vec![Money::yuan(40_000_000), Money::yuan(6_000_000), Money::yuan(4_000_000)]);
+        assert_eq!(
+            p,
+            vec![
+                Money::yuan(40_000_000),
+                Money::yuan(6_000_000),
+                Money::yuan(4_000_000)
+            ]
+        );
         // 5 fen over 2:1 → exact 3.33… and 1.66… fen: floors 3 and 1, and the fen left
         // goes to the second (remainder 0.67 fen beats 0.33): 0.03 + 0.02.
         let p = allocate_pro_rata(Money::from_fen(5), &[Money::yuan(2), Money::yuan(1)]).unwrap();

@@ -63,11 +63,24 @@ impl Benchmark {
 
     /// Kaplan–Schoar PME and Direct Alpha of `flows` (LP view: contributions negative,
     /// distributions positive) with `nav` at `as_of`.
-    pub fn pme(&self, flows: &[(Date, Decimal)], nav: Decimal, as_of: Date) -> Result<Pme, Coverage> {
+    pub fn pme(
+        &self,
+        flows: &[(Date, Decimal)],
+        nav: Decimal,
+        as_of: Date,
+    ) -> Result<Pme, Coverage> {
         if as_of > self.last() {
-            return Err(Coverage::EndsBefore { as_of, last: self.last() });
+            return Err(Coverage::EndsBefore {
+                as_of,
+                last: self.last(),
+            });
         }
-        let level = |d: Date| self.level_on_or_before(d).ok_or(Coverage::StartsAfter { date: d, first: self.first() });
+        let level = |d: Date| {
+            self.level_on_or_before(d).ok_or(Coverage::StartsAfter {
+                date: d,
+                first: self.first(),
+            })
+        };
         let end = level(as_of)?;
         let mut sorted: Vec<(Date, Decimal)> = flows.to_vec();
         sorted.sort_by_key(|(d, _)| *d);
@@ -84,7 +97,11 @@ impl Benchmark {
         }
         let ks_pme = (!out.is_zero()).then(|| Ratio((back + nav) / out));
         let alpha = xirr_with_value(&carried, as_of, nav);
-        Ok(Pme { ks_pme, direct_alpha: alpha.rate, direct_alpha_status: alpha.status })
+        Ok(Pme {
+            ks_pme,
+            direct_alpha: alpha.rate,
+            direct_alpha_status: alpha.status,
+        })
     }
 }
 
@@ -103,8 +120,15 @@ mod tests {
         // start, receive 150 at the end, nothing left.
         // KS-PME = 150 / (100 × 120/100) = 1.25.
         // Direct Alpha: carried flows −120 and +150 a year apart → 150/120 − 1 = 0.25.
-        let b = Benchmark::new(vec![(d("2021-01-01"), Decimal::from(100)), (d("2022-01-01"), Decimal::from(120))]).unwrap();
-        let flows = [(d("2021-01-01"), Decimal::from(-100)), (d("2022-01-01"), Decimal::from(150))];
+        let b = Benchmark::new(vec![
+            (d("2021-01-01"), Decimal::from(100)),
+            (d("2022-01-01"), Decimal::from(120)),
+        ])
+        .unwrap();
+        let flows = [
+            (d("2021-01-01"), Decimal::from(-100)),
+            (d("2022-01-01"), Decimal::from(150)),
+        ];
         let p = b.pme(&flows, Decimal::ZERO, d("2022-01-01")).unwrap();
         assert_eq!(p.ks_pme.unwrap().to_string(), "1.2500");
         assert_eq!(p.direct_alpha.unwrap().to_string(), "0.25");
@@ -113,18 +137,31 @@ mod tests {
 
     #[test]
     fn level_on_or_before_and_coverage() {
-        let b = Benchmark::new(vec![(d("2021-01-04"), Decimal::from(100)), (d("2021-01-08"), Decimal::from(110))]).unwrap();
+        let b = Benchmark::new(vec![
+            (d("2021-01-04"), Decimal::from(100)),
+            (d("2021-01-08"), Decimal::from(110)),
+        ])
+        .unwrap();
         // A Sunday uses Friday's level.
-        assert_eq!(b.level_on_or_before(d("2021-01-10")), Some(Decimal::from(110)));
+        assert_eq!(
+            b.level_on_or_before(d("2021-01-10")),
+            Some(Decimal::from(110))
+        );
         assert_eq!(b.level_on_or_before(d("2021-01-03")), None);
         let flows = [(d("2021-01-02"), Decimal::from(-1))];
         assert_eq!(
             b.pme(&flows, Decimal::ONE, d("2021-01-08")),
-            Err(Coverage::StartsAfter { date: d("2021-01-02"), first: d("2021-01-04") })
+            Err(Coverage::StartsAfter {
+                date: d("2021-01-02"),
+                first: d("2021-01-04")
+            })
         );
         assert_eq!(
             b.pme(&[], Decimal::ONE, d("2021-01-09")),
-            Err(Coverage::EndsBefore { as_of: d("2021-01-09"), last: d("2021-01-08") })
+            Err(Coverage::EndsBefore {
+                as_of: d("2021-01-09"),
+                last: d("2021-01-08")
+            })
         );
     }
 }

@@ -18,11 +18,20 @@ use crate::money::Money;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Violation {
     /// Paid-in exceeds commitment at the end of `date` (committed may be zero).
-    PaidExceedsCommitted { date: Date, committed: Money, paid: Money },
+    PaidExceedsCommitted {
+        date: Date,
+        committed: Money,
+        paid: Money,
+    },
     /// A mark, proceeds or write-off on a holding with nothing paid in by `date`.
     NotHeld { date: Date, kind: EntryKind },
     /// An entry dated after the holding was closed by a write-off or full exit.
-    AfterClose { date: Date, kind: EntryKind, closed_on: Date, closed_by: &'static str },
+    AfterClose {
+        date: Date,
+        kind: EntryKind,
+        closed_on: Date,
+        closed_by: &'static str,
+    },
 }
 
 impl Violation {
@@ -74,7 +83,11 @@ fn check_paid_within_committed(
         }
         let end_of_day = entries.get(i + 1).is_none_or(|n| n.date != e.date);
         if end_of_day && paid > committed {
-            return Err(Violation::PaidExceedsCommitted { date: e.date, committed, paid });
+            return Err(Violation::PaidExceedsCommitted {
+                date: e.date,
+                committed,
+                paid,
+            });
         }
     }
     Ok(())
@@ -94,14 +107,22 @@ pub fn check_holding(mut entries: Vec<Entry>) -> Result<(), Violation> {
     let mut closed: Option<(Date, &'static str)> = None;
     for e in &entries {
         if let Some((closed_on, closed_by)) = closed {
-            return Err(Violation::AfterClose { date: e.date, kind: e.kind, closed_on, closed_by });
+            return Err(Violation::AfterClose {
+                date: e.date,
+                kind: e.kind,
+                closed_on,
+                closed_by,
+            });
         }
         match e.kind {
             EntryKind::DealPay => paid += e.amount.unwrap_or(Money::ZERO),
             EntryKind::DealValue | EntryKind::DealProceeds | EntryKind::DealWriteOff => {
                 // Payments on the same day sort first, so `paid` is the end-of-day figure.
                 if paid.is_zero() {
-                    return Err(Violation::NotHeld { date: e.date, kind: e.kind });
+                    return Err(Violation::NotHeld {
+                        date: e.date,
+                        kind: e.kind,
+                    });
                 }
                 if e.kind == EntryKind::DealWriteOff {
                     closed = Some((e.date, "a write-off"));
@@ -163,18 +184,26 @@ mod tests {
         ];
         let v = check_holding(h).unwrap_err();
         assert_eq!(v.rule(), "paid-in-exceeds-commitment");
-        assert!(matches!(v, Violation::PaidExceedsCommitted { paid, .. } if paid == Money::yuan(110)));
+        assert!(
+            matches!(v, Violation::PaidExceedsCommitted { paid, .. } if paid == Money::yuan(110))
+        );
     }
 
     #[test]
     fn same_day_commit_and_pay_is_fine() {
-        let h = vec![e(2, DealPay, "2021-03-01", Some(100), None), e(1, DealCommit, "2021-03-01", Some(100), None)];
+        let h = vec![
+            e(2, DealPay, "2021-03-01", Some(100), None),
+            e(1, DealCommit, "2021-03-01", Some(100), None),
+        ];
         assert_eq!(check_holding(h), Ok(()));
     }
 
     #[test]
     fn marks_need_a_holding_and_nothing_follows_a_close() {
-        let h = vec![e(1, DealCommit, "2021-03-01", Some(100), None), e(2, DealValue, "2021-03-02", Some(5), None)];
+        let h = vec![
+            e(1, DealCommit, "2021-03-01", Some(100), None),
+            e(2, DealValue, "2021-03-02", Some(5), None),
+        ];
         assert_eq!(check_holding(h).unwrap_err().rule(), "not-held");
         let h = vec![
             e(1, DealCommit, "2021-03-01", Some(100), None),
@@ -198,9 +227,15 @@ mod tests {
 
     #[test]
     fn lp_paid_within_committed() {
-        let mut lp = vec![e(1, LpCommit, "2021-01-01", Some(100), None), e(2, LpPay, "2021-02-01", Some(100), None)];
+        let mut lp = vec![
+            e(1, LpCommit, "2021-01-01", Some(100), None),
+            e(2, LpPay, "2021-02-01", Some(100), None),
+        ];
         assert_eq!(check_lp(lp.clone()), Ok(()));
         lp.push(e(3, LpPay, "2021-02-01", Some(1), None));
-        assert_eq!(check_lp(lp).unwrap_err().rule(), "paid-in-exceeds-commitment");
+        assert_eq!(
+            check_lp(lp).unwrap_err().rule(),
+            "paid-in-exceeds-commitment"
+        );
     }
 }

@@ -5,7 +5,9 @@
 //! check = 31 − (Σ value·weight mod 31), where 31 maps to 0.
 
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UsccError {
@@ -14,7 +16,11 @@ pub enum UsccError {
     #[error("unified social credit code '{code}' contains '{ch}', which GB 32100-2015 does not use (I, O, S, V, Z and lowercase are excluded)")]
     Character { code: String, ch: char },
     #[error("unified social credit code '{code}' fails its check character: expected '{expected}', found '{found}'")]
-    Check { code: String, expected: char, found: char },
+    Check {
+        code: String,
+        expected: char,
+        found: char,
+    },
 }
 
 fn value(c: u8) -> Option<u32> {
@@ -35,16 +41,29 @@ pub fn check_char(first17: &[u8]) -> Option<char> {
 pub fn validate(code: &str) -> Result<String, UsccError> {
     let len = code.chars().count();
     if len != 18 {
-        return Err(UsccError::Length { code: code.into(), len });
+        return Err(UsccError::Length {
+            code: code.into(),
+            len,
+        });
     }
-    if let Some(ch) = code.chars().find(|c| !c.is_ascii() || value(*c as u8).is_none()) {
-        return Err(UsccError::Character { code: code.into(), ch });
+    if let Some(ch) = code
+        .chars()
+        .find(|c| !c.is_ascii() || value(*c as u8).is_none())
+    {
+        return Err(UsccError::Character {
+            code: code.into(),
+            ch,
+        });
     }
     let b = code.as_bytes();
     let expected = check_char(&b[..17]).expect("alphabet checked above");
     let found = b[17] as char;
     if expected != found {
-        return Err(UsccError::Check { code: code.into(), expected, found });
+        return Err(UsccError::Check {
+            code: code.into(),
+            expected,
+            found,
+        });
     }
     Ok(code.to_string())
 }
@@ -63,11 +82,21 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert!(matches!(validate("91440300192203821"), Err(UsccError::Length { .. })));
-        assert!(matches!(validate("91440300192203821I"), Err(UsccError::Character { .. })));
+        assert!(matches!(
+            validate("91440300192203821"),
+            Err(UsccError::Length { .. })
+        ));
+        assert!(matches!(
+            validate("91440300192203821I"),
+            Err(UsccError::Character { .. })
+        ));
         assert!(matches!(
             validate("914403001922038217"),
-            Err(UsccError::Check { expected: '6', found: '7', .. })
+            Err(UsccError::Check {
+                expected: '6',
+                found: '7',
+                ..
+            })
         ));
     }
 }

@@ -124,7 +124,10 @@ impl Rate {
         }
         let d = Decimal::from_f64_retain(r)?;
         let d = d.round_sf_with_strategy(RATE_SIGNIFICANT_DIGITS, DISPLAY_ROUNDING)?;
-        Some(Rate(d.round_dp_with_strategy(RATE_MAX_DP, DISPLAY_ROUNDING).normalize()))
+        Some(Rate(
+            d.round_dp_with_strategy(RATE_MAX_DP, DISPLAY_ROUNDING)
+                .normalize(),
+        ))
     }
 
     /// The rate in percent with `dp` decimals, half away from zero (for tables).
@@ -171,7 +174,12 @@ pub struct Irr {
 
 impl Irr {
     fn undefined(status: IrrStatus) -> Irr {
-        Irr { rate: None, status, roots: Vec::new(), cumulative: None }
+        Irr {
+            rate: None,
+            status,
+            roots: Vec::new(),
+            cumulative: None,
+        }
     }
 }
 
@@ -185,10 +193,19 @@ pub fn xirr(flows: &[(Date, Decimal)]) -> Irr {
 /// zero, the answer is `total-loss` (−100%): the limit the rate tends to as the
 /// returns shrink to nothing, which no root-finder can reach.
 pub fn xirr_with_value(flows: &[(Date, Decimal)], as_of: Date, value: Decimal) -> Irr {
-    let any_in = flows.iter().any(|(_, a)| a.is_sign_negative() && !a.is_zero());
-    let any_back = flows.iter().any(|(_, a)| a.is_sign_positive() && !a.is_zero());
+    let any_in = flows
+        .iter()
+        .any(|(_, a)| a.is_sign_negative() && !a.is_zero());
+    let any_back = flows
+        .iter()
+        .any(|(_, a)| a.is_sign_positive() && !a.is_zero());
     if value.is_zero() && any_in && !any_back {
-        return Irr { rate: Some(Rate::MINUS_ONE), status: IrrStatus::TotalLoss, roots: Vec::new(), cumulative: None };
+        return Irr {
+            rate: Some(Rate::MINUS_ONE),
+            status: IrrStatus::TotalLoss,
+            roots: Vec::new(),
+            cumulative: None,
+        };
     }
     if value.is_zero() {
         return solve(flows);
@@ -275,7 +292,13 @@ impl Series {
         self.evaluations += 1;
         let (phi, dphi) = self.pos.eval(y);
         let (psi, dpsi) = self.neg.eval(y);
-        Point { y, phi, dphi, psi, dpsi }
+        Point {
+            y,
+            phi,
+            dphi,
+            psi,
+            dpsi,
+        }
     }
 
     /// Safeguarded Newton on `[a, b]`, where `h` is monotone and changes sign.
@@ -302,7 +325,11 @@ impl Series {
             }
             let newton = y - h / p.dh();
             let (l, u) = if lo < hi { (lo, hi) } else { (hi, lo) };
-            let next = if newton.is_finite() && newton > l && newton < u { newton } else { 0.5 * (lo + hi) };
+            let next = if newton.is_finite() && newton > l && newton < u {
+                newton
+            } else {
+                0.5 * (lo + hi)
+            };
             let tol = 4.0 * f64::EPSILON * next.abs().max(1.0);
             if (next - y).abs() <= tol || (u - l) <= tol {
                 return next;
@@ -399,22 +426,39 @@ const Y_HIGH_LIMIT: f64 = 51_200.0;
 
 fn solve(flows: &[(Date, Decimal)]) -> Irr {
     let merged = merge(flows);
-    let Some(&(d0, _)) = merged.first() else { return Irr::undefined(IrrStatus::NoSignChange) };
+    let Some(&(d0, _)) = merged.first() else {
+        return Irr::undefined(IrrStatus::NoSignChange);
+    };
     let last = merged.last().expect("non-empty").0;
-    let sign_changes = merged.windows(2).filter(|w| w[0].1.is_sign_negative() != w[1].1.is_sign_negative()).count();
+    let sign_changes = merged
+        .windows(2)
+        .filter(|w| w[0].1.is_sign_negative() != w[1].1.is_sign_negative())
+        .count();
     if sign_changes == 0 {
         return Irr::undefined(IrrStatus::NoSignChange);
     }
     let mut s = Series {
         pos: Side::default(),
         neg: Side::default(),
-        sign_low: if merged[0].1.is_sign_negative() { -1.0 } else { 1.0 },
-        sign_high: if merged[merged.len() - 1].1.is_sign_negative() { -1.0 } else { 1.0 },
+        sign_low: if merged[0].1.is_sign_negative() {
+            -1.0
+        } else {
+            1.0
+        },
+        sign_high: if merged[merged.len() - 1].1.is_sign_negative() {
+            -1.0
+        } else {
+            1.0
+        },
         evaluations: 0,
     };
     for (d, a) in &merged {
         let t = (*d - d0).num_days() as f64 / DAYS_PER_YEAR;
-        let side = if a.is_sign_negative() { &mut s.neg } else { &mut s.pos };
+        let side = if a.is_sign_negative() {
+            &mut s.neg
+        } else {
+            &mut s.pos
+        };
         side.t.push(t);
         side.ln_a.push(a.abs().to_f64().unwrap_or(f64::MAX).ln());
     }
@@ -459,24 +503,43 @@ fn solve(flows: &[(Date, Decimal)]) -> Irr {
     let listed: Vec<Rate> = rates.iter().filter_map(|r| Rate::from_f64(*r)).collect();
 
     let cumulative = |y: f64| {
-        (span_years < 1.0).then(|| Rate::from_f64((-y * span_years).exp_m1())).flatten()
+        (span_years < 1.0)
+            .then(|| Rate::from_f64((-y * span_years).exp_m1()))
+            .flatten()
     };
     match ys.len() {
         0 if beyond_max => Irr::undefined(IrrStatus::OutOfRange),
         0 => Irr::undefined(IrrStatus::NoRoot),
         1 if !beyond_max => {
-            let status = if span_years < 1.0 { IrrStatus::ShortPeriod } else { IrrStatus::Ok };
-            Irr { rate: listed.first().copied(), status, roots: listed, cumulative: cumulative(ys[0]) }
+            let status = if span_years < 1.0 {
+                IrrStatus::ShortPeriod
+            } else {
+                IrrStatus::Ok
+            };
+            Irr {
+                rate: listed.first().copied(),
+                status,
+                roots: listed,
+                cumulative: cumulative(ys[0]),
+            }
         }
         _ => {
             // Report the root Excel reaches from its default guess; if its Newton
             // iteration would fail, the root nearest that guess.
             let pick = excel_newton(&merged, d0)
-                .and_then(|r| rates.iter().position(|x| (x - r).abs() <= 1e-6 * r.abs().max(1.0)))
+                .and_then(|r| {
+                    rates
+                        .iter()
+                        .position(|x| (x - r).abs() <= 1e-6 * r.abs().max(1.0))
+                })
                 .unwrap_or_else(|| {
                     let dist = |x: &f64| (x - EXCEL_GUESS).abs();
                     (0..rates.len())
-                        .min_by(|a, b| dist(&rates[*a]).partial_cmp(&dist(&rates[*b])).expect("finite"))
+                        .min_by(|a, b| {
+                            dist(&rates[*a])
+                                .partial_cmp(&dist(&rates[*b]))
+                                .expect("finite")
+                        })
                         .expect("at least one root")
                 });
             Irr {
@@ -494,7 +557,12 @@ fn solve(flows: &[(Date, Decimal)]) -> Irr {
 fn excel_newton(merged: &[(Date, Decimal)], d0: Date) -> Option<f64> {
     let flows: Vec<(f64, f64)> = merged
         .iter()
-        .map(|(d, a)| ((*d - d0).num_days() as f64 / DAYS_PER_YEAR, a.to_f64().unwrap_or(0.0)))
+        .map(|(d, a)| {
+            (
+                (*d - d0).num_days() as f64 / DAYS_PER_YEAR,
+                a.to_f64().unwrap_or(0.0),
+            )
+        })
         .collect();
     let mut r = EXCEL_GUESS;
     for _ in 0..EXCEL_MAX_ITERATIONS {
@@ -526,7 +594,9 @@ mod tests {
     use std::str::FromStr;
 
     fn flows(v: &[(&str, &str)]) -> Vec<(Date, Decimal)> {
-        v.iter().map(|(d, a)| (parse_date(d).unwrap(), Decimal::from_str(a).unwrap())).collect()
+        v.iter()
+            .map(|(d, a)| (parse_date(d).unwrap(), Decimal::from_str(a).unwrap()))
+            .collect()
     }
     fn f64_of(r: Option<Rate>) -> f64 {
         r.expect("a rate").0.to_f64().unwrap()
@@ -558,7 +628,11 @@ mod tests {
             ("2015-07-21", "-9000"),
         ]));
         assert_eq!(i.status, IrrStatus::Ok);
-        assert!((f64_of(i.rate) - 0.1635371584).abs() < 1e-10, "{:?}", i.rate);
+        assert!(
+            (f64_of(i.rate) - 0.1635371584).abs() < 1e-10,
+            "{:?}",
+            i.rate
+        );
     }
 
     #[test]
@@ -566,7 +640,11 @@ mod tests {
         // 110/100 over 366 days: 1.1^(365/366) − 1 = 0.0997135859…, not 0.10.
         let i = xirr(&flows(&[("2024-01-01", "-100"), ("2025-01-01", "110")]));
         assert_eq!(i.status, IrrStatus::Ok);
-        assert!((f64_of(i.rate) - 0.0997135859).abs() < 1e-10, "{:?}", i.rate);
+        assert!(
+            (f64_of(i.rate) - 0.0997135859).abs() < 1e-10,
+            "{:?}",
+            i.rate
+        );
         assert_eq!(i.rate.unwrap().to_string(), "0.09971358593");
     }
 
@@ -575,7 +653,11 @@ mod tests {
         // Years of 365 days, so exponents are exactly 0, 1, 2:
         // −100 + 230x − 132x² = 0 → x = (230 ± 10)/264 → r = 10% or 20%.
         // Newton from 0.1 starts on the 10% root.
-        let i = xirr(&flows(&[("2021-01-01", "-100"), ("2022-01-01", "230"), ("2023-01-01", "-132")]));
+        let i = xirr(&flows(&[
+            ("2021-01-01", "-100"),
+            ("2022-01-01", "230"),
+            ("2023-01-01", "-132"),
+        ]));
         assert_eq!(i.status, IrrStatus::MultipleRoots);
         let roots: Vec<String> = i.roots.iter().map(|r| r.to_string()).collect();
         assert_eq!(roots, ["0.1", "0.2"]);
@@ -588,7 +670,11 @@ mod tests {
         // (x − 1.25)(x − 2/3)·(−12) = −12x² + 23x − 10. The nearer root to the guess
         // 0.1 is −20%, but Newton from 0.1 goes 0.1 → 1.115 → 0.421 → 0.501 → 0.5
         // (worked by hand), so Excel answers 50%.
-        let i = xirr(&flows(&[("2021-01-01", "-10"), ("2022-01-01", "23"), ("2023-01-01", "-12")]));
+        let i = xirr(&flows(&[
+            ("2021-01-01", "-10"),
+            ("2022-01-01", "23"),
+            ("2023-01-01", "-12"),
+        ]));
         assert_eq!(i.status, IrrStatus::MultipleRoots);
         let roots: Vec<String> = i.roots.iter().map(|r| r.to_string()).collect();
         assert_eq!(roots, ["-0.2", "0.5"]);
@@ -608,7 +694,11 @@ mod tests {
     #[test]
     fn sign_changes_without_a_root() {
         // −100 + 50x − 100x² < 0 for every x (discriminant 2500 − 40000 < 0).
-        let i = xirr(&flows(&[("2021-01-01", "-100"), ("2022-01-01", "50"), ("2023-01-01", "-100")]));
+        let i = xirr(&flows(&[
+            ("2021-01-01", "-100"),
+            ("2022-01-01", "50"),
+            ("2023-01-01", "-100"),
+        ]));
         assert_eq!(i.status, IrrStatus::NoRoot);
         assert_eq!(i.rate, None);
     }
@@ -654,13 +744,31 @@ mod tests {
 
     #[test]
     fn rate_rounding_is_named() {
-        assert_eq!(Rate::from_f64(0.12345678905).unwrap().to_string(), "0.1234567891");
+        assert_eq!(
+            Rate::from_f64(0.12345678905).unwrap().to_string(),
+            "0.1234567891"
+        );
         assert_eq!(Rate::from_f64(-0.5).unwrap().to_string(), "-0.5");
         assert_eq!(Rate::from_f64(1e-17).unwrap().to_string(), "0");
         assert_eq!(Rate::from_f64(f64::NAN), None);
-        assert_eq!(Rate(Decimal::from_str("0.373362535").unwrap()).percent(2).to_string(), "37.34");
-        assert_eq!(Rate(Decimal::from_str("0.000005").unwrap()).percent(2).to_string(), "0.00");
-        assert_eq!(Rate(Decimal::from_str("-0.00005").unwrap()).percent(2).to_string(), "-0.01");
+        assert_eq!(
+            Rate(Decimal::from_str("0.373362535").unwrap())
+                .percent(2)
+                .to_string(),
+            "37.34"
+        );
+        assert_eq!(
+            Rate(Decimal::from_str("0.000005").unwrap())
+                .percent(2)
+                .to_string(),
+            "0.00"
+        );
+        assert_eq!(
+            Rate(Decimal::from_str("-0.00005").unwrap())
+                .percent(2)
+                .to_string(),
+            "-0.01"
+        );
     }
 
     mod props {
@@ -671,7 +779,9 @@ mod tests {
         fn npv(fl: &[(Date, Decimal)], r: f64) -> f64 {
             let d0 = fl.iter().map(|f| f.0).min().unwrap();
             fl.iter()
-                .map(|(d, a)| a.to_f64().unwrap() / (1.0 + r).powf((*d - d0).num_days() as f64 / 365.0))
+                .map(|(d, a)| {
+                    a.to_f64().unwrap() / (1.0 + r).powf((*d - d0).num_days() as f64 / 365.0)
+                })
                 .sum()
         }
 

@@ -8,7 +8,10 @@ use serde_json::{json, Value};
 fn calc(csv: &str, format: &str) -> common::Run {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("flows.csv"), csv).unwrap();
-    run_in(dir.path(), &["--format", format, "calc", "xirr", "flows.csv"])
+    run_in(
+        dir.path(),
+        &["--format", format, "calc", "xirr", "flows.csv"],
+    )
 }
 
 fn irr(v: &Value) -> f64 {
@@ -28,16 +31,30 @@ fn excels_documented_example() {
     assert_eq!(r["flows"], 5);
     assert_eq!(r["first_date"], "2008-01-01");
     assert_eq!(r["last_date"], "2009-04-01");
-    let t = calc("2008-01-01,-10000\n2008-03-01,2750\n2008-10-30,4250\n2009-02-15,3250\n2009-04-01,2750\n", "table");
-    assert!(t.ok().contains("37.34%") && t.stdout.contains("0.3733625"), "{}", t.stdout);
-    let c = calc("2008-01-01,-10000\n2008-03-01,2750\n2008-10-30,4250\n2009-02-15,3250\n2009-04-01,2750\n", "csv");
+    let t = calc(
+        "2008-01-01,-10000\n2008-03-01,2750\n2008-10-30,4250\n2009-02-15,3250\n2009-04-01,2750\n",
+        "table",
+    );
+    assert!(
+        t.ok().contains("37.34%") && t.stdout.contains("0.3733625"),
+        "{}",
+        t.stdout
+    );
+    let c = calc(
+        "2008-01-01,-10000\n2008-03-01,2750\n2008-10-30,4250\n2009-02-15,3250\n2009-04-01,2750\n",
+        "csv",
+    );
     assert!(c.ok().starts_with("IRR,IRR %,Status,"), "{}", c.stdout);
 }
 
 #[test]
 fn unordered_flows() {
     // Published 0.1635371584, given out of date order.
-    let r = calc("2018-06-10,20000\n2015-07-21,−9000\n2015-06-11,-1000\n2015-10-17,-3000\n", "json").json();
+    let r = calc(
+        "2018-06-10,20000\n2015-07-21,−9000\n2015-06-11,-1000\n2015-10-17,-3000\n",
+        "json",
+    )
+    .json();
     assert!((irr(&r) - 0.1635371584).abs() < 1e-10, "{r}");
 }
 
@@ -64,7 +81,11 @@ fn all_negative_has_no_irr() {
     assert_eq!(r["irr_status"], "no-sign-change");
     assert!(r["irr"].is_null());
     let t = calc("2021-01-01,-100\n2022-01-01,-50\n", "table");
-    assert!(t.ok().contains("n/a") && !t.stdout.contains("0.00%"), "{}", t.stdout);
+    assert!(
+        t.ok().contains("n/a") && !t.stdout.contains("0.00%"),
+        "{}",
+        t.stdout
+    );
 }
 
 #[test]

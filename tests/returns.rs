@@ -23,7 +23,12 @@ fn days(a: &str, b: &str) -> f64 {
 /// Reference XIRR for flows with one sign change: bisection on the NPV, actual/365.
 fn reference_irr(flows: &[(&str, f64)]) -> f64 {
     let d0 = flows.iter().map(|f| f.0).min().unwrap();
-    let npv = |r: f64| flows.iter().map(|(d, a)| a / (1.0 + r).powf(days(d0, d) / 365.0)).sum::<f64>();
+    let npv = |r: f64| {
+        flows
+            .iter()
+            .map(|(d, a)| a / (1.0 + r).powf(days(d0, d) / 365.0))
+            .sum::<f64>()
+    };
     let (mut lo, mut hi) = (-0.99, 10.0);
     assert!(npv(lo).signum() != npv(hi).signum(), "reference bracket");
     for _ in 0..200 {
@@ -38,7 +43,10 @@ fn reference_irr(flows: &[(&str, f64)]) -> f64 {
 }
 
 fn num(v: &Value) -> f64 {
-    v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")).parse().unwrap()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a decimal string: {v}"))
+        .parse()
+        .unwrap()
 }
 
 fn keys(v: &Value) -> BTreeSet<String> {
@@ -52,7 +60,11 @@ fn set(k: &[&str]) -> BTreeSet<String> {
 /// A copy of ledger.db.example in a scratch directory.
 fn example() -> TestLedger {
     let t = TestLedger::uninit();
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/ledger.db.example"), &t.db).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/ledger.db.example"),
+        &t.db,
+    )
+    .unwrap();
     t
 }
 
@@ -67,7 +79,17 @@ fn nuotai_on_the_example_ledger() {
     let g = &f["gross"];
     assert_eq!(
         keys(g),
-        set(&["paid_in", "proceeds", "value", "unrealised", "moic", "irr", "irr_status", "irr_roots", "irr_cumulative"])
+        set(&[
+            "paid_in",
+            "proceeds",
+            "value",
+            "unrealised",
+            "moic",
+            "irr",
+            "irr_status",
+            "irr_roots",
+            "irr_cumulative"
+        ])
     );
     // Published: invested 5,982万, equity value 13,624万 → MOIC 13,624 ÷ 5,982 = 2.2775,
     // unrealised gain 13,624 − 5,982 = 7,642万.
@@ -89,7 +111,11 @@ fn nuotai_on_the_example_ledger() {
         ("2021-12-31", 136_240_000.0),
     ];
     assert_eq!(g["irr_status"], "ok");
-    assert!((num(&g["irr"]) - reference_irr(&flows)).abs() < 1e-9, "{}", g["irr"]);
+    assert!(
+        (num(&g["irr"]) - reference_irr(&flows)).abs() < 1e-9,
+        "{}",
+        g["irr"]
+    );
     assert_eq!(g["irr_roots"].as_array().unwrap().len(), 1);
     assert!(g["irr_cumulative"].is_null());
 
@@ -97,7 +123,17 @@ fn nuotai_on_the_example_ledger() {
     assert_eq!(
         keys(n),
         set(&[
-            "committed", "paid_in", "distributed", "nav", "pic", "dpi", "rvpi", "tvpi", "irr", "irr_status", "irr_roots",
+            "committed",
+            "paid_in",
+            "distributed",
+            "nav",
+            "pic",
+            "dpi",
+            "rvpi",
+            "tvpi",
+            "irr",
+            "irr_status",
+            "irr_roots",
             "irr_cumulative"
         ])
     );
@@ -117,19 +153,46 @@ fn nuotai_on_the_example_ledger() {
 
     // LP shares pro rata to paid-in 30 : 35 of 14,142万 = 65,270,769.2307… and
     // 76,149,230.7692…; floors leave one fen, which goes to the larger remainder (KYJT).
-    let r = t.json(&["report", "returns", "--as-of", "2021-12-31", "--fund", "NT", "--by", "lp"]);
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-12-31",
+        "--fund",
+        "NT",
+        "--by",
+        "lp",
+    ]);
     assert_eq!(keys(&r), set(&["as_of", "lps"]));
     let lps = r["lps"].as_array().unwrap();
     assert_eq!(keys(&lps[0]).len(), 2 + keys(n).len());
-    assert_eq!((lps[0]["investor"].as_str(), lps[0]["nav"].as_str()), (Some("GXCZ"), Some("65270769.23")));
-    assert_eq!((lps[1]["investor"].as_str(), lps[1]["nav"].as_str()), (Some("KYJT"), Some("76149230.77")));
+    assert_eq!(
+        (lps[0]["investor"].as_str(), lps[0]["nav"].as_str()),
+        (Some("GXCZ"), Some("65270769.23"))
+    );
+    assert_eq!(
+        (lps[1]["investor"].as_str(), lps[1]["nav"].as_str()),
+        (Some("KYJT"), Some("76149230.77"))
+    );
     assert_eq!(lps[0]["pic"], "1.0000");
     assert_eq!(lps[1]["pic"], "0.8750");
 
-    let r = t.json(&["report", "returns", "--as-of", "2021-12-31", "--fund", "NT", "--by", "holding"]);
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-12-31",
+        "--fund",
+        "NT",
+        "--by",
+        "holding",
+    ]);
     assert_eq!(keys(&r), set(&["as_of", "holdings"]));
     let h = &r["holdings"][0];
-    assert_eq!((h["fund"].as_str(), h["company"].as_str()), (Some("NT"), Some("N01")));
+    assert_eq!(
+        (h["fund"].as_str(), h["company"].as_str()),
+        (Some("NT"), Some("N01"))
+    );
     // N01: 1,200万 paid 2018-05-10, marked 3,100万 → MOIC 2.5833.
     assert_eq!(h["moic"], "2.5833");
     let n01 = [("2018-05-10", -12_000_000.0), ("2021-12-31", 31_000_000.0)];
@@ -141,10 +204,37 @@ fn nuotai_on_the_example_ledger() {
 fn scenario() -> TestLedger {
     let t = small_ledger();
     for a in [
-        &["deal", "commit", "S", "B", "--amount", "1000000", "--date", "2020-04-01"][..],
-        &["deal", "pay", "S", "B", "--amount", "1000000", "--date", "2020-04-01"],
+        &[
+            "deal",
+            "commit",
+            "S",
+            "B",
+            "--amount",
+            "1000000",
+            "--date",
+            "2020-04-01",
+        ][..],
+        &[
+            "deal",
+            "pay",
+            "S",
+            "B",
+            "--amount",
+            "1000000",
+            "--date",
+            "2020-04-01",
+        ],
         &["deal", "write-off", "S", "B", "--date", "2020-12-31"],
-        &["deal", "value", "S", "A", "--amount", "1815000", "--date", "2021-03-15"],
+        &[
+            "deal",
+            "value",
+            "S",
+            "A",
+            "--amount",
+            "1815000",
+            "--date",
+            "2021-03-15",
+        ],
     ] {
         t.run(a).ok();
     }
@@ -157,7 +247,10 @@ fn gross_and_net_with_look_through() {
     let r = t.json(&["report", "returns", "--as-of", "2021-03-15"]);
     let funds = r["funds"].as_array().unwrap();
     let (g, s) = (&funds[0], &funds[1]);
-    assert_eq!((g["code"].as_str(), s["code"].as_str()), (Some("G"), Some("S")));
+    assert_eq!(
+        (g["code"].as_str(), s["code"].as_str()),
+        (Some("G"), Some("S"))
+    );
 
     // S gross: paid 1,500,000 (A) + 1,000,000 (B) = 2,500,000; value 1,815,000 (A; B is
     // written off); unrealised 1,815,000 − 1,500,000 = 315,000; MOIC 1.815/2.5 = 0.7260.
@@ -166,7 +259,11 @@ fn gross_and_net_with_look_through() {
     assert_eq!(sg["value"], "1815000.00");
     assert_eq!(sg["unrealised"], "315000.00");
     assert_eq!(sg["moic"], "0.7260");
-    let flows = [("2020-03-15", -1_500_000.0), ("2020-04-01", -1_000_000.0), ("2021-03-15", 1_815_000.0)];
+    let flows = [
+        ("2020-03-15", -1_500_000.0),
+        ("2020-04-01", -1_000_000.0),
+        ("2021-03-15", 1_815_000.0),
+    ];
     assert!((num(&sg["irr"]) - reference_irr(&flows)).abs() < 1e-9);
 
     // S net: LPs paid 3,000,000 + 750,000 on 2020-02-10 of 5,000,000 committed.
@@ -175,7 +272,7 @@ fn gross_and_net_with_look_through() {
     assert_eq!(sn["nav"], "3065000.00");
     assert_eq!(sn["pic"], "0.7500");
     assert_eq!(sn["rvpi"], "0.8173"); // 3,065 ÷ 3,750 = 0.817333…
-    // One outflow, one inflow 399 days later: (3,065,000/3,750,000)^(365/399) − 1.
+                                      // One outflow, one inflow 399 days later: (3,065,000/3,750,000)^(365/399) − 1.
     let expected = (3_065_000f64 / 3_750_000.0).powf(365.0 / 399.0) - 1.0;
     assert!((num(&sn["irr"]) - expected).abs() < 1e-9);
 
@@ -189,9 +286,21 @@ fn gross_and_net_with_look_through() {
     assert_eq!(g["net"]["nav"], "7452000.00");
     assert_eq!(g["net"]["tvpi"], "0.9315");
 
-    let r = t.json(&["report", "returns", "--as-of", "2021-03-15", "--fund", "S", "--by", "lp"]);
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-03-15",
+        "--fund",
+        "S",
+        "--by",
+        "lp",
+    ]);
     let lps = r["lps"].as_array().unwrap();
-    let navs: Vec<(&str, &str)> = lps.iter().map(|l| (l["investor"].as_str().unwrap(), l["nav"].as_str().unwrap())).collect();
+    let navs: Vec<(&str, &str)> = lps
+        .iter()
+        .map(|l| (l["investor"].as_str().unwrap(), l["nav"].as_str().unwrap()))
+        .collect();
     // Listed in registration order: SOC was registered before G first acted as an LP.
     assert_eq!(navs, [("SOC", "613000.00"), ("G", "2452000.00")]);
 }
@@ -199,15 +308,34 @@ fn gross_and_net_with_look_through() {
 #[test]
 fn a_written_off_holding_is_a_total_loss() {
     let t = scenario();
-    let r = t.json(&["report", "returns", "--as-of", "2021-03-15", "--by", "holding"]);
-    let b = r["holdings"].as_array().unwrap().iter().find(|h| h["company"] == "B").unwrap().clone();
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-03-15",
+        "--by",
+        "holding",
+    ]);
+    let b = r["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["company"] == "B")
+        .unwrap()
+        .clone();
     assert_eq!(b["irr_status"], "total-loss");
     assert_eq!(b["irr"], "-1");
     assert_eq!(b["value"], "0.00");
     assert_eq!(b["unrealised"], "0.00");
     assert_eq!(b["moic"], "0.0000");
     // A: 1,500,000 on 2020-03-15 to 1,815,000 on 2021-03-15 (365 days): exactly 21%.
-    let a = r["holdings"].as_array().unwrap().iter().find(|h| h["company"] == "A").unwrap().clone();
+    let a = r["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["company"] == "A")
+        .unwrap()
+        .clone();
     assert_eq!(a["irr"], "0.21");
     assert_eq!(a["irr_status"], "ok");
 }
@@ -216,9 +344,42 @@ fn a_written_off_holding_is_a_total_loss() {
 fn distributions_count_in_dpi_and_nav() {
     let t = scenario();
     for a in [
-        &["deal", "proceeds", "S", "A", "--amount", "2000000", "--date", "2021-06-30", "--kind", "partial-exit"][..],
-        &["lp", "distribute", "S", "--investor", "G", "--amount", "1280000", "--date", "2021-07-15"],
-        &["lp", "distribute", "S", "--investor", "SOC", "--amount", "320000", "--date", "2021-07-15", "--kind", "gain"],
+        &[
+            "deal",
+            "proceeds",
+            "S",
+            "A",
+            "--amount",
+            "2000000",
+            "--date",
+            "2021-06-30",
+            "--kind",
+            "partial-exit",
+        ][..],
+        &[
+            "lp",
+            "distribute",
+            "S",
+            "--investor",
+            "G",
+            "--amount",
+            "1280000",
+            "--date",
+            "2021-07-15",
+        ],
+        &[
+            "lp",
+            "distribute",
+            "S",
+            "--investor",
+            "SOC",
+            "--amount",
+            "320000",
+            "--date",
+            "2021-07-15",
+            "--kind",
+            "gain",
+        ],
     ] {
         t.run(a).ok();
     }
@@ -254,7 +415,8 @@ fn reversed_entries_count_nowhere() {
         .as_i64()
         .unwrap()
         .to_string();
-    t.run(&["reverse", &mark, "--reason", "mark not approved"]).ok();
+    t.run(&["reverse", &mark, "--reason", "mark not approved"])
+        .ok();
     // A falls back to cost: value 1,500,000, MOIC of S 1.5/2.5 = 0.6000.
     let r = t.json(&["report", "returns", "--as-of", "2021-03-15", "--fund", "S"]);
     assert_eq!(r["funds"][0]["gross"]["value"], "1500000.00");
@@ -268,15 +430,43 @@ fn reversed_entries_count_nowhere() {
 fn short_periods_carry_the_cumulative_return() {
     let t = small_ledger();
     // A: 1,500,000 on 2020-03-15, marked 1,650,000 on 2020-09-15 (184 days): +10%.
-    t.run(&["deal", "value", "S", "A", "--amount", "1650000", "--date", "2020-09-15"]).ok();
-    let r = t.json(&["report", "returns", "--as-of", "2020-09-15", "--by", "holding"]);
+    t.run(&[
+        "deal",
+        "value",
+        "S",
+        "A",
+        "--amount",
+        "1650000",
+        "--date",
+        "2020-09-15",
+    ])
+    .ok();
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2020-09-15",
+        "--by",
+        "holding",
+    ]);
     let a = &r["holdings"][0];
     assert_eq!(a["irr_status"], "short-period");
     assert_eq!(a["irr_cumulative"], "0.1");
     let annualised = 1.1f64.powf(365.0 / 184.0) - 1.0;
     assert!((num(&a["irr"]) - annualised).abs() < 1e-9);
-    let table = t.run(&["report", "returns", "--as-of", "2020-09-15", "--by", "holding"]);
-    assert!(table.ok().contains("cumulative return 10.00%"), "{}", table.stdout);
+    let table = t.run(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2020-09-15",
+        "--by",
+        "holding",
+    ]);
+    assert!(
+        table.ok().contains("cumulative return 10.00%"),
+        "{}",
+        table.stdout
+    );
 }
 
 #[test]
@@ -286,34 +476,131 @@ fn several_roots_are_listed_with_excels_choice() {
     // −1,320,000 (2023-01-01), then written off: −100 / +230 / −132 a year apart, whose
     // NPV −100 + 230x − 132x² has roots x = 10/11 and 5/6, i.e. r = 10% and 20%.
     for a in [
-        &["deal", "commit", "G", "B", "--amount", "2320000", "--date", "2021-01-01"][..],
-        &["deal", "pay", "G", "B", "--amount", "1000000", "--date", "2021-01-01"],
-        &["deal", "proceeds", "G", "B", "--amount", "2300000", "--date", "2022-01-01", "--kind", "dividend"],
-        &["deal", "pay", "G", "B", "--amount", "1320000", "--date", "2023-01-01"],
+        &[
+            "deal",
+            "commit",
+            "G",
+            "B",
+            "--amount",
+            "2320000",
+            "--date",
+            "2021-01-01",
+        ][..],
+        &[
+            "deal",
+            "pay",
+            "G",
+            "B",
+            "--amount",
+            "1000000",
+            "--date",
+            "2021-01-01",
+        ],
+        &[
+            "deal",
+            "proceeds",
+            "G",
+            "B",
+            "--amount",
+            "2300000",
+            "--date",
+            "2022-01-01",
+            "--kind",
+            "dividend",
+        ],
+        &[
+            "deal",
+            "pay",
+            "G",
+            "B",
+            "--amount",
+            "1320000",
+            "--date",
+            "2023-01-01",
+        ],
         &["deal", "write-off", "G", "B", "--date", "2023-01-01"],
     ] {
         t.run(a).ok();
     }
-    let r = t.json(&["report", "returns", "--as-of", "2023-06-30", "--fund", "G", "--by", "holding"]);
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2023-06-30",
+        "--fund",
+        "G",
+        "--by",
+        "holding",
+    ]);
     let b = &r["holdings"][0];
     assert_eq!(b["irr_status"], "multiple-roots");
     assert_eq!(b["irr_roots"], serde_json::json!(["0.1", "0.2"]));
     assert_eq!(b["irr"], "0.1");
-    let table = t.run(&["report", "returns", "--as-of", "2023-06-30", "--fund", "G", "--by", "holding"]);
-    assert!(table.ok().contains("several IRRs solve the flows (10.00%, 20.00%)"), "{}", table.stdout);
-    let csv = t.run(&["--format", "csv", "report", "returns", "--as-of", "2023-06-30", "--fund", "G", "--by", "holding"]);
-    assert!(csv.ok().lines().nth(1).unwrap().contains("0.1,multiple-roots,0.1;0.2,"), "{}", csv.stdout);
+    let table = t.run(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2023-06-30",
+        "--fund",
+        "G",
+        "--by",
+        "holding",
+    ]);
+    assert!(
+        table
+            .ok()
+            .contains("several IRRs solve the flows (10.00%, 20.00%)"),
+        "{}",
+        table.stdout
+    );
+    let csv = t.run(&[
+        "--format",
+        "csv",
+        "report",
+        "returns",
+        "--as-of",
+        "2023-06-30",
+        "--fund",
+        "G",
+        "--by",
+        "holding",
+    ]);
+    assert!(
+        csv.ok()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("0.1,multiple-roots,0.1;0.2,"),
+        "{}",
+        csv.stdout
+    );
 }
 
 #[test]
 fn csv_and_units() {
     let t = example();
-    let csv = t.run(&["--format", "csv", "--unit", "wan", "report", "returns", "--as-of", "2021-12-31", "--fund", "NT"]);
+    let csv = t.run(&[
+        "--format",
+        "csv",
+        "--unit",
+        "wan",
+        "report",
+        "returns",
+        "--as-of",
+        "2021-12-31",
+        "--fund",
+        "NT",
+    ]);
     let mut lines = csv.ok().lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(header.len(), row.len());
-    let col = |h: &str| row[header.iter().position(|x| *x == h).unwrap_or_else(|| panic!("no column {h}: {header:?}"))];
+    let col = |h: &str| {
+        row[header
+            .iter()
+            .position(|x| *x == h)
+            .unwrap_or_else(|| panic!("no column {h}: {header:?}"))]
+    };
     assert_eq!(col("Gross Paid-in (万元)"), "5982.00");
     assert_eq!(col("Gross MOIC"), "2.2775");
     assert_eq!(col("Net NAV (万元)"), "14142.00");
@@ -328,36 +615,100 @@ fn pme_against_an_index() {
     // the as-of date. KS-PME = NAV 3,065,000 ÷ (3,750,000 × 125/100) = 0.653866… → 0.6539.
     // Direct Alpha: −4,687,500 on 2020-02-10, +3,065,000 399 days later.
     let idx = t.dir.path().join("index.csv");
-    std::fs::write(&idx, "date,level\n2020-02-07,100\n2020-06-30,90\n2021-03-15,125\n").unwrap();
-    let r = t.json(&["report", "returns", "--as-of", "2021-03-15", "--fund", "S", "--benchmark", idx.to_str().unwrap()]);
+    std::fs::write(
+        &idx,
+        "date,level\n2020-02-07,100\n2020-06-30,90\n2021-03-15,125\n",
+    )
+    .unwrap();
+    let r = t.json(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-03-15",
+        "--fund",
+        "S",
+        "--benchmark",
+        idx.to_str().unwrap(),
+    ]);
     let p = &r["funds"][0]["pme"];
-    assert_eq!(keys(p), set(&["ks_pme", "direct_alpha", "direct_alpha_status"]));
+    assert_eq!(
+        keys(p),
+        set(&["ks_pme", "direct_alpha", "direct_alpha_status"])
+    );
     assert_eq!(p["ks_pme"], "0.6539");
     let alpha = (3_065_000f64 / 4_687_500.0).powf(365.0 / 399.0) - 1.0;
     assert!((num(&p["direct_alpha"]) - alpha).abs() < 1e-9);
     assert_eq!(p["direct_alpha_status"], "ok");
-    let table = t.run(&["report", "returns", "--as-of", "2021-03-15", "--fund", "S", "--benchmark", idx.to_str().unwrap()]);
-    assert!(table.ok().contains("KS-PME") && table.stdout.contains("0.6539"), "{}", table.stdout);
+    let table = t.run(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-03-15",
+        "--fund",
+        "S",
+        "--benchmark",
+        idx.to_str().unwrap(),
+    ]);
+    assert!(
+        table.ok().contains("KS-PME") && table.stdout.contains("0.6539"),
+        "{}",
+        table.stdout
+    );
 
     // G's LP paid on 2020-01-15, before the file starts.
     let msg = t.refused_unchanged(
-        &["report", "returns", "--as-of", "2021-03-15", "--benchmark", idx.to_str().unwrap()],
+        &[
+            "report",
+            "returns",
+            "--as-of",
+            "2021-03-15",
+            "--benchmark",
+            idx.to_str().unwrap(),
+        ],
         "[benchmark-coverage]",
     );
-    assert!(msg.contains("2020-01-15") && msg.contains("'G'") && msg.contains("2020-02-07"), "{msg}");
+    assert!(
+        msg.contains("2020-01-15") && msg.contains("'G'") && msg.contains("2020-02-07"),
+        "{msg}"
+    );
     // The as-of date after the file's last level.
     let msg = t.refused_unchanged(
-        &["report", "returns", "--as-of", "2021-03-16", "--fund", "S", "--benchmark", idx.to_str().unwrap()],
+        &[
+            "report",
+            "returns",
+            "--as-of",
+            "2021-03-16",
+            "--fund",
+            "S",
+            "--benchmark",
+            idx.to_str().unwrap(),
+        ],
         "[benchmark-coverage]",
     );
-    assert!(msg.contains("ends on 2021-03-15") && msg.contains("2021-03-16"), "{msg}");
+    assert!(
+        msg.contains("ends on 2021-03-15") && msg.contains("2021-03-16"),
+        "{msg}"
+    );
     t.refused_unchanged(
-        &["report", "returns", "--by", "holding", "--benchmark", idx.to_str().unwrap()],
+        &[
+            "report",
+            "returns",
+            "--by",
+            "holding",
+            "--benchmark",
+            idx.to_str().unwrap(),
+        ],
         "[benchmark-needs-funds]",
     );
     std::fs::write(&idx, "date,level\n2020-02-07,100\n2020-02-08,-1\n").unwrap();
-    t.refused_unchanged(&["report", "returns", "--benchmark", idx.to_str().unwrap()], "line 3");
-    t.refused_unchanged(&["report", "returns", "--benchmark", "missing.csv"], "cannot read missing.csv");
+    t.refused_unchanged(
+        &["report", "returns", "--benchmark", idx.to_str().unwrap()],
+        "line 3",
+    );
+    t.refused_unchanged(
+        &["report", "returns", "--benchmark", "missing.csv"],
+        "cannot read missing.csv",
+    );
 }
 
 #[test]
@@ -368,12 +719,35 @@ fn funds_holding_stakes_in_each_other_have_no_nav() {
         &["fund", "add", "Y", "--name", "乙", "--kind", "vehicle"],
         &["investor", "add", "X", "--name", "甲", "--type", "social"],
         &["investor", "add", "Y", "--name", "乙", "--type", "social"],
-        &["lp", "commit", "Y", "--investor", "X", "--amount", "100", "--date", "2021-01-01"],
-        &["lp", "commit", "X", "--investor", "Y", "--amount", "100", "--date", "2021-01-01"],
+        &[
+            "lp",
+            "commit",
+            "Y",
+            "--investor",
+            "X",
+            "--amount",
+            "100",
+            "--date",
+            "2021-01-01",
+        ],
+        &[
+            "lp",
+            "commit",
+            "X",
+            "--investor",
+            "Y",
+            "--amount",
+            "100",
+            "--date",
+            "2021-01-01",
+        ],
     ] {
         t.run(a).ok();
     }
-    let msg = t.refused_unchanged(&["report", "returns", "--as-of", "2021-12-31"], "[lp-stake-cycle]");
+    let msg = t.refused_unchanged(
+        &["report", "returns", "--as-of", "2021-12-31"],
+        "[lp-stake-cycle]",
+    );
     assert!(msg.contains("X → Y → X"), "{msg}");
 }
 
@@ -386,7 +760,16 @@ fn unknown_fund_is_named() {
 #[test]
 fn help_has_an_example() {
     let t = small_ledger();
-    assert!(t.run(&["report", "returns", "--help"]).ok().contains("Examples:\n  fundledger"));
-    assert!(t.run(&["lp", "distribute", "--help"]).ok().contains("Example:\n  fundledger"));
-    assert!(t.run(&["calc", "xirr", "--help"]).ok().contains("Example:\n  fundledger"));
+    assert!(t
+        .run(&["report", "returns", "--help"])
+        .ok()
+        .contains("Examples:\n  fundledger"));
+    assert!(t
+        .run(&["lp", "distribute", "--help"])
+        .ok()
+        .contains("Example:\n  fundledger"));
+    assert!(t
+        .run(&["calc", "xirr", "--help"])
+        .ok()
+        .contains("Example:\n  fundledger"));
 }

@@ -39,13 +39,19 @@ pub struct LpArgs {
 #[derive(Subcommand, Debug)]
 pub enum LpCmd {
     /// Record an LP commitment (认缴) to a fund
-    #[command(after_help = "Example:\n  fundledger lp commit SC-1 --investor SC --amount 4000万 --date 2020-03-01")]
+    #[command(
+        after_help = "Example:\n  fundledger lp commit SC-1 --investor SC --amount 4000万 --date 2020-03-01"
+    )]
     Commit(LpArgs),
     /// Record LP paid-in capital (实缴); may not exceed the LP's commitment
-    #[command(after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01")]
+    #[command(
+        after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01"
+    )]
     Pay(LpArgs),
     /// Record a distribution (分配) from a fund to one of its LPs; a fund's distributions may not exceed the proceeds it has received
-    #[command(after_help = "Example:\n  fundledger lp distribute NT --investor GXCZ --amount 300万 --date 2022-03-31 --kind gain")]
+    #[command(
+        after_help = "Example:\n  fundledger lp distribute NT --investor GXCZ --amount 300万 --date 2022-03-31 --kind gain"
+    )]
     Distribute {
         #[command(flatten)]
         lp: LpArgs,
@@ -83,13 +89,19 @@ pub enum ProceedsKindArg {
 #[derive(Subcommand, Debug)]
 pub enum DealCmd {
     /// Record a deal commitment (协议投资金额) from a fund to a company
-    #[command(after_help = "Example:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10")]
+    #[command(
+        after_help = "Example:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10"
+    )]
     Commit(DealArgs),
     /// Record a paid-in tranche (实际出资); may not exceed the deal commitment
-    #[command(after_help = "Example:\n  fundledger deal pay SC-1 C01 --amount 1200万 --date 2020-06-01")]
+    #[command(
+        after_help = "Example:\n  fundledger deal pay SC-1 C01 --amount 1200万 --date 2020-06-01"
+    )]
     Pay(DealArgs),
     /// Record a valuation mark (股权价值) of a holding
-    #[command(after_help = "Example:\n  fundledger deal value NT N01 --amount 2100万 --date 2021-12-31 --method appraisal")]
+    #[command(
+        after_help = "Example:\n  fundledger deal value NT N01 --amount 2100万 --date 2021-12-31 --method appraisal"
+    )]
     Value {
         #[command(flatten)]
         deal: DealArgs,
@@ -98,7 +110,9 @@ pub enum DealCmd {
         method: String,
     },
     /// Record proceeds from a holding; `--kind exit` closes it
-    #[command(after_help = "Example:\n  fundledger deal proceeds SC C05 --amount 300万 --date 2022-03-01 --kind dividend")]
+    #[command(
+        after_help = "Example:\n  fundledger deal proceeds SC C05 --amount 300万 --date 2022-03-01 --kind dividend"
+    )]
     Proceeds {
         #[command(flatten)]
         deal: DealArgs,
@@ -106,7 +120,9 @@ pub enum DealCmd {
         kind: ProceedsKindArg,
     },
     /// Write a holding off; it then counts at 0 and takes no further entries
-    #[command(after_help = "Example:\n  fundledger deal write-off SC-1 C04 --date 2022-06-30 --memo \"liquidated\"")]
+    #[command(
+        after_help = "Example:\n  fundledger deal write-off SC-1 C04 --date 2022-06-30 --memo \"liquidated\""
+    )]
     WriteOff {
         fund: String,
         company: String,
@@ -133,7 +149,13 @@ pub struct LogArgs {
     pub fund: Option<String>,
 }
 
-fn request(kind: EntryKind, fund: String, counterparty: String, amt: Option<&str>, opts: &EntryOpts) -> Result<EntryRequest> {
+fn request(
+    kind: EntryKind,
+    fund: String,
+    counterparty: String,
+    amt: Option<&str>,
+    opts: &EntryOpts,
+) -> Result<EntryRequest> {
     Ok(EntryRequest {
         kind,
         fund,
@@ -157,8 +179,14 @@ fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
         }))?,
         Format::Csv => println!("id\n{id}"),
         Format::Table => {
-            let amt = req.amount.map(|m| format!(" {}", ctx.out.money_str(m))).unwrap_or_default();
-            println!("recorded entry {id}: {} {} {}{amt} on {}", req.kind, req.fund, req.counterparty, req.date);
+            let amt = req
+                .amount
+                .map(|m| format!(" {}", ctx.out.money_str(m)))
+                .unwrap_or_default();
+            println!(
+                "recorded entry {id}: {} {} {}{amt} on {}",
+                req.kind, req.fund, req.counterparty, req.date
+            );
         }
     }
     Ok(())
@@ -200,7 +228,11 @@ pub fn deal(ctx: &Ctx, cmd: DealCmd) -> Result<()> {
             };
             (EntryKind::DealProceeds, deal, Some(k.to_string()))
         }
-        DealCmd::WriteOff { fund, company, opts } => {
+        DealCmd::WriteOff {
+            fund,
+            company,
+            opts,
+        } => {
             let req = request(EntryKind::DealWriteOff, fund, company, None, &opts)?;
             return record(ctx, &opts.who, req);
         }

@@ -21,7 +21,8 @@ use fundledger::store::Ledger;
 
 pub use render::{Format, Out};
 
-const ABOUT: &str = "An exact, append-only ledger for guidance funds, sub-funds, startup investments and \
+const ABOUT: &str =
+    "An exact, append-only ledger for guidance funds, sub-funds, startup investments and \
 guarantee loans, with the reports finance officers and auditors need.";
 
 const AFTER_HELP: &str = "\
@@ -37,7 +38,13 @@ Example:
 #[command(name = "fundledger", version, about = ABOUT, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Ledger file [default: ledger.db in the working directory]
-    #[arg(long, global = true, env = "FUNDLEDGER_DB", default_value = "ledger.db", hide_default_value = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "FUNDLEDGER_DB",
+        default_value = "ledger.db",
+        hide_default_value = true
+    )]
     pub db: PathBuf,
     /// Output format
     #[arg(long, global = true, value_enum, default_value = "table")]
@@ -139,12 +146,20 @@ pub fn date(s: &str) -> Result<Date> {
 
 /// `--as-of`, defaulting to today.
 pub fn as_of(s: Option<&str>) -> Result<Date> {
-    s.map(date).transpose().map(|d| d.unwrap_or_else(fundledger::date::today))
+    s.map(date)
+        .transpose()
+        .map(|d| d.unwrap_or_else(fundledger::date::today))
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let ctx = Ctx { db: cli.db.clone(), out: Out { format: cli.format, unit: cli.unit.into() } };
+    let ctx = Ctx {
+        db: cli.db.clone(),
+        out: Out {
+            format: cli.format,
+            unit: cli.unit.into(),
+        },
+    };
     let result = match cli.command {
         Command::Init => reference::init(&ctx),
         Command::Fund(c) => reference::fund(&ctx, c),

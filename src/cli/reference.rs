@@ -48,7 +48,9 @@ impl From<InvestorTypeArg> for InvestorType {
 #[derive(Subcommand, Debug)]
 pub enum FundCmd {
     /// Register a fund
-    #[command(after_help = "Examples:\n  fundledger fund add SC --name 昆明市双创产业发展股权投资基金 --kind guidance --inception 2019-06-01 --region 昆明市\n  fundledger fund add SC-1 --name 双创一号子基金 --kind sub-fund --parent SC")]
+    #[command(
+        after_help = "Examples:\n  fundledger fund add SC --name 昆明市双创产业发展股权投资基金 --kind guidance --inception 2019-06-01 --region 昆明市\n  fundledger fund add SC-1 --name 双创一号子基金 --kind sub-fund --parent SC"
+    )]
     Add(FundAdd),
     /// List funds
     #[command(after_help = "Example:\n  fundledger fund list --format csv")]
@@ -81,7 +83,9 @@ pub struct FundAdd {
 #[derive(Subcommand, Debug)]
 pub enum InvestorCmd {
     /// Register an investor (LP). A guidance fund needs no registration to be an LP.
-    #[command(after_help = "Example:\n  fundledger investor add KMCZ --name 昆明市财政局 --type government")]
+    #[command(
+        after_help = "Example:\n  fundledger investor add KMCZ --name 昆明市财政局 --type government"
+    )]
     Add(InvestorAdd),
     /// List investors
     #[command(after_help = "Example:\n  fundledger investor list")]
@@ -102,7 +106,9 @@ pub struct InvestorAdd {
 #[derive(Subcommand, Debug)]
 pub enum CompanyCmd {
     /// Register a company (project)
-    #[command(after_help = "Example:\n  fundledger company add C01 --name 云南某疫苗有限公司 --sector 疫苗生产 --region 昆明市 --uscc 914403001922038216")]
+    #[command(
+        after_help = "Example:\n  fundledger company add C01 --name 云南某疫苗有限公司 --sector 疫苗生产 --region 昆明市 --uscc 914403001922038216"
+    )]
     Add(CompanyAdd),
     /// List companies
     #[command(after_help = "Example:\n  fundledger company list")]
@@ -165,7 +171,17 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
                 return Ok(());
             }
             let mut t = Table::new(
-                ["Code", "Name", "Kind", "Parent", "Manager", "Inception", "Region"].map(String::from).to_vec(),
+                [
+                    "Code",
+                    "Name",
+                    "Kind",
+                    "Parent",
+                    "Manager",
+                    "Inception",
+                    "Region",
+                ]
+                .map(String::from)
+                .to_vec(),
             );
             for f in funds {
                 t.push(vec![
@@ -187,7 +203,11 @@ pub fn investor(ctx: &Ctx, cmd: InvestorCmd) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
         InvestorCmd::Add(a) => {
-            let input = InvestorInput { code: a.code, name: a.name, investor_type: a.investor_type.into() };
+            let input = InvestorInput {
+                code: a.code,
+                name: a.name,
+                investor_type: a.investor_type.into(),
+            };
             let i = ops::add_investor(&mut ledger, &a.who.actor(), input)?;
             added(ctx, "investor", &i.code)
         }
@@ -199,7 +219,11 @@ pub fn investor(ctx: &Ctx, cmd: InvestorCmd) -> Result<()> {
             }
             let mut t = Table::new(["Code", "Name", "Type"].map(String::from).to_vec());
             for i in list {
-                t.push(vec![text(i.code), text(i.name), text(i.investor_type.as_str())]);
+                t.push(vec![
+                    text(i.code),
+                    text(i.name),
+                    text(i.investor_type.as_str()),
+                ]);
             }
             Ok(t.print(ctx.out.format)?)
         }
@@ -210,8 +234,13 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
         CompanyCmd::Add(a) => {
-            let input =
-                CompanyInput { code: a.code, name: a.name, sector: a.sector, region: a.region, uscc: a.uscc };
+            let input = CompanyInput {
+                code: a.code,
+                name: a.name,
+                sector: a.sector,
+                region: a.region,
+                uscc: a.uscc,
+            };
             let c = ops::add_company(&mut ledger, &a.who.actor(), input)?;
             added(ctx, "company", &c.code)
         }
@@ -221,9 +250,19 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
                 print_json(&json!({ "companies": list }))?;
                 return Ok(());
             }
-            let mut t = Table::new(["Code", "Name", "Sector", "Region", "USCC"].map(String::from).to_vec());
+            let mut t = Table::new(
+                ["Code", "Name", "Sector", "Region", "USCC"]
+                    .map(String::from)
+                    .to_vec(),
+            );
             for c in list {
-                t.push(vec![text(c.code), text(c.name), opt_text(c.sector), opt_text(c.region), opt_text(c.uscc)]);
+                t.push(vec![
+                    text(c.code),
+                    text(c.name),
+                    opt_text(c.sector),
+                    opt_text(c.region),
+                    opt_text(c.uscc),
+                ]);
             }
             Ok(t.print(ctx.out.format)?)
         }

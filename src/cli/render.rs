@@ -76,7 +76,12 @@ pub fn ratio(r: Option<Ratio>) -> Cell {
 
 impl Table {
     pub fn new(headers: Vec<String>) -> Table {
-        Table { numeric: vec![false; headers.len()], headers, rows: Vec::new(), notes: Vec::new() }
+        Table {
+            numeric: vec![false; headers.len()],
+            headers,
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
     }
     pub fn push(&mut self, row: Vec<Cell>) {
         for (i, c) in row.iter().enumerate() {
@@ -99,9 +104,18 @@ impl Table {
         let mut out = io::stdout().lock();
         match format {
             Format::Csv => {
-                writeln!(out, "{}", self.headers.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","))?;
+                writeln!(
+                    out,
+                    "{}",
+                    self.headers
+                        .iter()
+                        .map(|h| csv_field(h))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )?;
                 for r in &self.rows {
-                    let line: Vec<String> = r.iter().map(|c| csv_field(Self::cell_text(c))).collect();
+                    let line: Vec<String> =
+                        r.iter().map(|c| csv_field(Self::cell_text(c))).collect();
                     writeln!(out, "{}", line.join(","))?;
                 }
             }

@@ -10,7 +10,9 @@ use super::{as_of, Ctx};
 #[derive(Subcommand, Debug)]
 pub enum ReportCmd {
     /// Per fund: LP capital, projects, deal committed / paid-in / unfunded, paid-in ratio, value, proceeds
-    #[command(after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json")]
+    #[command(
+        after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json"
+    )]
     Portfolio(PortfolioArgs),
     /// Returns per fund, holding or LP: gross (paid-in, proceeds, value, MOIC, IRR) and net (PIC, DPI, RVPI, TVPI, IRR), with optional PME
     #[command(after_help = super::returns::RETURNS_HELP)]
@@ -42,14 +44,27 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
         return Ok(print_json(&p)?);
     }
     let o = &ctx.out;
-    let mut headers = vec!["Code".to_string(), "Name".into(), "Kind".into(), "Parent".into()];
-    headers.extend([o.money_header("LP committed"), o.money_header("LP paid-in"), "Projects".into()]);
+    let mut headers = vec![
+        "Code".to_string(),
+        "Name".into(),
+        "Kind".into(),
+        "Parent".into(),
+    ];
+    headers.extend([
+        o.money_header("LP committed"),
+        o.money_header("LP paid-in"),
+        "Projects".into(),
+    ]);
     headers.extend(["Deal committed", "Deal paid-in", "Deal unfunded"].map(|h| o.money_header(h)));
     headers.push("Paid-in ratio".into());
     headers.extend(["Value", "Proceeds"].map(|h| o.money_header(h)));
     let mut t = Table::new(headers);
     for r in &p.funds {
-        let value = if r.unmarked > 0 { format!("{}*", o.money_text(r.value)) } else { o.money_text(r.value) };
+        let value = if r.unmarked > 0 {
+            format!("{}*", o.money_text(r.value))
+        } else {
+            o.money_text(r.value)
+        };
         t.push(vec![
             text(&r.code),
             text(&r.name),
@@ -67,7 +82,11 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
         ]);
     }
     let tot = &p.total;
-    let value = if tot.unmarked > 0 { format!("{}*", o.money_text(tot.value)) } else { o.money_text(tot.value) };
+    let value = if tot.unmarked > 0 {
+        format!("{}*", o.money_text(tot.value))
+    } else {
+        o.money_text(tot.value)
+    };
     t.push(vec![
         text("Total"),
         text("(consolidated)"),
@@ -84,7 +103,11 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
         o.money(tot.proceeds),
     ]);
     if o.format == Format::Table {
-        t.notes.push(format!("As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.", p.as_of, o.unit.label()));
+        t.notes.push(format!(
+            "As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.",
+            p.as_of,
+            o.unit.label()
+        ));
         if tot.unmarked > 0 {
             t.notes.push(format!(
                 "* includes {} holding(s) never marked, counted at paid-in cost.",

@@ -53,7 +53,9 @@ ok, short-period, multiple-roots, no-sign-change, no-root, total-loss, out-of-ra
 #[derive(Subcommand, Debug)]
 pub enum CalcCmd {
     /// XIRR of dated cash flows in a CSV file (date,amount; negative = money out), as Excel computes it
-    #[command(after_help = "Example:\n  fundledger calc xirr flows.csv\n\nwith flows.csv:\n  date,amount\n  2008-01-01,-10000\n  2008-03-01,2750\n  2008-10-30,4250\n  2009-02-15,3250\n  2009-04-01,2750")]
+    #[command(
+        after_help = "Example:\n  fundledger calc xirr flows.csv\n\nwith flows.csv:\n  date,amount\n  2008-01-01,-10000\n  2008-03-01,2750\n  2008-10-30,4250\n  2009-02-15,3250\n  2009-04-01,2750"
+    )]
     Xirr {
         /// CSV file: date,amount per line (header optional); amounts as elsewhere, with a leading - for money out
         file: PathBuf,
@@ -77,9 +79,17 @@ fn rate_cell(o: &Out, r: Option<Rate>) -> Cell {
 /// Roots as `10.00%, 20.00%` in tables, `0.1;0.2` in CSV (one field).
 fn roots_text(irr: &Irr, o: &Out) -> String {
     if o.format == Format::Table {
-        irr.roots.iter().map(|r| format!("{}%", r.percent(2))).collect::<Vec<_>>().join(", ")
+        irr.roots
+            .iter()
+            .map(|r| format!("{}%", r.percent(2)))
+            .collect::<Vec<_>>()
+            .join(", ")
     } else {
-        irr.roots.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(";")
+        irr.roots
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(";")
     }
 }
 
@@ -116,7 +126,12 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
         ByArg::Lp => By::Lp,
     };
     let mut ledger = ctx.open()?;
-    let q = ReturnsQuery { as_of, fund: a.fund.as_deref(), by, benchmark: benchmark.as_ref() };
+    let q = ReturnsQuery {
+        as_of,
+        fund: a.fund.as_deref(),
+        by,
+        benchmark: benchmark.as_ref(),
+    };
     let r = reports::returns(&mut ledger, &q)?;
     if ctx.out.format == Format::Json {
         return Ok(print_json(&r)?);
@@ -142,7 +157,11 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             let mut row = vec![text(&f.code), text(&f.name)];
             row.extend(net_cells(o, &f.net, false));
             if let Some(p) = &f.pme {
-                row.extend([ratio(p.ks_pme), rate_cell(o, p.direct_alpha), text(p.direct_alpha_status.as_str())]);
+                row.extend([
+                    ratio(p.ks_pme),
+                    rate_cell(o, p.direct_alpha),
+                    text(p.direct_alpha_status.as_str()),
+                ]);
             } else if benchmark.is_some() {
                 row.extend([num("n/a"), num("n/a"), text("")]);
             }
@@ -152,12 +171,17 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             irr_note(&format!("{} net", f.code), &f.net.irr, o, &mut notes);
             if let Some(p) = &f.pme {
                 if p.direct_alpha_status == IrrStatus::MultipleRoots {
-                    notes.push(format!("{} direct alpha: several roots; see --format json.", f.code));
+                    notes.push(format!(
+                        "{} direct alpha: several roots; see --format json.",
+                        f.code
+                    ));
                 }
             }
         }
         if unmarked > 0 {
-            notes.push(format!("* value includes {unmarked} holding(s) never marked, counted at paid-in cost."));
+            notes.push(format!(
+                "* value includes {unmarked} holding(s) never marked, counted at paid-in cost."
+            ));
         }
         notes.push(
             "NAV = holdings at latest marks + stakes in other funds (their NAV share) + cash; gross covers direct holdings only."
@@ -183,7 +207,12 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             let mut row = vec![text(&h.fund), text(&h.company), text(&h.company_name)];
             row.extend(gross_cells(o, &h.gross, csv));
             t.push(row);
-            irr_note(&format!("{} {}", h.fund, h.company), &h.gross.irr, o, &mut notes);
+            irr_note(
+                &format!("{} {}", h.fund, h.company),
+                &h.gross.irr,
+                o,
+                &mut notes,
+            );
         }
         if !csv {
             if holdings.iter().any(|h| h.gross.unmarked > 0) {
@@ -203,10 +232,18 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             let mut row = vec![text(&l.fund), text(&l.investor), text(&l.investor_name)];
             row.extend(net_cells(o, &l.net, csv));
             t.push(row);
-            irr_note(&format!("{} {}", l.fund, l.investor), &l.net.irr, o, &mut notes);
+            irr_note(
+                &format!("{} {}", l.fund, l.investor),
+                &l.net.irr,
+                o,
+                &mut notes,
+            );
         }
         if !csv {
-            notes.push("NAV share = the fund's NAV pro rata to paid-in, to the fen (largest remainder).".into());
+            notes.push(
+                "NAV share = the fund's NAV pro rata to paid-in, to the fen (largest remainder)."
+                    .into(),
+            );
             t.notes = notes;
         }
         return Ok(t.print(o.format)?);
@@ -248,7 +285,10 @@ fn gross_cells(o: &Out, g: &Gross, full: bool) -> Vec<Cell> {
         text(g.irr.status.as_str()),
     ];
     if full {
-        v.extend([text(roots_text(&g.irr, o)), rate_or_blank(o, g.irr.cumulative)]);
+        v.extend([
+            text(roots_text(&g.irr, o)),
+            rate_or_blank(o, g.irr.cumulative),
+        ]);
     }
     v
 }
@@ -267,7 +307,10 @@ fn net_cells(o: &Out, n: &Net, full: bool) -> Vec<Cell> {
         text(n.irr.status.as_str()),
     ];
     if full {
-        v.extend([text(roots_text(&n.irr, o)), rate_or_blank(o, n.irr.cumulative)]);
+        v.extend([
+            text(roots_text(&n.irr, o)),
+            rate_or_blank(o, n.irr.cumulative),
+        ]);
     }
     v
 }
@@ -282,7 +325,9 @@ fn rate_or_blank(o: &Out, r: Option<Rate>) -> Cell {
 /// By fund as one wide CSV table: gross, net and PME columns side by side.
 fn fund_csv(o: &Out, funds: &[FundReturns]) -> Result<()> {
     let mut h = vec!["Code".to_string(), "Name".into()];
-    let prefixed = |p: &str, v: Vec<String>| -> Vec<String> { v.into_iter().map(|x| format!("{p} {x}")).collect() };
+    let prefixed = |p: &str, v: Vec<String>| -> Vec<String> {
+        v.into_iter().map(|x| format!("{p} {x}")).collect()
+    };
     let mut g = gross_headers(o, &[]);
     g.extend(["IRR roots", "IRR cumulative"].map(String::from));
     h.extend(prefixed("Gross", g));
@@ -296,7 +341,11 @@ fn fund_csv(o: &Out, funds: &[FundReturns]) -> Result<()> {
         row.extend(gross_cells(o, &f.gross, true));
         row.extend(net_cells(o, &f.net, true));
         match &f.pme {
-            Some(p) => row.extend([ratio(p.ks_pme), rate_cell(o, p.direct_alpha), text(p.direct_alpha_status.as_str())]),
+            Some(p) => row.extend([
+                ratio(p.ks_pme),
+                rate_cell(o, p.direct_alpha),
+                text(p.direct_alpha_status.as_str()),
+            ]),
             None => row.extend([text(""), text(""), text("")]),
         }
         t.push(row);
@@ -312,13 +361,23 @@ pub fn calc(ctx: &Ctx, cmd: CalcCmd) -> Result<()> {
                 return Ok(print_json(&c)?);
             }
             let o = &ctx.out;
-            let pct = |r: Option<Rate>| r.map_or("n/a".to_string(), |r| format!("{}%", r.percent(2)));
+            let pct =
+                |r: Option<Rate>| r.map_or("n/a".to_string(), |r| format!("{}%", r.percent(2)));
             let full = |r: Option<Rate>| r.map_or("n/a".to_string(), |r| r.to_string());
             let roots: Vec<String> = c.irr.roots.iter().map(|r| r.to_string()).collect();
             let mut t = Table::new(
-                ["IRR", "IRR %", "Status", "Roots", "Cumulative", "Flows", "First date", "Last date"]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    "IRR",
+                    "IRR %",
+                    "Status",
+                    "Roots",
+                    "Cumulative",
+                    "Flows",
+                    "First date",
+                    "Last date",
+                ]
+                .map(String::from)
+                .to_vec(),
             );
             t.push(vec![
                 num(full(c.irr.rate)),

@@ -8,7 +8,10 @@ use crate::error::{Error, Result};
 use crate::store::Tx;
 
 fn code_of_fund(tx: &Tx<'_>, id: i64) -> Result<String> {
-    Ok(tx.fund_by_id(id)?.map(|f| f.code).unwrap_or_else(|| format!("#{id}")))
+    Ok(tx
+        .fund_by_id(id)?
+        .map(|f| f.code)
+        .unwrap_or_else(|| format!("#{id}")))
 }
 
 fn refusal(tx: &Tx<'_>, v: &DistributionViolation, fund_id: i64, what: &str) -> Result<Error> {
@@ -33,7 +36,9 @@ pub(crate) fn check_new(tx: &Tx<'_>, candidate: &Entry, what: &str) -> Result<()
     if candidate.kind != EntryKind::LpDistribute {
         return Ok(());
     }
-    let (Some(fund), Some(investor)) = (candidate.fund_id, candidate.investor_id) else { return Ok(()) };
+    let (Some(fund), Some(investor)) = (candidate.fund_id, candidate.investor_id) else {
+        return Ok(());
+    };
     let mut lp = tx.lp_entries(fund, investor)?;
     lp.push(candidate.clone());
     if let Err(v) = distributions::check_lp(&lp) {
@@ -49,7 +54,8 @@ pub(crate) fn check_new(tx: &Tx<'_>, candidate: &Entry, what: &str) -> Result<()
 
 /// Rules that reversing `removed` could break.
 pub(crate) fn check_removal(tx: &Tx<'_>, removed: &Entry, what: &str) -> Result<()> {
-    let without = |v: Vec<Entry>| -> Vec<Entry> { v.into_iter().filter(|e| e.id != removed.id).collect() };
+    let without =
+        |v: Vec<Entry>| -> Vec<Entry> { v.into_iter().filter(|e| e.id != removed.id).collect() };
     match (removed.kind, removed.fund_id, removed.investor_id) {
         (EntryKind::LpCommit, Some(fund), Some(investor)) => {
             if let Err(v) = distributions::check_lp(&without(tx.lp_entries(fund, investor)?)) {
@@ -64,7 +70,9 @@ pub(crate) fn check_removal(tx: &Tx<'_>, removed: &Entry, what: &str) -> Result<
         (EntryKind::LpDistribute, _, Some(investor)) => {
             // The receiving side: a fund that is this LP loses proceeds.
             if let Some(receiver) = tx.investor_fund(investor)? {
-                if let Err(v) = distributions::check_fund(receiver, &without(tx.fund_cash_events(receiver)?)) {
+                if let Err(v) =
+                    distributions::check_fund(receiver, &without(tx.fund_cash_events(receiver)?))
+                {
                     return Err(refusal(tx, &v, receiver, what)?);
                 }
             }

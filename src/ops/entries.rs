@@ -32,7 +32,8 @@ pub fn record_many(ledger: &mut Ledger, actor: &str, reqs: &[EntryRequest]) -> R
 }
 
 fn fund(tx: &Tx<'_>, code: &str) -> Result<Fund> {
-    tx.fund_by_code(code)?.ok_or_else(|| unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default()))
+    tx.fund_by_code(code)?
+        .ok_or_else(|| unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default()))
 }
 
 /// The LP named `code`: a registered investor, or a guidance fund acting as an LP
@@ -61,13 +62,20 @@ fn lp(tx: &Tx<'_>, code: &str) -> Result<Investor> {
                 f.code, f.kind, f.code
             ),
         )),
-        None => Err(unknown("investor", code, tx.codes(CodeTable::Investors).unwrap_or_default())),
+        None => Err(unknown(
+            "investor",
+            code,
+            tx.codes(CodeTable::Investors).unwrap_or_default(),
+        )),
     }
 }
 
 pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
     let kind = req.kind;
-    let is_lp = matches!(kind, EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute);
+    let is_lp = matches!(
+        kind,
+        EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+    );
     let f = fund(tx, &req.fund)?;
     let mut n = NewEntry::new(kind, req.date);
     n.fund_id = Some(f.id);
@@ -76,19 +84,28 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
     let what = if is_lp {
         let inv = lp(tx, &req.counterparty)?;
         if inv.fund_id == Some(f.id) {
-            return Err(Error::refused("self-investment", format!("fund '{}' cannot be an LP of itself", f.code)));
+            return Err(Error::refused(
+                "self-investment",
+                format!("fund '{}' cannot be an LP of itself", f.code),
+            ));
         }
         n.investor_id = Some(inv.id);
         format!("{kind} of investor '{}' in fund '{}'", inv.code, f.code)
     } else {
         let c = tx.company_by_code(&req.counterparty)?.ok_or_else(|| {
-            unknown("company", &req.counterparty, tx.codes(CodeTable::Companies).unwrap_or_default())
+            unknown(
+                "company",
+                &req.counterparty,
+                tx.codes(CodeTable::Companies).unwrap_or_default(),
+            )
         })?;
         n.company_id = Some(c.id);
         format!("{kind} of fund '{}' in company '{}'", f.code, c.code)
     };
     if kind != EntryKind::DealWriteOff {
-        let amount = req.amount.ok_or_else(|| Error::refused("amount-required", format!("{what} needs --amount")))?;
+        let amount = req
+            .amount
+            .ok_or_else(|| Error::refused("amount-required", format!("{what} needs --amount")))?;
         if !amount.is_positive() {
             return Err(Error::refused(
                 "amount-not-positive",
@@ -142,7 +159,11 @@ fn position(tx: &Tx<'_>, e: &Entry) -> Result<Vec<Entry>> {
 
 /// Check a position's rules and turn a violation into a refusal naming `what`.
 fn check_position(is_lp: bool, history: Vec<Entry>, what: &str) -> Result<()> {
-    let result = if is_lp { rules::check_lp(history) } else { rules::check_holding(history) };
+    let result = if is_lp {
+        rules::check_lp(history)
+    } else {
+        rules::check_holding(history)
+    };
     result.map_err(|v| violation_error(&v, what))
 }
 
@@ -174,22 +195,37 @@ pub fn reverse(ledger: &mut Ledger, actor: &str, id: i64, reason: &str) -> Resul
 pub(crate) fn reverse_tx(tx: &Tx<'_>, id: i64, reason: &str) -> Result<i64> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::refused("reason-required", format!("reversing entry {id} needs a --reason")));
+        return Err(Error::refused(
+            "reason-required",
+            format!("reversing entry {id} needs a --reason"),
+        ));
     }
-    let e = tx
-        .entry(id)?
-        .ok_or_else(|| Error::refused("unknown-entry", format!("there is no entry {id} in this ledger")))?;
+    let e = tx.entry(id)?.ok_or_else(|| {
+        Error::refused(
+            "unknown-entry",
+            format!("there is no entry {id} in this ledger"),
+        )
+    })?;
     if e.kind == EntryKind::Reversal {
         return Err(Error::refused(
             "reverse-reversal",
-            format!("entry {id} is itself a reversal (of entry {}); a reversal cannot be reversed", e.reverses.unwrap_or(0)),
+            format!(
+                "entry {id} is itself a reversal (of entry {}); a reversal cannot be reversed",
+                e.reverses.unwrap_or(0)
+            ),
         ));
     }
     if let Some(r) = tx.reversal_of(id)? {
-        return Err(Error::refused("already-reversed", format!("entry {id} was already reversed by entry {r}")));
+        return Err(Error::refused(
+            "already-reversed",
+            format!("entry {id} was already reversed by entry {r}"),
+        ));
     }
     let what = format!("reversal of entry {id} ({} on {})", e.kind, e.date);
-    let history: Vec<Entry> = position(tx, &e)?.into_iter().filter(|h| h.id != id).collect();
+    let history: Vec<Entry> = position(tx, &e)?
+        .into_iter()
+        .filter(|h| h.id != id)
+        .collect();
     check_position(e.investor_id.is_some(), history, &what)?;
     super::distribute::check_removal(tx, &e, &what)?;
     let mut n = NewEntry::new(EntryKind::Reversal, e.date);

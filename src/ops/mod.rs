@@ -43,7 +43,9 @@ pub(crate) fn check_not_future(what: &str, date: Date) -> Result<()> {
     if date > t {
         return Err(Error::refused(
             "future-date",
-            format!("{what} is dated {date}, after today ({t}); the ledger records what has happened"),
+            format!(
+                "{what} is dated {date}, after today ({t}); the ledger records what has happened"
+            ),
         ));
     }
     Ok(())

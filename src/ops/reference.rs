@@ -37,13 +37,19 @@ pub struct CompanyInput {
 fn check_name(what: &str, code: &str, name: &str) -> Result<String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(Error::refused("empty-name", format!("{what} '{code}' needs a non-empty --name")));
+        return Err(Error::refused(
+            "empty-name",
+            format!("{what} '{code}' needs a non-empty --name"),
+        ));
     }
     Ok(n.to_string())
 }
 
 fn duplicate(what: &str, code: &str) -> Error {
-    Error::refused("duplicate-code", format!("{what} code '{code}' is already registered"))
+    Error::refused(
+        "duplicate-code",
+        format!("{what} code '{code}' is already registered"),
+    )
 }
 
 pub fn add_fund(ledger: &mut Ledger, actor: &str, input: FundInput) -> Result<Fund> {
@@ -65,21 +71,32 @@ pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
     if let Some(d) = input.inception {
         check_not_future(&format!("fund '{}' inception", input.code), d)?;
     }
-    let parent = match input.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let parent = match input
+        .parent
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         None if input.kind == FundKind::SubFund => {
             return Err(Error::refused(
                 "parent-required",
-                format!("sub-fund '{}' needs --parent: the guidance fund it belongs to", input.code),
+                format!(
+                    "sub-fund '{}' needs --parent: the guidance fund it belongs to",
+                    input.code
+                ),
             ))
         }
         None => None,
         Some(p) if p == input.code => {
-            return Err(Error::refused("fund-cycle", format!("fund '{}' cannot be its own parent", input.code)))
+            return Err(Error::refused(
+                "fund-cycle",
+                format!("fund '{}' cannot be its own parent", input.code),
+            ))
         }
         Some(p) => {
-            let parent = tx
-                .fund_by_code(p)?
-                .ok_or_else(|| unknown("fund", p, tx.codes(CodeTable::Funds).unwrap_or_default()))?;
+            let parent = tx.fund_by_code(p)?.ok_or_else(|| {
+                unknown("fund", p, tx.codes(CodeTable::Funds).unwrap_or_default())
+            })?;
             if parent.kind != FundKind::Guidance {
                 return Err(Error::refused(
                     "parent-not-guidance",
@@ -95,7 +112,10 @@ pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
             let mut up = parent.parent_id;
             while let Some(id) = up {
                 if seen.contains(&id) {
-                    return Err(Error::refused("fund-cycle", format!("fund parents of '{p}' form a cycle")));
+                    return Err(Error::refused(
+                        "fund-cycle",
+                        format!("fund parents of '{p}' form a cycle"),
+                    ));
                 }
                 seen.push(id);
                 up = tx.fund_by_id(id)?.and_then(|f| f.parent_id);
@@ -128,8 +148,13 @@ pub fn add_investor(ledger: &mut Ledger, actor: &str, input: InvestorInput) -> R
         // Registering a fund's own code as an investor links the two: that fund is
         // then an LP of other funds with the type given here.
         let fund_id = tx.fund_by_code(&input.code)?.map(|f| f.id);
-        let mut inv =
-            Investor { id: 0, code: input.code, name, investor_type: input.investor_type, fund_id };
+        let mut inv = Investor {
+            id: 0,
+            code: input.code,
+            name,
+            investor_type: input.investor_type,
+            fund_id,
+        };
         inv.id = tx.insert_investor(&inv)?;
         Ok(inv)
     })
@@ -148,7 +173,10 @@ pub fn add_company(ledger: &mut Ledger, actor: &str, input: CompanyInput) -> Res
                 if let Some(other) = tx.company_by_uscc(&u)? {
                     return Err(Error::refused(
                         "duplicate-uscc",
-                        format!("unified social credit code {u} is already registered to company '{}'", other.code),
+                        format!(
+                            "unified social credit code {u} is already registered to company '{}'",
+                            other.code
+                        ),
                     ));
                 }
                 Some(u)

@@ -21,7 +21,20 @@ pub struct XirrCheck {
 /// XIRR of the `date,amount` CSV text (negative = money out).
 pub fn xirr_of_csv(text: &str) -> Result<XirrCheck> {
     let flows = read_flows(text)?;
-    let first_date = flows.iter().map(|f| f.0).min().expect("read_flows refuses an empty file");
-    let last_date = flows.iter().map(|f| f.0).max().expect("read_flows refuses an empty file");
-    Ok(XirrCheck { irr: xirr(&flows), flows: flows.len(), first_date, last_date })
+    let first_date = flows
+        .iter()
+        .map(|f| f.0)
+        .min()
+        .expect("read_flows refuses an empty file");
+    let last_date = flows
+        .iter()
+        .map(|f| f.0)
+        .max()
+        .expect("read_flows refuses an empty file");
+    Ok(XirrCheck {
+        irr: xirr(&flows),
+        flows: flows.len(),
+        first_date,
+        last_date,
+    })
 }

@@ -44,7 +44,9 @@ pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
         let fund_id = match fund {
             Some(code) => Some(
                 tx.fund_by_code(code)?
-                    .ok_or_else(|| unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default()))?
+                    .ok_or_else(|| {
+                        unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default())
+                    })?
                     .id,
             ),
             None => None,

@@ -62,24 +62,42 @@ pub struct Portfolio {
 /// The funds a report covers: all, or `code` and its descendants (sub-funds, and
 /// their own sub-funds if any), parents before children.
 pub fn scope(funds: &[Fund], code: Option<&str>) -> Option<Vec<Fund>> {
-    let Some(code) = code else { return Some(funds.to_vec()) };
+    let Some(code) = code else {
+        return Some(funds.to_vec());
+    };
     let root = funds.iter().find(|f| f.code == code)?;
     let mut ids: Vec<i64> = vec![root.id];
     let mut i = 0;
     while i < ids.len() {
         let id = ids[i];
-        ids.extend(funds.iter().filter(|f| f.parent_id == Some(id)).map(|f| f.id));
+        ids.extend(
+            funds
+                .iter()
+                .filter(|f| f.parent_id == Some(id))
+                .map(|f| f.id),
+        );
         i += 1;
     }
-    Some(ids.iter().filter_map(|id| funds.iter().find(|f| f.id == *id).cloned()).collect())
+    Some(
+        ids.iter()
+            .filter_map(|id| funds.iter().find(|f| f.id == *id).cloned())
+            .collect(),
+    )
 }
 
 /// Build the book of positions as of `as_of`, with one streaming query.
-pub fn book_as_of(ledger: &mut Ledger, as_of: Date) -> Result<(Vec<Fund>, HashMap<i64, Option<i64>>, Book)> {
+pub fn book_as_of(
+    ledger: &mut Ledger,
+    as_of: Date,
+) -> Result<(Vec<Fund>, HashMap<i64, Option<i64>>, Book)> {
     ledger.read(|tx| {
         let funds = tx.funds()?;
         // investor id → the fund it is, if any
-        let inv_fund = tx.investors()?.into_iter().map(|i| (i.id, i.fund_id)).collect();
+        let inv_fund = tx
+            .investors()?
+            .into_iter()
+            .map(|i| (i.id, i.fund_id))
+            .collect();
         let mut book = Book::default();
         tx.for_each_effective(as_of, |e| {
             book.apply(&e);
@@ -103,7 +121,12 @@ pub fn portfolio(ledger: &mut Ledger, as_of: Date, fund: Option<&str>) -> Result
 }
 
 /// Pure assembly of the report from a book.
-pub fn build(as_of: Date, shown: &[Fund], inv_fund: &HashMap<i64, Option<i64>>, book: &Book) -> Portfolio {
+pub fn build(
+    as_of: Date,
+    shown: &[Fund],
+    inv_fund: &HashMap<i64, Option<i64>>,
+    book: &Book,
+) -> Portfolio {
     let shown_ids: HashSet<i64> = shown.iter().map(|f| f.id).collect();
     let mut rows = Vec::with_capacity(shown.len());
     let mut t = PortfolioTotal {
@@ -141,7 +164,11 @@ pub fn build(as_of: Date, shown: &[Fund], inv_fund: &HashMap<i64, Option<i64>>, 
         for ((_, inv), p) in book.lps.range((f.id, i64::MIN)..=(f.id, i64::MAX)) {
             r.lp_committed += p.committed;
             r.lp_paid_in += p.paid_in;
-            let internal = inv_fund.get(inv).copied().flatten().is_some_and(|fid| shown_ids.contains(&fid));
+            let internal = inv_fund
+                .get(inv)
+                .copied()
+                .flatten()
+                .is_some_and(|fid| shown_ids.contains(&fid));
             if !internal {
                 t.lp_committed += p.committed;
                 t.lp_paid_in += p.paid_in;
@@ -176,5 +203,9 @@ pub fn build(as_of: Date, shown: &[Fund], inv_fund: &HashMap<i64, Option<i64>>, 
     t.projects = companies.len();
     t.deal_unfunded = t.deal_committed - t.deal_paid_in;
     t.paid_in_ratio = Ratio::of(t.deal_paid_in, t.deal_committed);
-    Portfolio { as_of, funds: rows, total: t }
+    Portfolio {
+        as_of,
+        funds: rows,
+        total: t,
+    }
 }

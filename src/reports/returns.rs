@@ -223,11 +223,32 @@ struct Cash {
     received_from_funds: Money,
 }
 
-fn gross_of(paid_in: Money, proceeds: Money, value: Money, unrealised: Money, irr: Irr, unmarked: usize) -> Gross {
-    Gross { paid_in, proceeds, value, unrealised, moic: Ratio::of(proceeds + value, paid_in), irr, unmarked }
+fn gross_of(
+    paid_in: Money,
+    proceeds: Money,
+    value: Money,
+    unrealised: Money,
+    irr: Irr,
+    unmarked: usize,
+) -> Gross {
+    Gross {
+        paid_in,
+        proceeds,
+        value,
+        unrealised,
+        moic: Ratio::of(proceeds + value, paid_in),
+        irr,
+        unmarked,
+    }
 }
 
-fn net_of(committed: Money, paid_in: Money, distributed: Money, nav: Option<Money>, irr: Irr) -> Net {
+fn net_of(
+    committed: Money,
+    paid_in: Money,
+    distributed: Money,
+    nav: Option<Money>,
+    irr: Irr,
+) -> Net {
     Net {
         committed,
         paid_in,
@@ -263,8 +284,16 @@ fn navs(
         }
     }
     lps_of.values_mut().for_each(|v| v.sort_unstable());
-    let code = |id: i64| funds.iter().find(|f| f.id == id).map_or_else(|| format!("#{id}"), |f| f.code.clone());
-    let mut out = Navs { fund: HashMap::new(), share: HashMap::new() };
+    let code = |id: i64| {
+        funds
+            .iter()
+            .find(|f| f.id == id)
+            .map_or_else(|| format!("#{id}"), |f| f.code.clone())
+    };
+    let mut out = Navs {
+        fund: HashMap::new(),
+        share: HashMap::new(),
+    };
     // Depth-first, iteratively; `path` holds the funds being valued.
     for start in funds.iter().map(|f| f.id) {
         let mut path: Vec<i64> = vec![start];
@@ -276,7 +305,8 @@ fn navs(
             let stakes = stakes_of.get(&f).map(Vec::as_slice).unwrap_or(&[]);
             if let Some(&(g, _)) = stakes.iter().find(|(g, _)| !out.fund.contains_key(g)) {
                 if let Some(pos) = path.iter().position(|p| *p == g) {
-                    let circle: Vec<String> = path[pos..].iter().chain([&g]).map(|id| code(*id)).collect();
+                    let circle: Vec<String> =
+                        path[pos..].iter().chain([&g]).map(|id| code(*id)).collect();
                     return Err(Error::refused(
                         "lp-stake-cycle",
                         format!(
@@ -290,7 +320,10 @@ fn navs(
                 continue;
             }
             let c = cash.get(&f).copied().unwrap_or_default();
-            let stake_value: Money = stakes.iter().map(|k| out.share.get(k).copied().flatten().unwrap_or(Money::ZERO)).sum();
+            let stake_value: Money = stakes
+                .iter()
+                .map(|k| out.share.get(k).copied().flatten().unwrap_or(Money::ZERO))
+                .sum();
             let nav = c.value + stake_value + c.lp_paid_in + c.proceeds + c.received_from_funds
                 - c.deal_paid_in
                 - c.paid_into_funds
@@ -334,9 +367,19 @@ pub fn returns(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
         let investors = tx.investors()?;
         let reference = Reference {
             funds: tx.funds()?,
-            inv_fund: investors.iter().filter_map(|i| i.fund_id.map(|f| (i.id, f))).collect(),
-            investors: investors.into_iter().map(|i| (i.id, (i.code, i.name))).collect(),
-            companies: tx.companies()?.into_iter().map(|c| (c.id, (c.code, c.name))).collect(),
+            inv_fund: investors
+                .iter()
+                .filter_map(|i| i.fund_id.map(|f| (i.id, f)))
+                .collect(),
+            investors: investors
+                .into_iter()
+                .map(|i| (i.id, (i.code, i.name)))
+                .collect(),
+            companies: tx
+                .companies()?
+                .into_iter()
+                .map(|c| (c.id, (c.code, c.name)))
+                .collect(),
         };
         let mut folded = Folded::default();
         tx.for_each_flow(q.as_of, |r| {
@@ -382,18 +425,34 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
     holdings_of.values_mut().for_each(|v| v.sort_unstable());
     lps_of.values_mut().for_each(|v| v.sort_unstable());
     let navs = navs(&r.funds, &cash, &folded.lps, &r.inv_fund)?;
-    let name = |m: &HashMap<i64, (String, String)>, id: i64| m.get(&id).cloned().unwrap_or_else(|| (format!("#{id}"), String::new()));
+    let name = |m: &HashMap<i64, (String, String)>, id: i64| {
+        m.get(&id)
+            .cloned()
+            .unwrap_or_else(|| (format!("#{id}"), String::new()))
+    };
     let none: Vec<i64> = Vec::new();
 
     let holding_gross = |h: &HoldingAcc| {
         let (value, basis) = h.value();
-        let unrealised = if basis == ValueBasis::Closed { Money::ZERO } else { value - h.paid_in };
+        let unrealised = if basis == ValueBasis::Closed {
+            Money::ZERO
+        } else {
+            value - h.paid_in
+        };
         let unmarked = usize::from(basis == ValueBasis::Cost && h.paid_in.is_positive());
         let irr = xirr_with_value(&h.flows, as_of, value.as_decimal());
-        (gross_of(h.paid_in, h.proceeds, value, unrealised, irr, unmarked), basis)
+        (
+            gross_of(h.paid_in, h.proceeds, value, unrealised, irr, unmarked),
+            basis,
+        )
     };
 
-    let mut out = Returns { as_of, funds: None, holdings: None, lps: None };
+    let mut out = Returns {
+        as_of,
+        funds: None,
+        holdings: None,
+        lps: None,
+    };
     match q.by {
         By::Fund => {
             let mut rows = Vec::with_capacity(shown.len());
@@ -418,7 +477,8 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                 let gross = gross_of(paid_in, proceeds, value, unrealised, gross_irr, unmarked);
 
                 let investors = lps_of.get(&f.id).unwrap_or(&none);
-                let (mut committed, mut lp_paid, mut distributed) = (Money::ZERO, Money::ZERO, Money::ZERO);
+                let (mut committed, mut lp_paid, mut distributed) =
+                    (Money::ZERO, Money::ZERO, Money::ZERO);
                 let mut lp_flows = Vec::new();
                 for i in investors {
                     let p = &folded.lps[&(f.id, *i)];
@@ -431,10 +491,19 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                 let net_irr = xirr_with_value(&lp_flows, as_of, nav.as_decimal());
                 let net = net_of(committed, lp_paid, distributed, Some(nav), net_irr);
                 let pme = match q.benchmark {
-                    Some(b) => Some(b.pme(&lp_flows, nav.as_decimal(), as_of).map_err(|c| coverage(c, &f.code))?),
+                    Some(b) => Some(
+                        b.pme(&lp_flows, nav.as_decimal(), as_of)
+                            .map_err(|c| coverage(c, &f.code))?,
+                    ),
                     None => None,
                 };
-                rows.push(FundReturns { code: f.code.clone(), name: f.name.clone(), gross, net, pme });
+                rows.push(FundReturns {
+                    code: f.code.clone(),
+                    name: f.name.clone(),
+                    gross,
+                    net,
+                    pme,
+                });
             }
             out.funds = Some(rows);
         }
@@ -444,7 +513,12 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                 for c in holdings_of.get(&f.id).unwrap_or(&none) {
                     let (code, cname) = name(&r.companies, *c);
                     let (gross, _) = holding_gross(&folded.holdings[&(f.id, *c)]);
-                    rows.push(HoldingReturns { fund: f.code.clone(), company: code, company_name: cname, gross });
+                    rows.push(HoldingReturns {
+                        fund: f.code.clone(),
+                        company: code,
+                        company_name: cname,
+                        gross,
+                    });
                 }
             }
             out.holdings = Some(rows);
@@ -456,9 +530,15 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                     let p = &folded.lps[&(f.id, *i)];
                     let (code, iname) = name(&r.investors, *i);
                     let share = navs.share.get(&(f.id, *i)).copied().flatten();
-                    let irr = xirr_with_value(&p.flows, as_of, share.unwrap_or(Money::ZERO).as_decimal());
+                    let irr =
+                        xirr_with_value(&p.flows, as_of, share.unwrap_or(Money::ZERO).as_decimal());
                     let net = net_of(p.committed, p.paid_in, p.distributed, share, irr);
-                    rows.push(LpReturns { fund: f.code.clone(), investor: code, investor_name: iname, net });
+                    rows.push(LpReturns {
+                        fund: f.code.clone(),
+                        investor: code,
+                        investor_name: iname,
+                        net,
+                    });
                 }
             }
             out.lps = Some(rows);

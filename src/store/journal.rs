@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
 
-pub(super) const ENTRY_COLS: &str = "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
+pub(super) const ENTRY_COLS: &str =
+    "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
      e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses";
 
 /// Entries that count in reports: not reversals and not reversed.
@@ -60,9 +61,11 @@ impl Tx<'_> {
     pub fn append_entry(&self, n: &NewEntry) -> Result<i64> {
         let last: Option<(i64, String)> = self
             .conn()
-            .query_row("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         let (id, prev) = match last {
             Some((id, h)) => (id + 1, h),
@@ -116,7 +119,9 @@ impl Tx<'_> {
     pub fn reversal_of(&self, id: i64) -> Result<Option<i64>> {
         Ok(self
             .conn()
-            .query_row("SELECT id FROM entries WHERE reverses = ?1", [id], |r| r.get(0))
+            .query_row("SELECT id FROM entries WHERE reverses = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -127,7 +132,9 @@ impl Tx<'_> {
              WHERE e.fund_id = ?1 AND e.company_id = ?2 AND {EFFECTIVE} ORDER BY e.id"
         );
         let mut st = self.conn().prepare(&sql)?;
-        let rows = st.query_map([fund_id, company_id], entry_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([fund_id, company_id], entry_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -138,14 +145,20 @@ impl Tx<'_> {
              WHERE e.fund_id = ?1 AND e.investor_id = ?2 AND {EFFECTIVE} ORDER BY e.id"
         );
         let mut st = self.conn().prepare(&sql)?;
-        let rows = st.query_map([fund_id, investor_id], entry_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([fund_id, investor_id], entry_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// Stream every effective entry dated on or before `as_of`, ordered by date then
     /// id, through `f`. One query for a whole report; memory stays bounded by what `f`
     /// keeps, not by the size of the journal.
-    pub fn for_each_effective(&self, as_of: Date, mut f: impl FnMut(Entry) -> Result<()>) -> Result<()> {
+    pub fn for_each_effective(
+        &self,
+        as_of: Date,
+        mut f: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
              WHERE e.effective_date <= ?1 AND {EFFECTIVE} ORDER BY e.effective_date, e.id"

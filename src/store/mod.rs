@@ -103,7 +103,10 @@ impl Ledger {
             [env!("CARGO_PKG_VERSION")],
         )?;
         tx.commit()?;
-        Ok(Ledger { conn, path: path.to_path_buf() })
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Open an existing ledger, upgrading its schema if it is older than this build.
@@ -118,7 +121,10 @@ impl Ledger {
         let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         configure(&conn)?;
         let not_a_ledger = |why: &str| {
-            Error::Ledger(format!("{} is not a fundledger ledger ({why})", path.display()))
+            Error::Ledger(format!(
+                "{} is not a fundledger ledger ({why})",
+                path.display()
+            ))
         };
         let (app, ver) = read_versions(&conn).map_err(|e| match e {
             Error::Sqlite(err) => not_a_ledger(&err.to_string()),
@@ -144,7 +150,10 @@ impl Ledger {
             }
             tx.commit()?;
         }
-        Ok(Ledger { conn, path: path.to_path_buf() })
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -158,8 +167,14 @@ impl Ledger {
 
     /// Run `f` in an IMMEDIATE transaction; commit if it returns Ok, roll back otherwise.
     pub fn write<T>(&mut self, actor: &str, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let t = Tx { tx, actor: actor.to_string(), now: now_stamp() };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let t = Tx {
+            tx,
+            actor: actor.to_string(),
+            now: now_stamp(),
+        };
         let out = f(&t)?;
         t.tx.commit()?;
         Ok(out)
@@ -167,8 +182,14 @@ impl Ledger {
 
     /// Run `f` in a read transaction: one consistent snapshot for a whole report.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let t = Tx { tx, actor: String::new(), now: now_stamp() };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let t = Tx {
+            tx,
+            actor: String::new(),
+            now: now_stamp(),
+        };
         let out = f(&t)?;
         t.tx.commit()?;
         Ok(out)

@@ -7,7 +7,8 @@ use crate::date::Date;
 use crate::domain::{Company, Fund, FundKind, Investor, InvestorType};
 use crate::error::Result;
 
-const FUND_COLS: &str = "f.id, f.code, f.name, f.kind, f.parent_id, p.code, f.manager, f.inception, f.region";
+const FUND_COLS: &str =
+    "f.id, f.code, f.name, f.kind, f.parent_id, p.code, f.manager, f.inception, f.region";
 
 fn parse_enum<T: std::str::FromStr<Err = String>>(idx: usize, s: String) -> rusqlite::Result<T> {
     s.parse().map_err(|e: String| {
@@ -91,9 +92,13 @@ impl Tx<'_> {
 
     /// All funds, in the order they were added.
     pub fn funds(&self) -> Result<Vec<Fund>> {
-        let sql = format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id");
+        let sql = format!(
+            "SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id"
+        );
         let mut st = self.conn().prepare(&sql)?;
-        let rows = st.query_map([], fund_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([], fund_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -101,7 +106,14 @@ impl Tx<'_> {
         self.conn().execute(
             "INSERT INTO investors (code, name, type, fund_id, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![i.code, i.name, i.investor_type.as_str(), i.fund_id, self.now, self.actor],
+            params![
+                i.code,
+                i.name,
+                i.investor_type.as_str(),
+                i.fund_id,
+                self.now,
+                self.actor
+            ],
         )?;
         Ok(self.conn().last_insert_rowid())
     }
@@ -118,8 +130,12 @@ impl Tx<'_> {
     }
 
     pub fn investors(&self) -> Result<Vec<Investor>> {
-        let mut st = self.conn().prepare("SELECT id, code, name, type, fund_id FROM investors ORDER BY id")?;
-        let rows = st.query_map([], investor_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, code, name, type, fund_id FROM investors ORDER BY id")?;
+        let rows = st
+            .query_map([], investor_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -158,7 +174,9 @@ impl Tx<'_> {
         let mut st = self
             .conn()
             .prepare("SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id")?;
-        let rows = st.query_map([], company_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([], company_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -170,7 +188,9 @@ impl Tx<'_> {
             CodeTable::Companies => "SELECT code FROM companies",
         };
         let mut st = self.conn().prepare(sql)?;
-        let rows = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 }

@@ -26,22 +26,27 @@ pub struct FlowRow {
 }
 
 fn conversion(idx: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.to_string().into())
+    rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Text,
+        what.to_string().into(),
+    )
 }
 
 /// `YYYY-MM-DD` (what the CHECK constraint guarantees) without chrono's general parser:
 /// the report reads a million of these.
 fn iso_date(idx: usize, b: &[u8]) -> rusqlite::Result<Date> {
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(conversion(idx, "effective_date is not YYYY-MM-DD"));
     }
     match (digits(0..4), digits(5..7), digits(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            Date::from_ymd_opt(y as i32, m, d).ok_or_else(|| conversion(idx, "effective_date is not a calendar date"))
-        }
+        (Some(y), Some(m), Some(d)) => Date::from_ymd_opt(y as i32, m, d)
+            .ok_or_else(|| conversion(idx, "effective_date is not a calendar date")),
         _ => Err(conversion(idx, "effective_date is not YYYY-MM-DD")),
     }
 }
@@ -51,7 +56,11 @@ impl Tx<'_> {
     pub fn investor_fund(&self, investor_id: i64) -> Result<Option<i64>> {
         Ok(self
             .conn()
-            .query_row("SELECT fund_id FROM investors WHERE id = ?1", [investor_id], |r| r.get(0))
+            .query_row(
+                "SELECT fund_id FROM investors WHERE id = ?1",
+                [investor_id],
+                |r| r.get(0),
+            )
             .optional()?
             .flatten())
     }
@@ -68,14 +77,20 @@ impl Tx<'_> {
                AND e.kind = 'lp-distribute' AND {EFFECTIVE}"
         );
         let mut st = self.conn().prepare(&sql)?;
-        let rows = st.query_map([fund_id], entry_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([fund_id], entry_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// Stream every effective fund entry dated on or before `as_of` through `f`, in
     /// journal order (the returns fold does not depend on order: marks compare dates).
     /// One query; no sort, no per-row allocation.
-    pub fn for_each_flow(&self, as_of: Date, mut f: impl FnMut(FlowRow) -> Result<()>) -> Result<()> {
+    pub fn for_each_flow(
+        &self,
+        as_of: Date,
+        mut f: impl FnMut(FlowRow) -> Result<()>,
+    ) -> Result<()> {
         let sql = format!(
             "SELECT e.id, e.kind, e.effective_date, e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail
              FROM entries e

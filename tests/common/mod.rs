@@ -29,18 +29,31 @@ impl Run {
     /// Assert success and return stdout.
     #[track_caller]
     pub fn ok(&self) -> &str {
-        assert_eq!(self.code, 0, "expected success\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         &self.stdout
     }
     /// Assert a refusal (exit 1) whose message contains `needle`; return stderr.
     #[track_caller]
     pub fn refused(&self, needle: &str) -> &str {
-        assert_eq!(self.code, 1, "expected exit 1\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
         &self.stderr
     }
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(self.ok()).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(self.ok())
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
     }
 }
 
@@ -95,7 +108,11 @@ impl TestLedger {
         let before = self.dump();
         let r = self.run(args);
         let msg = r.refused(needle).to_string();
-        assert_eq!(before, self.dump(), "ledger changed after a refused command: {args:?}");
+        assert_eq!(
+            before,
+            self.dump(),
+            "ledger changed after a refused command: {args:?}"
+        );
         msg
     }
 }
@@ -111,11 +128,15 @@ pub fn dump(db: &Path) -> String {
         .unwrap();
     tables.sort();
     let mut out = String::new();
-    let ver: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let ver: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     out.push_str(&format!("user_version={ver}\n"));
     for t in tables {
         out.push_str(&format!("== {t}\n"));
-        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid")).unwrap();
+        let mut st = conn
+            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
+            .unwrap();
         let n = st.column_count();
         let mut rows = st.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
@@ -143,20 +164,160 @@ pub fn dump(db: &Path) -> String {
 pub fn small_ledger() -> TestLedger {
     let t = TestLedger::new();
     for args in [
-        &["fund", "add", "G", "--name", "引导基金", "--kind", "guidance", "--inception", "2020-01-01", "--region", "昆明市"][..],
-        &["fund", "add", "S", "--name", "子基金", "--kind", "sub-fund", "--parent", "G", "--inception", "2020-02-01", "--region", "昆明市"],
-        &["investor", "add", "GOV", "--name", "市财政局", "--type", "government"],
-        &["investor", "add", "SOC", "--name", "社会资本", "--type", "social"],
-        &["company", "add", "A", "--name", "甲公司", "--sector", "芯片制造", "--region", "昆明市"],
-        &["company", "add", "B", "--name", "乙公司", "--sector", "充电桩", "--region", "上海市"],
-        &["lp", "commit", "G", "--investor", "GOV", "--amount", "10000000", "--date", "2020-01-01"],
-        &["lp", "pay", "G", "--investor", "GOV", "--amount", "8000000", "--date", "2020-01-15"],
-        &["lp", "commit", "S", "--investor", "G", "--amount", "4000000", "--date", "2020-02-01"],
-        &["lp", "pay", "S", "--investor", "G", "--amount", "3000000", "--date", "2020-02-10"],
-        &["lp", "commit", "S", "--investor", "SOC", "--amount", "1000000", "--date", "2020-02-01"],
-        &["lp", "pay", "S", "--investor", "SOC", "--amount", "750000", "--date", "2020-02-10"],
-        &["deal", "commit", "S", "A", "--amount", "2000000", "--date", "2020-03-01"],
-        &["deal", "pay", "S", "A", "--amount", "1500000", "--date", "2020-03-15"],
+        &[
+            "fund",
+            "add",
+            "G",
+            "--name",
+            "引导基金",
+            "--kind",
+            "guidance",
+            "--inception",
+            "2020-01-01",
+            "--region",
+            "昆明市",
+        ][..],
+        &[
+            "fund",
+            "add",
+            "S",
+            "--name",
+            "子基金",
+            "--kind",
+            "sub-fund",
+            "--parent",
+            "G",
+            "--inception",
+            "2020-02-01",
+            "--region",
+            "昆明市",
+        ],
+        &[
+            "investor",
+            "add",
+            "GOV",
+            "--name",
+            "市财政局",
+            "--type",
+            "government",
+        ],
+        &[
+            "investor",
+            "add",
+            "SOC",
+            "--name",
+            "社会资本",
+            "--type",
+            "social",
+        ],
+        &[
+            "company",
+            "add",
+            "A",
+            "--name",
+            "甲公司",
+            "--sector",
+            "芯片制造",
+            "--region",
+            "昆明市",
+        ],
+        &[
+            "company",
+            "add",
+            "B",
+            "--name",
+            "乙公司",
+            "--sector",
+            "充电桩",
+            "--region",
+            "上海市",
+        ],
+        &[
+            "lp",
+            "commit",
+            "G",
+            "--investor",
+            "GOV",
+            "--amount",
+            "10000000",
+            "--date",
+            "2020-01-01",
+        ],
+        &[
+            "lp",
+            "pay",
+            "G",
+            "--investor",
+            "GOV",
+            "--amount",
+            "8000000",
+            "--date",
+            "2020-01-15",
+        ],
+        &[
+            "lp",
+            "commit",
+            "S",
+            "--investor",
+            "G",
+            "--amount",
+            "4000000",
+            "--date",
+            "2020-02-01",
+        ],
+        &[
+            "lp",
+            "pay",
+            "S",
+            "--investor",
+            "G",
+            "--amount",
+            "3000000",
+            "--date",
+            "2020-02-10",
+        ],
+        &[
+            "lp",
+            "commit",
+            "S",
+            "--investor",
+            "SOC",
+            "--amount",
+            "1000000",
+            "--date",
+            "2020-02-01",
+        ],
+        &[
+            "lp",
+            "pay",
+            "S",
+            "--investor",
+            "SOC",
+            "--amount",
+            "750000",
+            "--date",
+            "2020-02-10",
+        ],
+        &[
+            "deal",
+            "commit",
+            "S",
+            "A",
+            "--amount",
+            "2000000",
+            "--date",
+            "2020-03-01",
+        ],
+        &[
+            "deal",
+            "pay",
+            "S",
+            "A",
+            "--amount",
+            "1500000",
+            "--date",
+            "2020-03-15",
+        ],
     ] {
         t.run(args).ok();
     }
