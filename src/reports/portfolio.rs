@@ -86,6 +86,7 @@ pub fn scope(funds: &[Fund], code: Option<&str>) -> Option<Vec<Fund>> {
 }
 
 /// Build the book of positions as of `as_of`, with one streaming query.
+#[allow(clippy::type_complexity)]
 pub fn book_as_of(
     ledger: &mut Ledger,
     as_of: Date,

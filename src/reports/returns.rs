@@ -197,10 +197,10 @@ impl Folded {
                         h.flows.push((r.date, a.as_decimal()));
                         h.exited |= r.exit;
                     }
-                    EntryKind::DealValue => {
-                        if h.mark.is_none_or(|(d, id, _)| (r.date, r.id) > (d, id)) {
-                            h.mark = Some((r.date, r.id, a));
-                        }
+                    EntryKind::DealValue
+                        if h.mark.is_none_or(|(d, id, _)| (r.date, r.id) > (d, id)) =>
+                    {
+                        h.mark = Some((r.date, r.id, a));
                     }
                     EntryKind::DealWriteOff => h.written_off = true,
                     _ => {}
