@@ -749,6 +749,20 @@ fn funds_holding_stakes_in_each_other_have_no_nav() {
         "[lp-stake-cycle]",
     );
     assert!(msg.contains("X → Y → X"), "{msg}");
+    // Funds outside the circle, and gross figures, are unaffected.
+    t.run(&["fund", "add", "Z", "--name", "丙", "--kind", "vehicle"])
+        .ok();
+    let r = t.json(&["report", "returns", "--as-of", "2021-12-31", "--fund", "Z"]);
+    assert_eq!(r["funds"][0]["net"]["nav"], "0.00");
+    t.run(&[
+        "report",
+        "returns",
+        "--as-of",
+        "2021-12-31",
+        "--by",
+        "holding",
+    ])
+    .ok();
 }
 
 #[test]

@@ -262,14 +262,17 @@ fn net_of(
     }
 }
 
-/// NAVs of every fund and NAV shares of every LP position, bottom-up through stakes.
+/// NAVs of funds and NAV shares of their LP positions, bottom-up through stakes.
 struct Navs {
     fund: HashMap<i64, Money>,
     share: HashMap<(i64, i64), Option<Money>>,
 }
 
+/// Values the funds in `wanted` and, through their stakes, every fund they hold; a
+/// circle of stakes elsewhere in the ledger does not concern them.
 fn navs(
     funds: &[Fund],
+    wanted: &[Fund],
     cash: &HashMap<i64, Cash>,
     lps: &HashMap<(i64, i64), LpAcc>,
     inv_fund: &HashMap<i64, i64>,
@@ -295,7 +298,7 @@ fn navs(
         share: HashMap::new(),
     };
     // Depth-first, iteratively; `path` holds the funds being valued.
-    for start in funds.iter().map(|f| f.id) {
+    for start in wanted.iter().map(|f| f.id) {
         let mut path: Vec<i64> = vec![start];
         while let Some(&f) = path.last() {
             if out.fund.contains_key(&f) {
@@ -424,7 +427,9 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
     }
     holdings_of.values_mut().for_each(|v| v.sort_unstable());
     lps_of.values_mut().for_each(|v| v.sort_unstable());
-    let navs = navs(&r.funds, &cash, &folded.lps, &r.inv_fund)?;
+    // Holdings need no NAV.
+    let wanted = if q.by == By::Holding { &[][..] } else { shown };
+    let navs = navs(&r.funds, wanted, &cash, &folded.lps, &r.inv_fund)?;
     let name = |m: &HashMap<i64, (String, String)>, id: i64| {
         m.get(&id)
             .cloned()
