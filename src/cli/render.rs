@@ -101,7 +101,8 @@ impl Table {
     }
 
     pub fn print(&self, format: Format) -> io::Result<()> {
-        let mut out = io::stdout().lock();
+        // Buffered: stdout is line-buffered, a syscall per line on big reports.
+        let mut out = io::BufWriter::new(io::stdout().lock());
         match format {
             Format::Csv => {
                 writeln!(
@@ -142,7 +143,7 @@ impl Table {
                 }
             }
         }
-        Ok(())
+        out.flush()
     }
 }
 
@@ -156,9 +157,10 @@ pub fn csv_field(s: &str) -> String {
 }
 
 pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = io::BufWriter::new(io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, v).map_err(io::Error::other)?;
-    writeln!(out)
+    writeln!(out)?;
+    out.flush()
 }
 
 impl Out {
