@@ -62,7 +62,8 @@ fn req(
 }
 
 /// Ten entries for one holding, in date order: commit, three payments, three marks, a
-/// dividend, then an exit (60%), a write-off (20%) or a fourth mark (20%, still held).
+/// dividend, a mark, then an exit (60%), a write-off (20%) or another mark (20%, still
+/// held).
 fn holding(
     rng: &mut Rng,
     fund: &str,
@@ -109,7 +110,17 @@ fn holding(
         Some("dividend"),
     ));
     proceeds.push((d, dividend));
-    d = day(d, rng.range(100, 500));
+    d = day(d, rng.range(60, 250));
+    let mark = committed / 100 * rng.range(30, 300);
+    v.push(req(
+        EntryKind::DealValue,
+        fund,
+        company,
+        Some(mark.max(1)),
+        d,
+        Some("appraisal"),
+    ));
+    d = day(d, rng.range(60, 250));
     match rng.range(0, 10) {
         0..=5 => {
             let exit = committed / 100 * rng.range(20, 400);

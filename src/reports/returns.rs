@@ -18,7 +18,8 @@
 //! Everything is read in one streaming query; cost is linear in the journal plus one
 //! XIRR per row shown. See docs/metrics.md for every formula and status.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -32,6 +33,31 @@ use crate::pme::{Benchmark, Coverage, Pme};
 use crate::reports::portfolio::scope;
 use crate::store::{CodeTable, FlowRow, Ledger};
 use crate::xirr::{xirr_with_value, Irr};
+
+/// Maps keyed by row ids, hashed by multiplication instead of SipHash: the keys are
+/// the ledger's own integer ids (no untrusted input to defend against), and the fold
+/// looks one up per journal entry.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// What one row of the report is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -278,8 +304,8 @@ fn navs(
     inv_fund: &HashMap<i64, i64>,
 ) -> Result<Navs> {
     // fund → its LP positions (investor ids, ascending) and its stakes in other funds.
-    let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut stakes_of: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::default();
+    let mut stakes_of: HashMap<i64, Vec<(i64, i64)>> = HashMap::default();
     for &(f, inv) in lps.keys() {
         lps_of.entry(f).or_default().push(inv);
         if let Some(&holder) = inv_fund.get(&inv) {
@@ -294,8 +320,8 @@ fn navs(
             .map_or_else(|| format!("#{id}"), |f| f.code.clone())
     };
     let mut out = Navs {
-        fund: HashMap::new(),
-        share: HashMap::new(),
+        fund: HashMap::default(),
+        share: HashMap::default(),
     };
     // Depth-first, iteratively; `path` holds the funds being valued.
     for start in wanted.iter().map(|f| f.id) {
@@ -403,9 +429,9 @@ pub fn returns(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
 
 fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) -> Result<Returns> {
     let as_of = q.as_of;
-    let mut cash: HashMap<i64, Cash> = HashMap::new();
+    let mut cash: HashMap<i64, Cash> = HashMap::default();
     // Holdings and LP positions per fund, in id order, for stable output.
-    let mut holdings_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut holdings_of: HashMap<i64, Vec<i64>> = HashMap::default();
     for (&(f, company), h) in &folded.holdings {
         let c = cash.entry(f).or_default();
         c.value += h.value().0;
@@ -413,7 +439,7 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
         c.proceeds += h.proceeds;
         holdings_of.entry(f).or_default().push(company);
     }
-    let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::default();
     for (&(f, inv), p) in &folded.lps {
         let c = cash.entry(f).or_default();
         c.lp_paid_in += p.paid_in;
