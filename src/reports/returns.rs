@@ -163,6 +163,22 @@ struct HoldingAcc {
 
 impl HoldingAcc {
     /// Valued by the book's rule (one definition of "value" in the crate).
+    /// Value, unrealised gain (value − paid-in while open, 0 once closed) and whether
+    /// the value is only the cost of a holding never marked.
+    fn figures(&self) -> (Money, Money, bool) {
+        let (value, basis) = self.value();
+        let unrealised = if basis == ValueBasis::Closed {
+            Money::ZERO
+        } else {
+            value - self.paid_in
+        };
+        (
+            value,
+            unrealised,
+            basis == ValueBasis::Cost && self.paid_in.is_positive(),
+        )
+    }
+
     fn value(&self) -> (Money, ValueBasis) {
         Holding {
             committed: Money::ZERO,
@@ -464,17 +480,15 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
     let none: Vec<i64> = Vec::new();
 
     let holding_gross = |h: &HoldingAcc| {
-        let (value, basis) = h.value();
-        let unrealised = if basis == ValueBasis::Closed {
-            Money::ZERO
-        } else {
-            value - h.paid_in
-        };
-        let unmarked = usize::from(basis == ValueBasis::Cost && h.paid_in.is_positive());
+        let (value, unrealised, unmarked) = h.figures();
         let irr = xirr_with_value(&h.flows, as_of, value.as_decimal());
-        (
-            gross_of(h.paid_in, h.proceeds, value, unrealised, irr, unmarked),
-            basis,
+        gross_of(
+            h.paid_in,
+            h.proceeds,
+            value,
+            unrealised,
+            irr,
+            usize::from(unmarked),
         )
     };
 
@@ -494,14 +508,12 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                 let mut flows = Vec::new();
                 for c in companies {
                     let h = &folded.holdings[&(f.id, *c)];
-                    let (v, basis) = h.value();
+                    let (v, u, cost_only) = h.figures();
                     paid_in += h.paid_in;
                     proceeds += h.proceeds;
                     value += v;
-                    if basis != ValueBasis::Closed {
-                        unrealised += v - h.paid_in;
-                    }
-                    unmarked += usize::from(basis == ValueBasis::Cost && h.paid_in.is_positive());
+                    unrealised += u;
+                    unmarked += usize::from(cost_only);
                     flows.extend_from_slice(&h.flows);
                 }
                 let gross_irr = xirr_with_value(&flows, as_of, value.as_decimal());
@@ -543,7 +555,7 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
             for f in shown {
                 for c in holdings_of.get(&f.id).unwrap_or(&none) {
                     let (code, cname) = name(&r.companies, *c);
-                    let (gross, _) = holding_gross(&folded.holdings[&(f.id, *c)]);
+                    let gross = holding_gross(&folded.holdings[&(f.id, *c)]);
                     rows.push(HoldingReturns {
                         fund: f.code.clone(),
                         company: code,
