@@ -49,6 +49,23 @@ pub enum LpCmd {
         after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01"
     )]
     Pay(LpArgs),
+    /// Record a distribution (分配) from a fund to one of its LPs; a fund's distributions may not exceed the proceeds it has received
+    #[command(
+        after_help = "Example:\n  fundledger lp distribute NT --investor GXCZ --amount 300万 --date 2022-03-31 --kind gain"
+    )]
+    Distribute {
+        #[command(flatten)]
+        lp: LpArgs,
+        /// What the distribution pays: return of the LP's capital, or gain
+        #[arg(long, value_enum)]
+        kind: Option<DistributionKindArg>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DistributionKindArg {
+    ReturnOfCapital,
+    Gain,
 }
 
 #[derive(Args, Debug)]
@@ -185,11 +202,19 @@ fn record(ctx: &Ctx, who: &Who, req: EntryRequest) -> Result<()> {
 }
 
 pub fn lp(ctx: &Ctx, cmd: LpCmd) -> Result<()> {
-    let (kind, a) = match cmd {
-        LpCmd::Commit(a) => (EntryKind::LpCommit, a),
-        LpCmd::Pay(a) => (EntryKind::LpPay, a),
+    let (kind, a, detail) = match cmd {
+        LpCmd::Commit(a) => (EntryKind::LpCommit, a, None),
+        LpCmd::Pay(a) => (EntryKind::LpPay, a, None),
+        LpCmd::Distribute { lp, kind } => {
+            let k = kind.map(|k| match k {
+                DistributionKindArg::ReturnOfCapital => "return-of-capital",
+                DistributionKindArg::Gain => "gain",
+            });
+            (EntryKind::LpDistribute, lp, k.map(String::from))
+        }
     };
-    let req = request(kind, a.fund, a.investor, Some(&a.amount), &a.opts)?;
+    let mut req = request(kind, a.fund, a.investor, Some(&a.amount), &a.opts)?;
+    req.detail = detail;
     record(ctx, &a.opts.who, req)
 }
 

@@ -11,6 +11,7 @@ mod output;
 mod reference;
 mod render;
 mod report;
+mod returns;
 mod transfer;
 
 use std::path::PathBuf;
@@ -97,7 +98,7 @@ pub enum Command {
     /// Companies (projects) funds invest in
     #[command(subcommand)]
     Company(reference::CompanyCmd),
-    /// LP capital: commitments (认缴) and paid-in (实缴)
+    /// LP capital: commitments (认缴), paid-in (实缴) and distributions (分配)
     #[command(subcommand)]
     Lp(entries::LpCmd),
     /// Deals: commitments (协议投资金额), paid-in (实际出资), marks, proceeds, write-offs
@@ -130,6 +131,9 @@ pub enum Command {
         after_help = "JSON is the whole ledger (reference data and journal, reversals included); `import` restores it into an empty ledger.\nhledger and Beancount totals match `report portfolio`; the account mapping is in docs/export.md.\n\nExamples:\n  fundledger --format json export --output ledger-2022.json\n  fundledger --db ledger.db.example export --format hledger --output fund.journal\n  hledger -f fund.journal bal Assets:Funds:SC-1:Investments:Cost\n  fundledger export --format beancount --as-of 2021-12-31 --output fund.beancount\n  bean-check fund.beancount"
     )]
     Export(export::ExportArgs),
+    /// Calculators that need no ledger (check any figure against Excel)
+    #[command(subcommand)]
+    Calc(returns::CalcCmd),
 }
 
 /// Refuse a --format or --output the command cannot honour, before it runs (so a
@@ -237,6 +241,7 @@ pub fn run() -> ExitCode {
         Command::Log(a) => ok(entries::log(&ctx, a)),
         Command::Report(c) => ok(report::run(&ctx, c)),
         Command::Export(a) => ok(export::run(&ctx, a)),
+        Command::Calc(c) => ok(returns::calc(&ctx, c)),
     };
     let result = match result {
         Ok(code) => output::finish().map(|()| code),

@@ -85,7 +85,13 @@ pub fn with_writer<T, E: From<io::Error>>(
 ) -> std::result::Result<T, E> {
     let mut s = sink();
     match &mut *s {
-        Sink::Stdout => f(&mut io::stdout().lock()),
+        Sink::Stdout => {
+            // Buffered: stdout is line-buffered, a syscall per line on big reports.
+            let mut w = BufWriter::new(io::stdout().lock());
+            let out = f(&mut w)?;
+            w.flush()?;
+            Ok(out)
+        }
         Sink::File { path, file } => {
             if file.is_none() {
                 let created = create(path).map_err(io::Error::other)?;

@@ -252,7 +252,7 @@ impl Table {
                 }
             }
         }
-        Ok(())
+        out.flush()
     }
 }
 

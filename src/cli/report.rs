@@ -14,6 +14,9 @@ pub enum ReportCmd {
         after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json"
     )]
     Portfolio(PortfolioArgs),
+    /// Returns per fund, holding or LP: gross (paid-in, proceeds, value, MOIC, IRR) and net (PIC, DPI, RVPI, TVPI, IRR), with optional PME
+    #[command(after_help = super::returns::RETURNS_HELP)]
+    Returns(super::returns::ReturnsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -29,6 +32,7 @@ pub struct PortfolioArgs {
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     match cmd {
         ReportCmd::Portfolio(a) => portfolio(ctx, a),
+        ReportCmd::Returns(a) => super::returns::returns(ctx, a),
     }
 }
 

@@ -11,14 +11,15 @@ use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
 
-const ENTRY_COLS: &str = "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
+pub(super) const ENTRY_COLS: &str =
+    "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
      e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses";
 
 /// Entries that count in reports: not reversals and not reversed.
-const EFFECTIVE: &str =
+pub(super) const EFFECTIVE: &str =
     "e.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)";
 
-fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let kind: String = r.get(1)?;
     Ok(Entry {
         id: r.get(0)?,

@@ -13,6 +13,7 @@ mod audit;
 mod cache;
 mod journal;
 mod reference;
+mod returns;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use crate::error::{Error, Result};
 pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
 pub use reference::CodeTable;
+pub use returns::FlowRow;
 
 /// How long a writer waits for another process's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -101,7 +103,9 @@ impl Ledger {
         }
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -126,7 +130,12 @@ impl Ledger {
                 path.display()
             )));
         }
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        // NO_MUTEX: a Connection is never shared between threads (rusqlite's own default);
+        // serialized mode would lock a mutex on every column read of a report.
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         let not_a_ledger = |why: &str| {
             Error::Ledger(format!(
                 "{} is not a fundledger ledger ({why})",

@@ -9,7 +9,7 @@
 pub const APPLICATION_ID: i32 = 0x464C_4447;
 
 /// Each element upgrades the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1_CORE, V2_IMPORTS];
+pub const MIGRATIONS: &[&str] = &[V1_CORE, V2_IMPORTS, V3_RETURNS_INDEX];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -130,4 +130,10 @@ CREATE TRIGGER imports_append_only_update BEFORE UPDATE ON imports
 BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
 CREATE TRIGGER imports_append_only_delete BEFORE DELETE ON imports
 BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
+"#;
+
+/// Returns (issue 3): distributions received by a fund that is itself an LP are found
+/// by investor, so the distribution rules need not scan the journal.
+const V3_RETURNS_INDEX: &str = r#"
+CREATE INDEX entries_investor ON entries (investor_id) WHERE investor_id IS NOT NULL;
 "#;
