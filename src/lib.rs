@@ -18,6 +18,7 @@ pub mod export;
 pub mod hashchain;
 pub mod money;
 pub mod ops;
+pub mod policy;
 pub mod reports;
 pub mod rules;
 pub mod store;

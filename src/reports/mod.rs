@@ -6,8 +6,11 @@
 
 pub mod audit;
 pub mod export;
+pub mod leverage;
 pub mod listing;
+pub mod lookthrough;
 pub mod plaintext;
+pub mod policy;
 pub mod portfolio;
 
 pub use listing::{companies, funds, investors, log, LogLine};

@@ -12,6 +12,7 @@
 mod audit;
 mod cache;
 mod journal;
+mod policy;
 mod reference;
 pub mod schema;
 
@@ -24,6 +25,7 @@ use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
+pub use policy::NewPolicy;
 pub use reference::CodeTable;
 
 /// How long a writer waits for another process's write lock before giving up.
