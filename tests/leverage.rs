@@ -965,3 +965,20 @@ fn a_ledger_from_before_policies_upgrades_with_its_hashes_intact() {
     let j = leverage(&t, &[]);
     assert_eq!(row(&j, "S")["reinvest"]["ratio"], "1.5000");
 }
+
+#[test]
+fn new_commands_have_help_with_an_example() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in [
+        &["fund", "policy"][..],
+        &["report", "leverage"],
+        &["deal", "commit"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let r = common::run_in(dir.path(), &args);
+        assert!(r.ok().contains("Example"), "{cmd:?} --help has no example");
+    }
+    let r = common::run_in(dir.path(), &["report", "portfolio", "--help"]);
+    assert!(r.ok().contains("--look-through"));
+}
