@@ -58,6 +58,7 @@ fn req(
         date,
         detail: detail.map(String::from),
         memo: None,
+        reinvest_weight: None,
     }
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::money::Money;
+use crate::policy::Factor;
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
@@ -135,6 +136,8 @@ pub struct Entry {
     pub detail: Option<String>,
     /// For a reversal: the entry it reverses.
     pub reverses: Option<i64>,
+    /// For a deal commitment: its 返投 recognition weight, if one was stated.
+    pub reinvest_weight: Option<Factor>,
 }
 
 /// An entry about to be appended (no id, no timestamps yet).
@@ -149,6 +152,7 @@ pub struct NewEntry {
     pub amount: Option<Money>,
     pub detail: Option<String>,
     pub reverses: Option<i64>,
+    pub reinvest_weight: Option<Factor>,
 }
 
 impl NewEntry {
@@ -163,6 +167,7 @@ impl NewEntry {
             amount: None,
             detail: None,
             reverses: None,
+            reinvest_weight: None,
         }
     }
 }

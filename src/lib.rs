@@ -21,6 +21,7 @@ pub mod hashchain;
 pub mod money;
 pub mod ops;
 pub mod pme;
+pub mod policy;
 pub mod reports;
 pub mod rules;
 pub mod store;

@@ -155,6 +155,7 @@ mod tests {
             amount: yuan.map(Money::yuan),
             detail: detail.map(String::from),
             reverses: None,
+            reinvest_weight: None,
         }
     }
     use EntryKind::*;

@@ -1279,7 +1279,10 @@ fn an_older_ledger_is_upgraded_in_place() {
         .unwrap();
     }
     // The upgrade goes through every later migration.
-    const _: () = assert!(schema::LATEST > 1, "needs a second migration to upgrade through");
+    const _: () = assert!(
+        schema::LATEST > 1,
+        "needs a second migration to upgrade through"
+    );
     let f = t.json(&["fund", "list"]);
     assert_eq!(f["funds"][0]["name"], "旧基金");
     let c = rusqlite::Connection::open(&t.db).unwrap();

@@ -7,7 +7,9 @@
 mod audit;
 mod entries;
 mod export;
+mod leverage;
 mod output;
+mod policy;
 mod reference;
 mod render;
 mod report;

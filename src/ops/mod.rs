@@ -8,9 +8,11 @@
 mod distribute;
 mod entries;
 pub mod import;
+mod policy;
 mod reference;
 
 pub use entries::{record, record_many, reverse, EntryRequest};
+pub use policy::{set_policy, PolicyInput};
 pub use reference::{add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput};
 
 use crate::date::{today, Date};

@@ -19,6 +19,23 @@ pub struct ExportDoc {
     pub investors: Vec<ExInvestor>,
     pub companies: Vec<ExCompany>,
     pub entries: Vec<ExEntry>,
+    /// Policy records (docs/leverage.md); absent when there are none, so a ledger
+    /// without policies exports exactly as before they existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<ExPolicy>,
+}
+
+/// A policy record; shares and multiples as exact decimals ("0.3", "1.5").
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExPolicy {
+    pub fund: String,
+    pub from: String,
+    pub gov_share_max: Option<String>,
+    pub reinvest_min: Option<String>,
+    pub reinvest_base: Option<String>,
+    pub memo: Option<String>,
+    pub recorded_at: String,
+    pub recorded_by: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -64,6 +81,9 @@ pub struct ExEntry {
     pub amount: Option<String>,
     pub detail: Option<String>,
     pub reverses: Option<i64>,
+    /// 返投 recognition weight of a deal commitment, exact ("1.8"); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reinvest_weight: Option<String>,
 }
 
 pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
@@ -121,7 +141,22 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                     amount: l.entry.amount.map(|m| m.to_plain()),
                     detail: l.entry.detail,
                     reverses: l.entry.reverses,
+                    reinvest_weight: l.entry.reinvest_weight.map(|w| w.to_string()),
                 }
+            })
+            .collect();
+        let policies = tx
+            .policies(None)?
+            .into_iter()
+            .map(|p| ExPolicy {
+                fund: p.fund,
+                from: p.from.to_string(),
+                gov_share_max: p.gov_share_max.map(|v| v.to_string()),
+                reinvest_min: p.reinvest_min.map(|v| v.to_string()),
+                reinvest_base: p.reinvest_base.map(|v| v.as_str().into()),
+                memo: p.memo,
+                recorded_at: p.recorded_at,
+                recorded_by: p.recorded_by,
             })
             .collect();
         Ok(ExportDoc {
@@ -131,6 +166,7 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
             investors,
             companies,
             entries,
+            policies,
         })
     })
 }

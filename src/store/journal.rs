@@ -10,10 +10,11 @@ use crate::domain::{Entry, EntryKind, NewEntry};
 use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
+use crate::policy::Factor;
 
 pub(super) const ENTRY_COLS: &str =
     "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
-     e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses";
+     e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, e.reinvest_weight_bp";
 
 /// Entries that count in reports: not reversals and not reversed.
 pub(super) const EFFECTIVE: &str =
@@ -36,6 +37,7 @@ pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         amount: r.get::<_, Option<i64>>(9)?.map(Money::from_fen),
         detail: r.get(10)?,
         reverses: r.get(11)?,
+        reinvest_weight: r.get::<_, Option<i64>>(12)?.map(Factor::from_bp),
     })
 }
 
@@ -96,6 +98,7 @@ impl Tx<'_> {
             ("amount_fen", int(n.amount.map(Money::fen))),
             ("detail", n.detail.clone()),
             ("reverses", int(n.reverses)),
+            ("reinvest_weight_bp", int(n.reinvest_weight.map(Factor::bp))),
         ];
         let hash = hashchain::chain_hash(
             &prev,
@@ -103,8 +106,9 @@ impl Tx<'_> {
         );
         self.cached_exec(
             "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
-                 investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
+                 reinvest_weight_bp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 id,
                 n.kind.as_str(),
@@ -119,7 +123,8 @@ impl Tx<'_> {
                 n.detail,
                 n.reverses,
                 prev,
-                hash
+                hash,
+                n.reinvest_weight.map(Factor::bp)
             ],
         )?;
         let stored = Entry {
@@ -135,6 +140,7 @@ impl Tx<'_> {
             amount: n.amount,
             detail: n.detail.clone(),
             reverses: n.reverses,
+            reinvest_weight: n.reinvest_weight,
         };
         let mut cache = self.cache.borrow_mut();
         cache.tail = Some((id, hash));
@@ -285,10 +291,10 @@ impl Tx<'_> {
             .query_map([filter.fund_id], |r| {
                 Ok(LoggedEntry {
                     entry: entry_row(r)?,
-                    fund: r.get(12)?,
-                    investor: r.get(13)?,
-                    company: r.get(14)?,
-                    reversed_by: r.get(15)?,
+                    fund: r.get(13)?,
+                    investor: r.get(14)?,
+                    company: r.get(15)?,
+                    reversed_by: r.get(16)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

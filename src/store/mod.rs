@@ -12,6 +12,7 @@
 mod audit;
 mod cache;
 mod journal;
+mod policy;
 mod reference;
 mod returns;
 pub mod schema;
@@ -25,6 +26,7 @@ use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
+pub use policy::NewPolicy;
 pub use reference::CodeTable;
 pub use returns::FlowRow;
 
