@@ -197,13 +197,17 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
         n.notes = notes;
         return Ok(n.print(o.format)?);
     }
-    if let Some(holdings) = &r.holdings {
+    if let Some(holdings) = r.holdings {
         let mut headers = gross_headers(o, &["Fund", "Company", "Name"]);
         if csv {
             headers.extend(["IRR roots", "IRR cumulative"].map(String::from));
         }
         let mut t = Table::new(headers);
+        let mut unmarked = false;
+        // By value: each row is freed once its cells hold the text (100,000 rows of a
+        // large ledger would otherwise sit in memory beside the renderer's copies).
         for h in holdings {
+            unmarked |= h.gross.unmarked > 0;
             let mut row = vec![text(&h.fund), text(&h.company), text(&h.company_name)];
             row.extend(gross_cells(o, &h.gross, csv));
             t.push(row);
@@ -215,14 +219,14 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             );
         }
         if !csv {
-            if holdings.iter().any(|h| h.gross.unmarked > 0) {
+            if unmarked {
                 notes.push("* never marked: value is the paid-in cost.".into());
             }
             t.notes = notes;
         }
         return Ok(t.print(o.format)?);
     }
-    if let Some(lps) = &r.lps {
+    if let Some(lps) = r.lps {
         let mut headers = net_headers(o, &["Fund", "Investor", "Name"], false);
         if csv {
             headers.extend(["IRR roots", "IRR cumulative"].map(String::from));
