@@ -217,7 +217,7 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
         n.notes = notes;
         return Ok(n.print(o.format)?);
     }
-    if let Some(holdings) = &r.holdings {
+    if let Some(holdings) = r.holdings {
         let lead: &[&str] = if a_look_through {
             &["Fund", "Via", "Share", "Company", "Name"]
         } else {
@@ -228,7 +228,11 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             headers.extend(["IRR roots", "IRR cumulative"].map(String::from));
         }
         let mut t = Table::new(headers);
+        let mut unmarked = false;
+        // By value: each row is freed once its cells hold the text (100,000 rows of a
+        // large ledger would otherwise sit in memory beside the renderer's copies).
         for h in holdings {
+            unmarked |= h.gross.unmarked > 0;
             let mut row = vec![text(&h.fund)];
             if a_look_through {
                 row.push(text(h.via.clone().unwrap_or_default()));
@@ -248,14 +252,14 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             if a_look_through {
                 notes.push("Look-through rows (Via a sub-fund): the fund's share of that holding, share = its paid-in ÷ all LPs' paid-in to the sub-fund; money scaled with one rounding to the fen, MOIC and IRR unchanged by scaling.".into());
             }
-            if holdings.iter().any(|h| h.gross.unmarked > 0) {
+            if unmarked {
                 notes.push("* never marked: value is the paid-in cost.".into());
             }
             t.notes = notes;
         }
         return Ok(t.print(o.format)?);
     }
-    if let Some(lps) = &r.lps {
+    if let Some(lps) = r.lps {
         let mut headers = net_headers(o, &["Fund", "Investor", "Name"], false);
         if csv {
             headers.extend(["IRR roots", "IRR cumulative"].map(String::from));
