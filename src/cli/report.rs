@@ -70,39 +70,34 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
     headers.push("Paid-in ratio".into());
     headers.extend(["Value", "Proceeds"].map(|h| o.money_header(h)));
     let mut t = Table::new(headers).titled("Portfolio");
+    // The same figures for each fund and for the total.
+    let cells = |f: &fundledger::reports::PortfolioTotal| {
+        vec![
+            o.money(f.lp_committed),
+            o.money(f.lp_paid_in),
+            count(f.projects),
+            o.money(f.deal_committed),
+            o.money(f.deal_paid_in),
+            o.money(f.deal_unfunded),
+            ratio(f.paid_in_ratio),
+            o.money_marked(f.value, f.unmarked > 0),
+            o.money(f.proceeds),
+        ]
+    };
     for r in &p.funds {
-        t.push(vec![
+        let mut row = vec![
             text(&r.code),
             text(&r.name),
             text(r.kind.as_str()),
             opt_text(r.parent.as_ref()),
-            o.money(r.lp_committed),
-            o.money(r.lp_paid_in),
-            count(r.projects),
-            o.money(r.deal_committed),
-            o.money(r.deal_paid_in),
-            o.money(r.deal_unfunded),
-            ratio(r.paid_in_ratio),
-            o.money_marked(r.value, r.unmarked > 0),
-            o.money(r.proceeds),
-        ]);
+        ];
+        row.extend(cells(&r.figures));
+        t.push(row);
     }
     let tot = &p.total;
-    t.push(vec![
-        text("Total"),
-        text("(consolidated)"),
-        text(""),
-        text(""),
-        o.money(tot.lp_committed),
-        o.money(tot.lp_paid_in),
-        count(tot.projects),
-        o.money(tot.deal_committed),
-        o.money(tot.deal_paid_in),
-        o.money(tot.deal_unfunded),
-        ratio(tot.paid_in_ratio),
-        o.money_marked(tot.value, tot.unmarked > 0),
-        o.money(tot.proceeds),
-    ]);
+    let mut row = vec![text("Total"), text("(consolidated)"), text(""), text("")];
+    row.extend(cells(tot));
+    t.push(row);
     // A workbook keeps the notes too (on its Notes sheet): the as-of date and what the
     // value of unmarked holdings means matter as much in Excel as on screen.
     if matches!(o.format, Format::Table | Format::Xlsx) {

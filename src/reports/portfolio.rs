@@ -16,12 +16,9 @@ use crate::error::{unknown, Result};
 use crate::money::{Money, Ratio};
 use crate::store::{CodeTable, Ledger};
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct PortfolioRow {
-    pub code: String,
-    pub name: String,
-    pub kind: FundKind,
-    pub parent: Option<String>,
+/// The figures of one row, and of the total.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct PortfolioTotal {
     pub lp_committed: Money,
     pub lp_paid_in: Money,
     pub projects: usize,
@@ -37,19 +34,22 @@ pub struct PortfolioRow {
     pub closed: usize,
 }
 
+impl PortfolioTotal {
+    /// Derive the unfunded amount and the paid-in ratio from the sums.
+    fn close(&mut self) {
+        self.deal_unfunded = self.deal_committed - self.deal_paid_in;
+        self.paid_in_ratio = Ratio::of(self.deal_paid_in, self.deal_committed);
+    }
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct PortfolioTotal {
-    pub lp_committed: Money,
-    pub lp_paid_in: Money,
-    pub projects: usize,
-    pub deal_committed: Money,
-    pub deal_paid_in: Money,
-    pub deal_unfunded: Money,
-    pub paid_in_ratio: Option<Ratio>,
-    pub value: Money,
-    pub proceeds: Money,
-    pub unmarked: usize,
-    pub closed: usize,
+pub struct PortfolioRow {
+    pub code: String,
+    pub name: String,
+    pub kind: FundKind,
+    pub parent: Option<String>,
+    #[serde(flatten)]
+    pub figures: PortfolioTotal,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -137,38 +137,10 @@ pub fn build(
 ) -> Portfolio {
     let shown_ids: HashSet<i64> = shown.iter().map(|f| f.id).collect();
     let mut rows = Vec::with_capacity(shown.len());
-    let mut t = PortfolioTotal {
-        lp_committed: Money::ZERO,
-        lp_paid_in: Money::ZERO,
-        projects: 0,
-        deal_committed: Money::ZERO,
-        deal_paid_in: Money::ZERO,
-        deal_unfunded: Money::ZERO,
-        paid_in_ratio: None,
-        value: Money::ZERO,
-        proceeds: Money::ZERO,
-        unmarked: 0,
-        closed: 0,
-    };
+    let mut t = PortfolioTotal::default();
     let mut companies: BTreeSet<i64> = BTreeSet::new();
     for f in shown {
-        let mut r = PortfolioRow {
-            code: f.code.clone(),
-            name: f.name.clone(),
-            kind: f.kind,
-            parent: f.parent.clone(),
-            lp_committed: Money::ZERO,
-            lp_paid_in: Money::ZERO,
-            projects: 0,
-            deal_committed: Money::ZERO,
-            deal_paid_in: Money::ZERO,
-            deal_unfunded: Money::ZERO,
-            paid_in_ratio: None,
-            value: Money::ZERO,
-            proceeds: Money::ZERO,
-            unmarked: 0,
-            closed: 0,
-        };
+        let mut r = PortfolioTotal::default();
         for ((_, inv), p) in book.lps.range((f.id, i64::MIN)..=(f.id, i64::MAX)) {
             r.lp_committed += p.committed;
             r.lp_paid_in += p.paid_in;
@@ -198,19 +170,23 @@ pub fn build(
                 ValueBasis::Mark => {}
             }
         }
-        r.deal_unfunded = r.deal_committed - r.deal_paid_in;
-        r.paid_in_ratio = Ratio::of(r.deal_paid_in, r.deal_committed);
+        r.close();
         t.deal_committed += r.deal_committed;
         t.deal_paid_in += r.deal_paid_in;
         t.value += r.value;
         t.proceeds += r.proceeds;
         t.unmarked += r.unmarked;
         t.closed += r.closed;
-        rows.push(r);
+        rows.push(PortfolioRow {
+            code: f.code.clone(),
+            name: f.name.clone(),
+            kind: f.kind,
+            parent: f.parent.clone(),
+            figures: r,
+        });
     }
     t.projects = companies.len();
-    t.deal_unfunded = t.deal_committed - t.deal_paid_in;
-    t.paid_in_ratio = Ratio::of(t.deal_paid_in, t.deal_committed);
+    t.close();
     Portfolio {
         as_of,
         funds: rows,

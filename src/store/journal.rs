@@ -198,36 +198,25 @@ impl Tx<'_> {
         let history = if was_empty {
             Vec::new()
         } else {
-            match key.1 {
-                Side::Holding => self.holding_entries_sql(key.0, key.2)?,
-                Side::Lp => self.lp_entries_sql(key.0, key.2)?,
-            }
+            self.position_sql(key.0, key.1, key.2)?
         };
         self.cache.borrow_mut().store(key, &history);
         Ok(history)
     }
 
-    fn holding_entries_sql(&self, fund_id: i64, company_id: i64) -> Result<Vec<Entry>> {
+    /// A position's effective entries from SQLite, all dates, in journal order.
+    fn position_sql(&self, fund_id: i64, side: Side, counterparty: i64) -> Result<Vec<Entry>> {
+        let column = match side {
+            Side::Holding => "company_id",
+            Side::Lp => "investor_id",
+        };
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.fund_id = ?1 AND e.company_id = ?2 AND {EFFECTIVE} ORDER BY e.id"
+             WHERE e.fund_id = ?1 AND e.{column} = ?2 AND {EFFECTIVE} ORDER BY e.id"
         );
         let mut st = self.conn().prepare_cached(&sql)?;
         let rows = st
-            .query_map([fund_id, company_id], entry_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    /// Effective entries of one LP position (investor → fund), all dates, in journal order.
-    fn lp_entries_sql(&self, fund_id: i64, investor_id: i64) -> Result<Vec<Entry>> {
-        let sql = format!(
-            "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.fund_id = ?1 AND e.investor_id = ?2 AND {EFFECTIVE} ORDER BY e.id"
-        );
-        let mut st = self.conn().prepare_cached(&sql)?;
-        let rows = st
-            .query_map([fund_id, investor_id], entry_row)?
+            .query_map([fund_id, counterparty], entry_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -238,18 +227,9 @@ impl Tx<'_> {
     pub fn for_each_effective(
         &self,
         as_of: Date,
-        mut f: impl FnMut(Entry) -> Result<()>,
+        f: impl FnMut(Entry) -> Result<()>,
     ) -> Result<()> {
-        let sql = format!(
-            "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.effective_date <= ?1 AND {EFFECTIVE} ORDER BY e.effective_date, e.id"
-        );
-        let mut st = self.conn().prepare_cached(&sql)?;
-        let mut rows = st.query([as_of.to_string()])?;
-        while let Some(r) = rows.next()? {
-            f(entry_row(r).map_err(Error::from)?)?;
-        }
-        Ok(())
+        self.stream_effective(as_of, "e.effective_date, e.id", f)
     }
 
     /// Stream every effective entry dated on or before `as_of`, grouped by position
@@ -258,14 +238,26 @@ impl Tx<'_> {
     pub fn for_each_effective_by_position(
         &self,
         as_of: Date,
+        f: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        self.stream_effective(
+            as_of,
+            "e.fund_id, e.investor_id, e.company_id, e.effective_date, e.id",
+            f,
+        )
+    }
+
+    fn stream_effective(
+        &self,
+        as_of: Date,
+        order: &str,
         mut f: impl FnMut(Entry) -> Result<()>,
     ) -> Result<()> {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.effective_date <= ?1 AND {EFFECTIVE}
-             ORDER BY e.fund_id, e.investor_id, e.company_id, e.effective_date, e.id"
+             WHERE e.effective_date <= ?1 AND {EFFECTIVE} ORDER BY {order}"
         );
-        let mut st = self.conn().prepare_cached(&sql)?;
+        let mut st = self.conn().prepare(&sql)?;
         let mut rows = st.query([as_of.to_string()])?;
         while let Some(r) = rows.next()? {
             f(entry_row(r).map_err(Error::from)?)?;
