@@ -262,7 +262,7 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
             text(l.date.to_string()),
             text(l.kind.as_str()),
             opt_text(l.fund),
-            opt_text(l.investor.or(l.company)),
+            opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
             o.opt_money(l.amount),
             opt_text(l.detail),
             opt_text(l.memo),

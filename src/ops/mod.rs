@@ -6,9 +6,11 @@
 //! lines; they take typed input and return plain data or an [`Error`].
 
 mod entries;
+pub mod loans;
 mod reference;
 
 pub use entries::{record, record_many, reverse, EntryRequest};
+pub use loans::{add_grant, add_loan, record_loan_entry, GrantInput, LoanEntryRequest, LoanInput};
 pub use reference::{add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput};
 
 use crate::date::{today, Date};

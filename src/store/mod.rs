@@ -11,6 +11,7 @@
 
 mod audit;
 mod journal;
+mod loans;
 mod reference;
 pub mod schema;
 
@@ -23,6 +24,7 @@ use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
+pub use loans::GrantRow;
 pub use reference::CodeTable;
 
 /// How long a writer waits for another process's write lock before giving up.

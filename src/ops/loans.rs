@@ -1,0 +1,409 @@
+//! Loans and grants: register a loan (and its disbursement), record repayments,
+//! defaults, guarantee payouts (代偿), recoveries and write-offs, pay grants; and the
+//! loan rules a reversal must keep.
+//!
+//! Every loan write replays the loan's whole effective history with the candidate
+//! applied (`loan::engine`), so a back-dated entry or a reversal can never leave a
+//! later entry breaking a rule or allocated differently from what was stored.
+
+use super::{check_code, check_not_future, non_empty};
+use crate::date::Date;
+use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
+use crate::error::{unknown, Error, Result};
+use crate::loan::engine::{self, Allocation, LoanEvent, Owed, Violation};
+use crate::loan::{limit_warnings, BorrowerKind, Grant, Loan, LoanTerms};
+use crate::money::Money;
+use crate::store::{Ledger, Tx};
+
+/// Id the candidate entry takes during a replay: after every stored entry.
+const CANDIDATE: i64 = i64::MAX;
+
+#[derive(Clone, Debug)]
+pub struct LoanInput {
+    pub code: String,
+    pub borrower: String,
+    pub borrower_kind: BorrowerKind,
+    pub terms: LoanTerms,
+    pub guarantor: Option<String>,
+    pub jobs: Option<u32>,
+    pub partners: Option<u32>,
+    pub memo: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AddedLoan {
+    pub loan: Loan,
+    /// Id of the disbursement entry.
+    pub disbursement: i64,
+    /// Policy limits the loan is outside of (they warn, never refuse).
+    pub warnings: Vec<String>,
+}
+
+/// Register a loan and record its disbursement on the start date, atomically.
+pub fn add_loan(ledger: &mut Ledger, actor: &str, input: LoanInput) -> Result<AddedLoan> {
+    ledger.write(actor, |tx| add_loan_tx(tx, input))
+}
+
+pub fn add_loan_tx(tx: &Tx<'_>, input: LoanInput) -> Result<AddedLoan> {
+    check_code("loan", &input.code)?;
+    let what = format!("loan '{}'", input.code);
+    let borrower = input.borrower.trim().to_string();
+    if borrower.is_empty() {
+        return Err(Error::refused(
+            "empty-name",
+            format!("{what} needs a non-empty --borrower"),
+        ));
+    }
+    let guarantor = non_empty(input.guarantor);
+    if let Some(g) = &guarantor {
+        check_code("guarantor", g)?;
+    }
+    match input.partners {
+        Some(0) => {
+            return Err(Error::refused(
+                "bad-partners",
+                format!("{what}: --partners must be at least 1, found 0"),
+            ))
+        }
+        Some(n) if input.borrower_kind != BorrowerKind::Partnership => {
+            return Err(Error::refused(
+                "bad-partners",
+                format!(
+                    "{what}: --partners {n} applies to partnerships only; this borrower is a {}",
+                    input.borrower_kind
+                ),
+            ))
+        }
+        _ => {}
+    }
+    input.terms.check(&what)?;
+    check_not_future(
+        &format!("{what} start (its disbursement)"),
+        input.terms.start,
+    )?;
+    if tx.loan_by_code(&input.code)?.is_some() {
+        return Err(Error::refused(
+            "duplicate-code",
+            format!("loan code '{}' is already registered", input.code),
+        ));
+    }
+    let mut loan = Loan {
+        id: 0,
+        code: input.code,
+        borrower,
+        borrower_kind: input.borrower_kind,
+        terms: input.terms,
+        guarantor,
+        jobs: input.jobs,
+        partners: input.partners,
+    };
+    loan.id = tx.insert_loan(&loan)?;
+    let mut n = NewEntry::new(EntryKind::LoanDisburse, loan.terms.start);
+    n.amount = Some(loan.terms.principal);
+    n.memo = non_empty(input.memo);
+    n.loan = LoanFields {
+        loan_id: Some(loan.id),
+        ..LoanFields::default()
+    };
+    let disbursement = tx.append_entry(&n)?;
+    let warnings = limit_warnings(&loan);
+    Ok(AddedLoan {
+        loan,
+        disbursement,
+        warnings,
+    })
+}
+
+/// A loan event as a user asks for it.
+#[derive(Clone, Debug)]
+pub struct LoanEntryRequest {
+    pub loan: String,
+    /// `LoanRepay`, `LoanDefault`, `LoanCompensate`, `LoanRecover` or `LoanWriteOff`.
+    pub kind: EntryKind,
+    pub amount: Option<Money>,
+    pub date: Date,
+    pub memo: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RecordedLoanEntry {
+    pub id: i64,
+    pub loan: String,
+    pub kind: EntryKind,
+    pub date: Date,
+    pub amount: Option<Money>,
+    /// How a repayment or payout was split.
+    pub allocation: Option<Allocation>,
+    /// Principal still owed to the bank at the end of the entry's date.
+    pub outstanding: Money,
+    /// For a write-off: the amount written off.
+    pub written_off: Option<Money>,
+}
+
+/// What a loan entry is called in messages.
+pub fn describe(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::LoanDisburse => "disbursement",
+        EntryKind::LoanRepay => "repayment",
+        EntryKind::LoanDefault => "default",
+        EntryKind::LoanCompensate => "guarantee payout (代偿)",
+        EntryKind::LoanRecover => "recovery",
+        EntryKind::LoanWriteOff => "write-off",
+        _ => "entry",
+    }
+}
+
+pub fn record_loan_entry(
+    ledger: &mut Ledger,
+    actor: &str,
+    req: LoanEntryRequest,
+) -> Result<RecordedLoanEntry> {
+    ledger.write(actor, |tx| record_loan_entry_tx(tx, &req))
+}
+
+fn loan(tx: &Tx<'_>, code: &str) -> Result<Loan> {
+    tx.loan_by_code(code)?
+        .ok_or_else(|| unknown("loan", code, tx.loan_codes().unwrap_or_default()))
+}
+
+pub fn record_loan_entry_tx(tx: &Tx<'_>, req: &LoanEntryRequest) -> Result<RecordedLoanEntry> {
+    let kind = req.kind;
+    let takes_amount = match kind {
+        EntryKind::LoanRepay | EntryKind::LoanCompensate | EntryKind::LoanRecover => true,
+        EntryKind::LoanDefault | EntryKind::LoanWriteOff => false,
+        other => {
+            return Err(Error::refused(
+                "not-a-loan-entry",
+                format!("a {other} entry is not recorded against a loan"),
+            ))
+        }
+    };
+    let l = loan(tx, &req.loan)?;
+    let what = format!("{} of loan '{}' on {}", describe(kind), l.code, req.date);
+    let amount = match (takes_amount, req.amount) {
+        (true, None) => {
+            return Err(Error::refused(
+                "amount-required",
+                format!("{what} needs --amount"),
+            ))
+        }
+        (true, Some(a)) if !a.is_positive() => {
+            return Err(Error::refused(
+                "amount-not-positive",
+                format!("{what}: amount must be greater than 0, found {a}"),
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(Error::refused(
+                "amount-not-allowed",
+                format!("{what} takes no --amount"),
+            ))
+        }
+        (_, a) => a,
+    };
+    check_not_future(&what, req.date)?;
+    let mut events = tx.loan_events(l.id)?;
+    let candidate = LoanEvent {
+        id: CANDIDATE,
+        kind,
+        date: req.date,
+        amount,
+        interest: None,
+        subsidy: None,
+    };
+    events.push(candidate);
+    let (_, allocations) = engine::replay(&l.terms, events.clone(), true)
+        .map_err(|b| violation_error(&l, &what, &b.0, &b.1))?;
+    let allocation = allocations
+        .iter()
+        .find(|(id, _)| *id == CANDIDATE)
+        .map(|(_, a)| *a);
+    let mut n = NewEntry::new(kind, req.date);
+    n.amount = amount;
+    n.memo = non_empty(req.memo.clone());
+    n.loan = LoanFields {
+        loan_id: Some(l.id),
+        interest: allocation.map(|a| a.interest),
+        subsidy: allocation
+            .filter(|_| kind == EntryKind::LoanRepay)
+            .map(|a| a.subsidy),
+        ..LoanFields::default()
+    };
+    let id = tx.append_entry(&n)?;
+    // The position at the end of the entry's date, for the confirmation.
+    events.retain(|e| e.date <= req.date);
+    let (state, _) = engine::replay(&l.terms, events, true)
+        .map_err(|b| violation_error(&l, &what, &b.0, &b.1))?;
+    Ok(RecordedLoanEntry {
+        id,
+        loan: l.code,
+        kind,
+        date: req.date,
+        amount,
+        allocation,
+        outstanding: state.outstanding(),
+        written_off: state.written_off.map(|(_, m)| m),
+    })
+}
+
+/// Reversing a loan entry must leave the rest of the loan's history valid: replay it
+/// without the entry. Entries of other kinds pass through.
+pub(crate) fn check_reversal(tx: &Tx<'_>, e: &Entry, what: &str) -> Result<()> {
+    let Some(loan_id) = e.loan.loan_id else {
+        return Ok(());
+    };
+    let l = tx.loan_by_id(loan_id)?.ok_or_else(|| {
+        Error::Ledger(format!(
+            "entry {} refers to loan {loan_id}, which does not exist",
+            e.id
+        ))
+    })?;
+    let events: Vec<LoanEvent> = tx
+        .loan_events(loan_id)?
+        .into_iter()
+        .filter(|x| x.id != e.id)
+        .collect();
+    engine::replay(&l.terms, events, true)
+        .map(|_| ())
+        .map_err(|b| violation_error(&l, what, &b.0, &b.1))
+}
+
+fn owed_breakdown(o: &Owed) -> String {
+    format!(
+        "overdue interest {} + overdue principal {} + current interest {} + remaining principal {}",
+        o.overdue_interest,
+        o.overdue_principal,
+        o.current_interest,
+        o.current_principal + o.later_principal
+    )
+}
+
+fn allocation_text(a: &Allocation) -> String {
+    format!(
+        "interest {} (subsidy {}) + principal {}",
+        a.interest, a.subsidy, a.principal
+    )
+}
+
+/// A violation as a refusal naming the loan, the entry and the figures.
+fn violation_error(l: &Loan, what: &str, ev: &LoanEvent, v: &Violation) -> Error {
+    let code = &l.code;
+    let detail = match v {
+        Violation::NotDisbursed { date, kind, disbursed: Some(d) } => {
+            format!("a {kind} on {date} is before the loan was disbursed on {d}")
+        }
+        Violation::NotDisbursed { date, kind, disbursed: None } => format!(
+            "the loan would have no disbursement (it was reversed), so a {kind} on {date} cannot stand; reverse the loan's later entries first"
+        ),
+        Violation::PaymentExceedsOwed { date, amount, owed } => format!(
+            "a payment of {amount} is more than the {} owed on {date} ({}), over by {}",
+            owed.total(),
+            owed_breakdown(owed),
+            *amount - owed.total()
+        ),
+        Violation::PayoutExceedsOutstanding { date, amount, owed } => format!(
+            "a payout of {amount} is more than the {} outstanding on {date} ({}), over by {}",
+            owed.total(),
+            owed_breakdown(owed),
+            *amount - owed.total()
+        ),
+        Violation::RecoveryExceedsPayout { date, amount, compensated, recovered } => format!(
+            "a recovery of {amount} is more than the {} of guarantee payouts not yet recovered on {date} \
+             (paid out {compensated}, recovered {recovered}), over by {}",
+            *compensated - *recovered,
+            *amount - (*compensated - *recovered)
+        ),
+        Violation::AfterWriteOff { date, kind, written_off_on } => format!(
+            "the loan was written off on {written_off_on}, and nothing is recorded after a write-off (a {kind} on {date}); reverse the write-off first if it was a mistake"
+        ),
+        Violation::AlreadyDefaulted { date, defaulted_on } => {
+            format!("the loan is already in default since {defaulted_on} (a second default on {date})")
+        }
+        Violation::NotDefaulted { date, kind } => format!(
+            "a {kind} on {date} needs the loan to be in default first: record `loan default {code} --date …`"
+        ),
+        Violation::AfterCompensation { date, first_payout } => format!(
+            "the guarantee fund paid the bank on {first_payout}; after a payout (代偿) the borrower repays the guarantee fund, so record the {date} payment with `loan recover {code}`"
+        ),
+        Violation::NothingOutstanding { date, kind } => format!(
+            "nothing is outstanding on {date} (principal repaid and no unrecovered payout), so there is nothing for a {kind}"
+        ),
+        Violation::AllocationChanged { stored, now } => format!(
+            "its stored split, {}, would become {}; reverse the loan's later repayments and payouts first (newest first), then record them again in date order",
+            allocation_text(stored),
+            allocation_text(now)
+        ),
+        Violation::Inconsistent(s) => {
+            format!("the loan's stored history is inconsistent ({s}); the file may have been altered outside fundledger")
+        }
+    };
+    let message = if ev.id == CANDIDATE {
+        format!("{what}: {detail}")
+    } else {
+        format!(
+            "{what} would break entry {} ({} on {}) of loan '{code}': {detail}",
+            ev.id, ev.kind, ev.date
+        )
+    };
+    Error::refused(v.rule(), message)
+}
+
+#[derive(Clone, Debug)]
+pub struct GrantInput {
+    pub code: String,
+    pub recipient: String,
+    pub amount: Money,
+    pub date: Date,
+    pub programme: Option<String>,
+    pub memo: Option<String>,
+}
+
+/// Register a grant (无偿资助) and record its payment, atomically. Returns the grant
+/// and the payment entry's id.
+pub fn add_grant(ledger: &mut Ledger, actor: &str, input: GrantInput) -> Result<(Grant, i64)> {
+    ledger.write(actor, |tx| add_grant_tx(tx, input))
+}
+
+pub fn add_grant_tx(tx: &Tx<'_>, input: GrantInput) -> Result<(Grant, i64)> {
+    check_code("grant", &input.code)?;
+    let what = format!("grant '{}'", input.code);
+    let recipient = input.recipient.trim().to_string();
+    if recipient.is_empty() {
+        return Err(Error::refused(
+            "empty-name",
+            format!("{what} needs a non-empty --recipient"),
+        ));
+    }
+    if !input.amount.is_positive() {
+        return Err(Error::refused(
+            "amount-not-positive",
+            format!(
+                "{what}: amount must be greater than 0, found {}",
+                input.amount
+            ),
+        ));
+    }
+    check_not_future(&what, input.date)?;
+    if tx.grant_by_code(&input.code)?.is_some() {
+        return Err(Error::refused(
+            "duplicate-code",
+            format!("grant code '{}' is already registered", input.code),
+        ));
+    }
+    let mut g = Grant {
+        id: 0,
+        code: input.code,
+        recipient,
+        programme: non_empty(input.programme),
+    };
+    g.id = tx.insert_grant(&g)?;
+    let mut n = NewEntry::new(EntryKind::Grant, input.date);
+    n.amount = Some(input.amount);
+    n.memo = non_empty(input.memo);
+    n.loan = LoanFields {
+        grant_id: Some(g.id),
+        ..LoanFields::default()
+    };
+    let id = tx.append_entry(&n)?;
+    Ok((g, id))
+}
