@@ -6,6 +6,7 @@
 
 mod audit;
 mod entries;
+mod loans;
 mod reference;
 mod render;
 mod report;
@@ -106,6 +107,12 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Startup guarantee loans (创业担保贷款): schedules, repayments, default, guarantee payouts
+    #[command(subcommand)]
+    Loan(loans::LoanCmd),
+    /// Grants (无偿资助) to founders and projects
+    #[command(subcommand)]
+    Grant(loans::GrantCmd),
     /// Verify invariants, the hash chain and file integrity; reconcile with a statement
     #[command(
         after_help = "Exit codes: 0 clean, 3 findings, 1 error.\n\nExamples:\n  fundledger audit\n  fundledger audit --expect-head 120:3f5a…\n  fundledger audit --against bank-statement.csv --as-of 2021-12-31"
@@ -179,6 +186,8 @@ pub fn run() -> ExitCode {
         Command::Reverse(a) => ok(entries::reverse(&ctx, a)),
         Command::Log(a) => ok(entries::log(&ctx, a)),
         Command::Report(c) => ok(report::run(&ctx, c)),
+        Command::Loan(c) => ok(loans::loan(&ctx, c)),
+        Command::Grant(c) => ok(loans::grant(&ctx, c)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

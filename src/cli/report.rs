@@ -14,6 +14,11 @@ pub enum ReportCmd {
         after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json"
     )]
     Portfolio(PortfolioArgs),
+    /// The loan book: disbursed, outstanding, repaid, interest and subsidy, arrears, PAR30/PAR90, guarantee flows, jobs, grants
+    #[command(
+        after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report loans\n  fundledger report loans --as-of 2021-12-31 --by guarantor --format json"
+    )]
+    Loans(super::loans::ReportLoansArgs),
 }
 
 #[derive(Args, Debug)]
@@ -29,6 +34,7 @@ pub struct PortfolioArgs {
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     match cmd {
         ReportCmd::Portfolio(a) => portfolio(ctx, a),
+        ReportCmd::Loans(a) => super::loans::report(ctx, a),
     }
 }
 

@@ -123,6 +123,13 @@ pub struct Allocation {
     pub subsidy: Money,
 }
 
+impl Allocation {
+    /// The interest the borrower bears: interest − subsidy.
+    pub fn borrower_interest(&self) -> Money {
+        self.interest - self.subsidy
+    }
+}
+
 /// A broken rule, with the figures. The caller names the loan and the entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Violation {

@@ -312,7 +312,7 @@ impl LoanTerms {
         }
         if self.term_months == 0 {
             return Err(Error::refused(
-                "zero-term",
+                "term-not-positive",
                 format!("{what}: --term-months must be at least 1, found 0"),
             ));
         }

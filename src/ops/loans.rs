@@ -11,7 +11,9 @@ use crate::date::Date;
 use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
 use crate::error::{unknown, Error, Result};
 use crate::loan::engine::{self, Allocation, LoanEvent, Owed, Violation};
-use crate::loan::{limit_warnings, BorrowerKind, Grant, Loan, LoanTerms};
+use crate::loan::{
+    limit_warnings, BorrowerKind, Grant, Loan, LoanTerms, Method, Rate, SubsidyRule,
+};
 use crate::money::Money;
 use crate::store::{Ledger, Tx};
 
@@ -23,11 +25,39 @@ pub struct LoanInput {
     pub code: String,
     pub borrower: String,
     pub borrower_kind: BorrowerKind,
-    pub terms: LoanTerms,
+    pub principal: Money,
+    pub rate: Rate,
+    /// Signed so that a negative term is refused by the ledger's rules with the
+    /// figures, not rejected as a usage error.
+    pub term_months: i64,
+    pub start: Date,
+    pub method: Method,
+    pub lpr: Option<Rate>,
+    pub subsidy: SubsidyRule,
     pub guarantor: Option<String>,
-    pub jobs: Option<u32>,
-    pub partners: Option<u32>,
+    pub jobs: Option<i64>,
+    pub partners: Option<i64>,
     pub memo: Option<String>,
+}
+
+/// A count that must be at least `min`.
+fn count(
+    what: &str,
+    flag: &str,
+    rule: &'static str,
+    v: Option<i64>,
+    min: i64,
+) -> Result<Option<u32>> {
+    match v {
+        None => Ok(None),
+        Some(n) if n < min => Err(Error::refused(
+            rule,
+            format!("{what}: {flag} must be at least {min}, found {n}"),
+        )),
+        Some(n) => u32::try_from(n)
+            .map(Some)
+            .map_err(|_| Error::refused(rule, format!("{what}: {flag} {n} is out of range"))),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -58,29 +88,39 @@ pub fn add_loan_tx(tx: &Tx<'_>, input: LoanInput) -> Result<AddedLoan> {
     if let Some(g) = &guarantor {
         check_code("guarantor", g)?;
     }
-    match input.partners {
-        Some(0) => {
-            return Err(Error::refused(
-                "bad-partners",
-                format!("{what}: --partners must be at least 1, found 0"),
-            ))
-        }
-        Some(n) if input.borrower_kind != BorrowerKind::Partnership => {
+    let jobs = count(&what, "--jobs", "bad-jobs", input.jobs, 0)?;
+    let partners = count(&what, "--partners", "bad-partners", input.partners, 1)?;
+    if let Some(n) = partners {
+        if input.borrower_kind != BorrowerKind::Partnership {
             return Err(Error::refused(
                 "bad-partners",
                 format!(
                     "{what}: --partners {n} applies to partnerships only; this borrower is a {}",
                     input.borrower_kind
                 ),
-            ))
+            ));
         }
-        _ => {}
     }
-    input.terms.check(&what)?;
-    check_not_future(
-        &format!("{what} start (its disbursement)"),
-        input.terms.start,
-    )?;
+    if input.term_months < 1 {
+        return Err(Error::refused(
+            "term-not-positive",
+            format!(
+                "{what}: --term-months must be at least 1, found {}",
+                input.term_months
+            ),
+        ));
+    }
+    let terms = LoanTerms {
+        principal: input.principal,
+        rate: input.rate,
+        term_months: u32::try_from(input.term_months).unwrap_or(u32::MAX),
+        start: input.start,
+        method: input.method,
+        lpr: input.lpr,
+        subsidy: input.subsidy,
+    };
+    terms.check(&what)?;
+    check_not_future(&format!("{what} start (its disbursement)"), terms.start)?;
     if tx.loan_by_code(&input.code)?.is_some() {
         return Err(Error::refused(
             "duplicate-code",
@@ -92,10 +132,10 @@ pub fn add_loan_tx(tx: &Tx<'_>, input: LoanInput) -> Result<AddedLoan> {
         code: input.code,
         borrower,
         borrower_kind: input.borrower_kind,
-        terms: input.terms,
+        terms,
         guarantor,
-        jobs: input.jobs,
-        partners: input.partners,
+        jobs,
+        partners,
     };
     loan.id = tx.insert_loan(&loan)?;
     let mut n = NewEntry::new(EntryKind::LoanDisburse, loan.terms.start);

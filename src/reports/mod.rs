@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod listing;
+pub mod loans;
 pub mod portfolio;
 
 pub use listing::{companies, funds, investors, log, LogLine};
