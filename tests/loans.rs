@@ -1260,6 +1260,10 @@ fn loan_entries_are_in_the_hash_chain_and_audit_clean() {
     let r = t.run(&["--format", "json", "audit"]);
     assert_eq!(r.code, 3, "{}", r.stdout);
     assert!(r.stdout.contains("chain-content"), "{}", r.stdout);
+    // And the loan rules: 500 of interest no longer matches the 600 the allocation
+    // order gives for installment 1.
+    assert!(r.stdout.contains("allocation-changed"), "{}", r.stdout);
+    assert!(r.stdout.contains("loan H entry 2"), "{}", r.stdout);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use super::{check_code, check_not_future, non_empty};
 use crate::date::Date;
 use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
 use crate::error::{unknown, Error, Result};
-use crate::loan::engine::{self, Allocation, LoanEvent, Owed, Violation};
+use crate::loan::engine::{self, Allocation, LoanEvent, Violation};
 use crate::loan::{
     limit_warnings, BorrowerKind, Grant, Loan, LoanTerms, Method, Rate, SubsidyRule,
 };
@@ -308,75 +308,10 @@ pub(crate) fn check_reversal(tx: &Tx<'_>, e: &Entry, what: &str) -> Result<()> {
         .map_err(|b| violation_error(&l, what, &b.0, &b.1))
 }
 
-fn owed_breakdown(o: &Owed) -> String {
-    format!(
-        "overdue interest {} + overdue principal {} + current interest {} + remaining principal {}",
-        o.overdue_interest,
-        o.overdue_principal,
-        o.current_interest,
-        o.current_principal + o.later_principal
-    )
-}
-
-fn allocation_text(a: &Allocation) -> String {
-    format!(
-        "interest {} (subsidy {}) + principal {}",
-        a.interest, a.subsidy, a.principal
-    )
-}
-
 /// A violation as a refusal naming the loan, the entry and the figures.
 fn violation_error(l: &Loan, what: &str, ev: &LoanEvent, v: &Violation) -> Error {
     let code = &l.code;
-    let detail = match v {
-        Violation::NotDisbursed { date, kind, disbursed: Some(d) } => {
-            format!("a {kind} on {date} is before the loan was disbursed on {d}")
-        }
-        Violation::NotDisbursed { date, kind, disbursed: None } => format!(
-            "the loan would have no disbursement (it was reversed), so a {kind} on {date} cannot stand; reverse the loan's later entries first"
-        ),
-        Violation::PaymentExceedsOwed { date, amount, owed } => format!(
-            "a payment of {amount} is more than the {} owed on {date} ({}), over by {}",
-            owed.total(),
-            owed_breakdown(owed),
-            *amount - owed.total()
-        ),
-        Violation::PayoutExceedsOutstanding { date, amount, owed } => format!(
-            "a payout of {amount} is more than the {} outstanding on {date} ({}), over by {}",
-            owed.total(),
-            owed_breakdown(owed),
-            *amount - owed.total()
-        ),
-        Violation::RecoveryExceedsPayout { date, amount, compensated, recovered } => format!(
-            "a recovery of {amount} is more than the {} of guarantee payouts not yet recovered on {date} \
-             (paid out {compensated}, recovered {recovered}), over by {}",
-            *compensated - *recovered,
-            *amount - (*compensated - *recovered)
-        ),
-        Violation::AfterWriteOff { date, kind, written_off_on } => format!(
-            "the loan was written off on {written_off_on}, and nothing is recorded after a write-off (a {kind} on {date}); reverse the write-off first if it was a mistake"
-        ),
-        Violation::AlreadyDefaulted { date, defaulted_on } => {
-            format!("the loan is already in default since {defaulted_on} (a second default on {date})")
-        }
-        Violation::NotDefaulted { date, kind } => format!(
-            "a {kind} on {date} needs the loan to be in default first: record `loan default {code} --date …`"
-        ),
-        Violation::AfterCompensation { date, first_payout } => format!(
-            "the guarantee fund paid the bank on {first_payout}; after a payout (代偿) the borrower repays the guarantee fund, so record the {date} payment with `loan recover {code}`"
-        ),
-        Violation::NothingOutstanding { date, kind } => format!(
-            "nothing is outstanding on {date} (principal repaid and no unrecovered payout), so there is nothing for a {kind}"
-        ),
-        Violation::AllocationChanged { stored, now } => format!(
-            "its stored split, {}, would become {}; reverse the loan's later repayments and payouts first (newest first), then record them again in date order",
-            allocation_text(stored),
-            allocation_text(now)
-        ),
-        Violation::Inconsistent(s) => {
-            format!("the loan's stored history is inconsistent ({s}); the file may have been altered outside fundledger")
-        }
-    };
+    let detail = v.describe(code);
     let message = if ev.id == CANDIDATE {
         format!("{what}: {detail}")
     } else {

@@ -12,13 +12,14 @@ use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::audit::Finding;
 use crate::date::Date;
 use crate::domain::string_enum;
 use crate::error::{unknown, Error, Result};
 use crate::loan::engine::{self, Bucket, LoanEvent, LoanState};
 use crate::loan::{BorrowerKind, Loan, Method, Rate, SubsidyRule};
 use crate::money::{Money, Ratio};
-use crate::store::{GrantRow, Ledger};
+use crate::store::{GrantRow, Ledger, Tx};
 
 /// Loans and outstanding principal in one aging bucket.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -282,6 +283,29 @@ pub fn loans_report(
         by,
         groups,
     })
+}
+
+/// For `audit`: replay every loan up to `as_of` under the rules, checking that each
+/// stored allocation is the one the rules give. One finding per loan that breaks,
+/// naming the first entry that does.
+pub fn audit_findings(tx: &Tx<'_>, as_of: Date) -> Result<Vec<Finding>> {
+    let mut out = Vec::new();
+    tx.for_each_loan(
+        as_of,
+        |loan, events| {
+            if let Err(b) = engine::replay(&loan.terms, events, true) {
+                let (e, v) = *b;
+                out.push(Finding::new(
+                    v.rule(),
+                    format!("loan {} entry {}", loan.code, e.id),
+                    format!("{} on {}: {}", e.kind, e.date, v.describe(&loan.code)),
+                ));
+            }
+            Ok(())
+        },
+        |_, _| Ok(()),
+    )?;
+    Ok(out)
 }
 
 /// Where a loan stands on a date.
