@@ -67,6 +67,10 @@ impl Inst {
     pub fn unpaid_interest(&self) -> Money {
         self.interest - self.paid_interest
     }
+    /// An installment re-amortised to nothing by a payoff.
+    pub fn total_is_zero(&self) -> bool {
+        self.principal.is_zero() && self.interest.is_zero()
+    }
     /// Paid in full: only then is it not late. No tolerance: a fen short is late.
     pub fn settled(&self) -> bool {
         self.unpaid_principal().is_zero() && self.unpaid_interest().is_zero()
@@ -293,6 +297,10 @@ pub struct LoanState {
     /// Write-off date and the amount written off: the principal still owed to the bank
     /// plus the guarantee fund's unrecovered payouts.
     pub written_off: Option<(Date, Money)>,
+    /// Index of the oldest installment not paid in full (all before it are).
+    first_open: usize,
+    /// Principal not yet paid: the sum of the installments' unpaid principal.
+    balance: Money,
 }
 
 /// Aging buckets of days past due.
@@ -353,6 +361,9 @@ impl LoanState {
             first_payout: None,
             recovered: Money::ZERO,
             written_off: None,
+            first_open: 0,
+            // The schedule's principal parts add up to the principal exactly.
+            balance: terms.principal,
         }
     }
 
@@ -361,7 +372,7 @@ impl LoanState {
         if self.disbursed.is_none() || self.written_off.is_some() {
             return Money::ZERO;
         }
-        self.installments.iter().map(Inst::unpaid_principal).sum()
+        self.balance
     }
 
     /// The guarantee fund's payouts not yet recovered.
@@ -372,26 +383,32 @@ impl LoanState {
     /// Index of the last installment a regular payment on `date` may reach: the
     /// current one (first due on or after `date`), or the last if all are past due.
     fn reach(&self, date: Date) -> usize {
+        // Due dates strictly increase, so a binary search finds the current one.
         self.installments
-            .iter()
-            .position(|i| i.due >= date)
-            .unwrap_or(self.installments.len() - 1)
+            .partition_point(|i| i.due < date)
+            .min(self.installments.len() - 1)
     }
 
     pub fn owed(&self, date: Date) -> Owed {
         let mut o = Owed::default();
         let reach = self.reach(date);
-        for (k, i) in self.installments.iter().enumerate() {
+        // Installments before `first_open` are paid in full; after `reach` only their
+        // principal counts, and that is the balance less what is counted here.
+        for i in self
+            .installments
+            .iter()
+            .take(reach + 1)
+            .skip(self.first_open)
+        {
             if i.due < date {
                 o.overdue_interest += i.unpaid_interest();
                 o.overdue_principal += i.unpaid_principal();
-            } else if k == reach {
+            } else {
                 o.current_interest += i.unpaid_interest();
                 o.current_principal += i.unpaid_principal();
-            } else {
-                o.later_principal += i.unpaid_principal();
             }
         }
+        o.later_principal = self.balance - o.overdue_principal - o.current_principal;
         o
     }
 
@@ -399,8 +416,9 @@ impl LoanState {
     /// principal likewise, the rest as a prepayment that re-amortises what follows.
     fn pay(&mut self, date: Date, interest: Money, principal: Money) -> Result<(), Violation> {
         let reach = self.reach(date);
+        let open = self.first_open.min(reach + 1);
         let mut left = interest;
-        for i in &mut self.installments[..=reach] {
+        for i in &mut self.installments[open..=reach] {
             let x = left.min(i.unpaid_interest());
             i.paid_interest += x;
             left -= x;
@@ -411,7 +429,7 @@ impl LoanState {
             )));
         }
         let mut left = principal;
-        for i in &mut self.installments[..=reach] {
+        for i in &mut self.installments[open..=reach] {
             let x = left.min(i.unpaid_principal());
             i.paid_principal += x;
             left -= x;
@@ -438,6 +456,15 @@ impl LoanState {
                     ..*i
                 };
             }
+        }
+        self.balance -= principal;
+        // Payments fill installments oldest first, so the paid ones are a prefix.
+        while self
+            .installments
+            .get(self.first_open)
+            .is_some_and(Inst::settled)
+        {
+            self.first_open += 1;
         }
         Ok(())
     }
@@ -627,9 +654,10 @@ impl LoanState {
         if self.outstanding().is_zero() {
             return None;
         }
+        // The oldest unpaid installment is the first open one.
         self.installments
-            .iter()
-            .find(|i| i.due < as_of && !i.settled())
+            .get(self.first_open)
+            .filter(|i| i.due < as_of)
             .map(|i| (as_of - i.due).num_days())
     }
 }
@@ -931,5 +959,92 @@ mod tests {
         );
         assert_eq!(s.outstanding(), y("55150"));
         assert_eq!(s.owed(d("2022-01-11")).total(), y("55150"));
+    }
+
+    mod fast_paths {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `owed` as the definition reads, scanning every installment.
+        fn naive_owed(s: &LoanState, date: Date) -> Owed {
+            let mut o = Owed::default();
+            let reach = s
+                .installments
+                .iter()
+                .position(|i| i.due >= date)
+                .unwrap_or(s.installments.len() - 1);
+            for (k, i) in s.installments.iter().enumerate() {
+                if i.due < date {
+                    o.overdue_interest += i.unpaid_interest();
+                    o.overdue_principal += i.unpaid_principal();
+                } else if k == reach {
+                    o.current_interest += i.unpaid_interest();
+                    o.current_principal += i.unpaid_principal();
+                } else {
+                    o.later_principal += i.unpaid_principal();
+                }
+            }
+            o
+        }
+
+        fn method() -> impl Strategy<Value = Method> {
+            prop_oneof![
+                Just(Method::EqualInstallment),
+                Just(Method::EqualPrincipal),
+                Just(Method::InterestOnly),
+                Just(Method::Bullet)
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            /// Random payments (days after the start, share of the payoff in ‰):
+            /// the running balance and cursor agree with a full rescan, principal
+            /// paid + outstanding is the principal, and paid installments are a prefix.
+            #[test]
+            fn cursor_and_balance_match_a_full_rescan(
+                m in method(),
+                n in 1u32..=36,
+                fen in 100_000i64..=50_000_000,
+                payments in proptest::collection::vec((1i64..=40, 1i64..=1000), 0..20),
+            ) {
+                let t = LoanTerms {
+                    principal: Money::from_fen(fen),
+                    rate: Rate::from_e8(5_150_000),
+                    term_months: n,
+                    start: d("2021-01-31"),
+                    method: m,
+                    lpr: None,
+                    subsidy: SubsidyRule::None,
+                };
+                let mut s = LoanState::new(&t);
+                s.apply(&LoanEvent { id: 1, kind: LoanDisburse, date: t.start, amount: Some(t.principal), interest: None, subsidy: None }, true).unwrap();
+                let mut date = t.start;
+                for (k, (gap, share)) in payments.into_iter().enumerate() {
+                    date = date + chrono::Days::new(gap as u64);
+                    let owed = s.owed(date);
+                    prop_assert_eq!(owed, naive_owed(&s, date));
+                    let amount = owed.total().mul_round_fen(rust_decimal::Decimal::new(share, 3));
+                    if !amount.is_positive() {
+                        continue;
+                    }
+                    let ev = LoanEvent { id: k as i64 + 2, kind: LoanRepay, date, amount: Some(amount), interest: None, subsidy: None };
+                    s.apply(&ev, true).unwrap();
+                    let unpaid: Money = s.installments.iter().map(Inst::unpaid_principal).sum();
+                    prop_assert_eq!(s.outstanding(), unpaid);
+                    prop_assert_eq!(s.principal_repaid + s.outstanding(), t.principal);
+                    let open = s.installments.iter().position(|i| !i.settled());
+                    if let Some(open) = open {
+                        prop_assert!(s.installments[open..].iter().all(|i| !i.settled() || i.total_is_zero()));
+                    }
+                    let later = date + chrono::Days::new(45);
+                    let naive_dpd = if s.outstanding().is_zero() { None } else {
+                        s.installments.iter().find(|i| i.due < later && !i.settled()).map(|i| (later - i.due).num_days())
+                    };
+                    prop_assert_eq!(s.days_past_due(later), naive_dpd);
+                }
+            }
+        }
     }
 }

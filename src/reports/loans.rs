@@ -240,7 +240,7 @@ pub fn loans_report(
     }
     ledger.read(|tx| {
         let mut grants: Vec<(Date, Money)> = Vec::new();
-        tx.for_each_loan(
+        tx.for_each_loan_and_grant(
             as_of,
             |loan, events| {
                 let state = replay(&loan, events)?;
@@ -290,21 +290,17 @@ pub fn loans_report(
 /// naming the first entry that does.
 pub fn audit_findings(tx: &Tx<'_>, as_of: Date) -> Result<Vec<Finding>> {
     let mut out = Vec::new();
-    tx.for_each_loan(
-        as_of,
-        |loan, events| {
-            if let Err(b) = engine::replay(&loan.terms, events, true) {
-                let (e, v) = *b;
-                out.push(Finding::new(
-                    v.rule(),
-                    format!("loan {} entry {}", loan.code, e.id),
-                    format!("{} on {}: {}", e.kind, e.date, v.describe(&loan.code)),
-                ));
-            }
-            Ok(())
-        },
-        |_, _| Ok(()),
-    )?;
+    tx.for_each_loan(as_of, |loan, events| {
+        if let Err(b) = engine::replay(&loan.terms, events, true) {
+            let (e, v) = *b;
+            out.push(Finding::new(
+                v.rule(),
+                format!("loan {} entry {}", loan.code, e.id),
+                format!("{} on {}: {}", e.kind, e.date, v.describe(&loan.code)),
+            ));
+        }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -348,22 +344,18 @@ pub struct LoanList {
 pub fn loan_list(ledger: &mut Ledger, as_of: Date) -> Result<LoanList> {
     let mut loans = Vec::new();
     ledger.read(|tx| {
-        tx.for_each_loan(
-            as_of,
-            |loan, events| {
-                let s = replay(&loan, events)?;
-                loans.push(LoanLine {
-                    status: status(&s, as_of),
-                    outstanding: s.outstanding(),
-                    days_past_due: s.days_past_due(as_of),
-                    principal_repaid: s.principal_repaid,
-                    interest_paid: s.interest_paid,
-                    loan,
-                });
-                Ok(())
-            },
-            |_, _| Ok(()),
-        )
+        tx.for_each_loan(as_of, |loan, events| {
+            let s = replay(&loan, events)?;
+            loans.push(LoanLine {
+                status: status(&s, as_of),
+                outstanding: s.outstanding(),
+                days_past_due: s.days_past_due(as_of),
+                principal_repaid: s.principal_repaid,
+                interest_paid: s.interest_paid,
+                loan,
+            });
+            Ok(())
+        })
     })?;
     Ok(LoanList { as_of, loans })
 }
