@@ -294,6 +294,14 @@ fn repayments_are_allocated_in_the_documented_order() {
         ("150.00", "24850.00")
     );
     let sch = schedule(&t, "A", "2021-03-12");
+    // Balances read historically: after installment 1, 110,000; after installment 2
+    // and the prepayment made with it, 120,000 − 20,000 − 14,850 = 85,150.
+    assert_eq!(
+        (sch[0][4].as_str(), sch[1][4].as_str()),
+        ("110000.00", "85150.00")
+    );
+    let v = t.json(&["loan", "schedule", "A", "--as-of", "2021-03-12"]);
+    assert_eq!(s(&v["installments"][1]["prepaid"]), "14850.00");
     assert_eq!(
         sch[2],
         row("2021-04-15", "8515.00", "425.75", "8940.75", "76635.00")
@@ -321,6 +329,8 @@ fn repayments_are_allocated_in_the_documented_order() {
         "{msg}"
     );
     assert!(msg.contains("over by 0.01"), "{msg}");
+    let v = t.json(&["loan", "schedule", "A", "--as-of", "2021-03-13"]);
+    assert_eq!(s(&v["payoff"]), "85150.00");
     let r = repay(&t, "A", "85150", "2021-03-13");
     assert_eq!(s(&r["outstanding"]), "0.00");
     // Fully repaid: nothing more is owed.
@@ -464,6 +474,8 @@ fn default_payout_recovery_and_write_off() {
         "payout-exceeds-outstanding",
     );
     assert!(msg.contains("122,500.00 outstanding"), "{msg}");
+    let v = t.json(&["loan", "schedule", "D", "--as-of", "2021-06-01"]);
+    assert_eq!(s(&v["payoff"]), "122500.00");
     // 50,000 paid out: interest 2,500 first, then 47,500 principal; 72,500 left at the bank.
     let r = run(&[
         "loan",

@@ -460,6 +460,7 @@ fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
             "Principal",
             "Interest",
             "Total",
+            "Prepaid",
             "Balance",
             "Paid principal",
             "Paid interest",
@@ -475,6 +476,7 @@ fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
             o.money(i.principal),
             o.money(i.interest),
             o.money(i.total),
+            o.money(i.prepaid),
             o.money(i.balance),
             o.money(i.paid_principal),
             o.money(i.paid_interest),
@@ -497,8 +499,12 @@ fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
             .days_past_due
             .map(|d| format!(", {d} days past due"))
             .unwrap_or_default();
+        let payoff = s
+            .payoff
+            .map(|p| format!("; payoff {}", o.money_str(p)))
+            .unwrap_or_default();
         t.notes.push(format!(
-            "As of {}: {}, outstanding {}{late}.",
+            "As of {}: {}, outstanding {}{late}{payoff}.",
             s.as_of,
             s.status,
             o.money_str(s.outstanding)

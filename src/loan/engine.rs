@@ -48,6 +48,9 @@ pub struct Inst {
     pub interest: Money,
     pub paid_principal: Money,
     pub paid_interest: Money,
+    /// Principal prepaid with this installment, beyond the schedule (it re-amortised
+    /// the installments after it).
+    pub prepaid: Money,
 }
 
 impl Inst {
@@ -59,6 +62,7 @@ impl Inst {
             interest: i.interest,
             paid_principal: Money::ZERO,
             paid_interest: Money::ZERO,
+            prepaid: Money::ZERO,
         }
     }
     pub fn unpaid_principal(&self) -> Money {
@@ -435,6 +439,7 @@ impl LoanState {
             left -= x;
         }
         if left.is_positive() {
+            self.installments[reach].prepaid += left;
             let later = &mut self.installments[reach + 1..];
             let balance: Money = later.iter().map(Inst::unpaid_principal).sum();
             if left > balance {

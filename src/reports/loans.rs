@@ -368,7 +368,9 @@ pub struct ScheduleLine {
     pub principal: Money,
     pub interest: Money,
     pub total: Money,
-    /// Principal remaining after this installment, under the schedule in force.
+    /// Principal prepaid with this installment, beyond the schedule.
+    pub prepaid: Money,
+    /// Principal remaining after this installment and any prepayment made with it.
     pub balance: Money,
     pub paid_principal: Money,
     pub paid_interest: Money,
@@ -391,6 +393,10 @@ pub struct LoanSchedule {
     pub status: &'static str,
     pub outstanding: Money,
     pub days_past_due: Option<i64>,
+    /// What settles the loan with the bank on the as-of date: overdue amounts, the
+    /// current installment's interest and all remaining principal (`None` before the
+    /// disbursement and after a write-off).
+    pub payoff: Option<Money>,
     pub installments: Vec<ScheduleLine>,
 }
 
@@ -407,12 +413,12 @@ pub fn loan_schedule(ledger: &mut Ledger, code: &str, as_of: Date) -> Result<Loa
             .filter(|e| e.date <= as_of)
             .collect();
         let s = replay(&loan, events)?;
-        let mut remaining: Money = s.installments.iter().map(|i| i.principal).sum();
+        let mut remaining = loan.terms.principal;
         let installments = s
             .installments
             .iter()
             .map(|i| {
-                remaining -= i.principal;
+                remaining -= i.principal + i.prepaid;
                 let status = if i.settled() {
                     "paid"
                 } else if i.due < as_of && s.disbursed.is_some() {
@@ -428,6 +434,7 @@ pub fn loan_schedule(ledger: &mut Ledger, code: &str, as_of: Date) -> Result<Loa
                     principal: i.principal,
                     interest: i.interest,
                     total: i.principal + i.interest,
+                    prepaid: i.prepaid,
                     balance: remaining,
                     paid_principal: i.paid_principal,
                     paid_interest: i.paid_interest,
@@ -448,6 +455,8 @@ pub fn loan_schedule(ledger: &mut Ledger, code: &str, as_of: Date) -> Result<Loa
             status: status(&s, as_of),
             outstanding: s.outstanding(),
             days_past_due: s.days_past_due(as_of),
+            payoff: (s.disbursed.is_some() && s.written_off.is_none())
+                .then(|| s.owed(as_of).total()),
             installments,
         })
     })
