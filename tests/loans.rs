@@ -1262,8 +1262,20 @@ fn loan_entries_are_in_the_hash_chain_and_audit_clean() {
     ])
     .ok();
     t.run(&["audit"]).ok();
-    // Change a stored interest split behind the ledger's back: the chain catches it.
     let c = rusqlite::Connection::open(&t.db).unwrap();
+    // Even raw SQL cannot append a repayment without its interest split.
+    let e = c
+        .execute(
+            "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, amount_fen, loan_id, prev_hash, hash)
+             VALUES (99, 'loan-repay', '2021-03-15', 't', 'x', 100, 1, 'p', 'h')",
+            [],
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("malformed loan or grant entry"),
+        "{e}"
+    );
+    // Change a stored interest split behind the ledger's back: the chain catches it.
     c.execute_batch(
         "DROP TRIGGER entries_append_only_update;
          UPDATE entries SET interest_fen = 50000 WHERE kind = 'loan-repay';",
@@ -1318,4 +1330,27 @@ fn an_older_ledger_upgrades_and_keeps_its_hashes() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert!(v >= 2, "upgraded to {v}");
+}
+
+#[test]
+fn every_loan_command_help_has_an_example() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in [
+        &["loan", "add"][..],
+        &["loan", "list"],
+        &["loan", "schedule"],
+        &["loan", "repay"],
+        &["loan", "default"],
+        &["loan", "compensate"],
+        &["loan", "recover"],
+        &["loan", "write-off"],
+        &["grant", "add"],
+        &["grant", "list"],
+        &["report", "loans"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let r = common::run_in(dir.path(), &args);
+        assert!(r.ok().contains("Example"), "{cmd:?} --help has no example");
+    }
 }
