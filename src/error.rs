@@ -26,6 +26,36 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// An import with bad rows: every one is listed; nothing was written.
+    #[error("{message}")]
+    Rows {
+        message: String,
+        rows: Vec<RowProblem>,
+    },
+}
+
+/// One problem with one row of an imported file: the row (1-based line of the file,
+/// the header being row 1), the column, the value and the reason.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RowProblem {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "row {}: {}", self.row, self.reason)
+        } else {
+            write!(
+                f,
+                "row {}, column {}, value '{}': {}",
+                self.row, self.column, self.value, self.reason
+            )
+        }
+    }
 }
 
 impl Error {
@@ -42,6 +72,7 @@ impl Error {
             Error::Amount(_) => Some("amount"),
             Error::Date(_) => Some("date"),
             Error::Uscc(_) => Some("uscc"),
+            Error::Rows { .. } => Some("import-rows"),
             _ => None,
         }
     }

@@ -24,14 +24,36 @@ pub fn canonical<'a>(cols: impl IntoIterator<Item = (&'a str, Option<&'a str>)>)
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
     set.sort_unstable();
-    let mut out = String::new();
+    let mut out = String::with_capacity(256);
     for (k, v) in set {
         out.push_str(k);
         out.push('=');
-        out.push_str(&serde_json::Value::String(v.to_string()).to_string());
+        push_json_string(&mut out, v);
         out.push('\n');
     }
     out
+}
+
+/// Append `v` as a JSON string literal (RFC 8259 escaping, as serde_json writes it).
+fn push_json_string(out: &mut String, v: &str) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// `sha256(prev_hash ‖ "\n" ‖ canonical)`, lowercase hex.
@@ -40,7 +62,18 @@ pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
     h.update(canonical.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
 }
 
 #[cfg(test)]
@@ -56,6 +89,25 @@ mod tests {
             ("hash", Some("x")),
         ]);
         assert_eq!(c, "amount_fen=\"100\"\nkind=\"lp-pay\"\n");
+    }
+
+    #[test]
+    fn json_escaping_matches_serde_json() {
+        for v in [
+            "plain",
+            "引号\"和\\反斜杠",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}",
+            "¥8,095万",
+        ] {
+            let mut mine = String::new();
+            push_json_string(&mut mine, v);
+            assert_eq!(
+                mine,
+                serde_json::Value::String(v.to_string()).to_string(),
+                "{v:?}"
+            );
+        }
     }
 
     #[test]

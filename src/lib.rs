@@ -12,14 +12,20 @@
 
 pub mod audit;
 pub mod book;
+pub mod csvin;
 pub mod date;
+pub mod distributions;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod hashchain;
 pub mod loan;
 pub mod money;
 pub mod ops;
+pub mod pme;
 pub mod reports;
 pub mod rules;
 pub mod store;
 pub mod uscc;
+pub mod xirr;
+pub mod xlsx;

@@ -378,6 +378,43 @@ impl Serialize for Ratio {
     }
 }
 
+/// Split `total` pro rata to `weights`, to the fen, so that the parts add up exactly to
+/// `total`: each part is first rounded down (toward zero) to the fen, then the fen left
+/// over go one each to the largest remainders (ties to the earlier weight). This is
+/// the largest-remainder method; a part never differs from its exact share by a fen or
+/// more. `None` when the weights are negative or sum to zero (no share is defined), or
+/// the figures exceed `i128` fen.
+pub fn allocate_pro_rata(total: Money, weights: &[Money]) -> Option<Vec<Money>> {
+    let w: Vec<i128> = weights.iter().map(|m| i128::from(m.fen())).collect();
+    if w.iter().any(|x| *x < 0) {
+        return None;
+    }
+    let sum: i128 = w.iter().sum();
+    if sum == 0 {
+        return None;
+    }
+    let t = i128::from(total.fen());
+    let magnitude = t.abs();
+    let mut parts = Vec::with_capacity(w.len());
+    let mut remainders = Vec::with_capacity(w.len());
+    for x in &w {
+        let p = magnitude.checked_mul(*x)?;
+        parts.push(p / sum);
+        remainders.push(p % sum);
+    }
+    let left = magnitude - parts.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..w.len()).collect();
+    order.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]).then(a.cmp(b)));
+    for i in order.into_iter().take(usize::try_from(left).ok()?) {
+        parts[i] += 1;
+    }
+    let sign = if t < 0 { -1 } else { 1 };
+    parts
+        .into_iter()
+        .map(|p| i64::try_from(sign * p).ok().map(Money::from_fen))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,6 +534,52 @@ mod tests {
         // 1/8 = 0.125 exactly at 3 dp; 0.00005 → 0.0001 (away from zero)
         let r = Ratio::of(Money::from_fen(5), Money::yuan(1000)).unwrap();
         assert_eq!(r.to_string(), "0.0001");
+    }
+
+    #[test]
+    fn pro_rata_parts_add_up_exactly() {
+        // 100.00 over weights 1:1:1 → exact 33.333…: 33.33 each, the last fen to the
+        // first (equal remainders, earlier weight first): 33.34 + 33.33 + 33.33.
+        let p = allocate_pro_rata(
+            Money::yuan(100),
+            &[Money::yuan(1), Money::yuan(1), Money::yuan(1)],
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                Money::from_fen(3334),
+                Money::from_fen(3333),
+                Money::from_fen(3333)
+            ]
+        );
+        // 5,000万 over 3,440 : 516 : 344 (the example sub-fund) = 4,000万, 600万, 400万 exactly.
+        let p = allocate_pro_rata(
+            Money::yuan(50_000_000),
+            &[
+                Money::yuan(34_400_000),
+                Money::yuan(5_160_000),
+                Money::yuan(3_440_000),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                Money::yuan(40_000_000),
+                Money::yuan(6_000_000),
+                Money::yuan(4_000_000)
+            ]
+        );
+        // 5 fen over 2:1 → exact 3.33… and 1.66… fen: floors 3 and 1, and the fen left
+        // goes to the second (remainder 0.67 fen beats 0.33): 0.03 + 0.02.
+        let p = allocate_pro_rata(Money::from_fen(5), &[Money::yuan(2), Money::yuan(1)]).unwrap();
+        assert_eq!(p, vec![Money::from_fen(3), Money::from_fen(2)]);
+        // Negative totals split symmetrically.
+        let p = allocate_pro_rata(Money::from_fen(-5), &[Money::yuan(2), Money::yuan(1)]).unwrap();
+        assert_eq!(p, vec![Money::from_fen(-3), Money::from_fen(-2)]);
+        assert_eq!(allocate_pro_rata(Money::yuan(1), &[Money::ZERO]), None);
+        assert_eq!(allocate_pro_rata(Money::yuan(1), &[]), None);
     }
 }
 

@@ -189,7 +189,7 @@ fn a_deleted_or_inserted_or_reordered_row_is_found() {
     let c = raw(&t.db);
     c.execute(
         "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, fund_id, company_id, amount_fen, prev_hash, hash)
-         SELECT 9, 'deal-pay', '2020-04-01', 'x', 'x', fund_id, company_id, 100, hash, 'forged' FROM entries WHERE id = 8",
+         SELECT 9, 'deal-pay', '2020-04-01', 'x', 'x', fund_id, company_id, 100, hash, printf('%064d', 7) FROM entries WHERE id = 8",
         [],
     )
     .unwrap();

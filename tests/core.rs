@@ -1259,3 +1259,46 @@ fn example_ledger_reproduces_the_published_figures() {
         "{table}"
     );
 }
+
+#[test]
+fn an_older_ledger_is_upgraded_in_place() {
+    use fundledger::store::{schema, Ledger};
+    let t = TestLedger::uninit();
+    // A ledger as the first schema version wrote it, with a fund in it.
+    drop(Ledger::create_at_version(&t.db, 1).unwrap());
+    {
+        let c = rusqlite::Connection::open(&t.db).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+        c.execute(
+            "INSERT INTO funds (code, name, kind, created_at, created_by) VALUES ('OLD', '旧基金', 'guidance', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+    }
+    // The upgrade goes through every later migration.
+    const _: () = assert!(
+        schema::LATEST > 1,
+        "needs a second migration to upgrade through"
+    );
+    let f = t.json(&["fund", "list"]);
+    assert_eq!(f["funds"][0]["name"], "旧基金");
+    let c = rusqlite::Connection::open(&t.db).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, schema::LATEST);
+    // Tables of later versions exist and work.
+    t.run(&[
+        "fund",
+        "add",
+        "NEW",
+        "--name",
+        "新基金",
+        "--kind",
+        "guidance",
+    ])
+    .ok();
+}

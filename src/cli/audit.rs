@@ -7,7 +7,7 @@ use fundledger::error::{Error, Result};
 use fundledger::reports::audit::{self, AuditOptions};
 use serde_json::json;
 
-use super::render::{print_json, text, Format, Table};
+use super::render::{print_json, print_line, text, Format, Table};
 use super::{amount, as_of, Ctx};
 
 #[derive(Args, Debug)]
@@ -82,7 +82,8 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<u8> {
                 o.money_header("Ledger"),
                 o.money_header("Difference"),
                 "Status".into(),
-            ]);
+            ])
+            .titled("Reconciliation");
             for l in rec {
                 t.push(vec![
                     text(&l.fund),
@@ -107,7 +108,8 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<u8> {
             ]
             .map(String::from)
             .to_vec(),
-        );
+        )
+        .titled("Findings");
         for f in &r.findings {
             t.push(vec![
                 text(f.code),
@@ -118,18 +120,29 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<u8> {
                 text(&f.message),
             ]);
         }
-        if !r.findings.is_empty() {
-            t.print(o.format)?;
-        }
-        if o.format == Format::Table {
-            println!(
-                "{} as of {}: {} finding(s). Chain head: {}:{}",
-                if r.clean { "clean" } else { "NOT CLEAN" },
-                r.as_of,
-                r.findings.len(),
-                r.entries,
-                r.head
-            );
+        let status = format!(
+            "{} as of {}: {} finding(s). Chain head: {}:{}",
+            if r.clean { "clean" } else { "NOT CLEAN" },
+            r.as_of,
+            r.findings.len(),
+            r.entries,
+            r.head
+        );
+        match o.format {
+            // A workbook always gets the Findings sheet (empty when clean) with the
+            // verdict as its note, so a clean audit still produces a file.
+            Format::Xlsx => {
+                t.notes.push(status);
+                t.print(o.format)?;
+            }
+            _ => {
+                if !r.findings.is_empty() {
+                    t.print(o.format)?;
+                }
+                if o.format == Format::Table {
+                    print_line(&status)?;
+                }
+            }
         }
     }
     Ok(if r.clean { 0 } else { FINDINGS })

@@ -7,7 +7,7 @@ use fundledger::ops::{self, EntryRequest};
 use fundledger::reports;
 use serde_json::json;
 
-use super::render::{num, opt_text, print_json, text, Format, Table};
+use super::render::{count, date_cell, opt_text, print_json, text, Format, Table};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -49,6 +49,23 @@ pub enum LpCmd {
         after_help = "Example:\n  fundledger lp pay SC-1 --investor SC --amount 3440万 --date 2020-04-01"
     )]
     Pay(LpArgs),
+    /// Record a distribution (分配) from a fund to one of its LPs; a fund's distributions may not exceed the proceeds it has received
+    #[command(
+        after_help = "Example:\n  fundledger lp distribute NT --investor GXCZ --amount 300万 --date 2022-03-31 --kind gain"
+    )]
+    Distribute {
+        #[command(flatten)]
+        lp: LpArgs,
+        /// What the distribution pays: return of the LP's capital, or gain
+        #[arg(long, value_enum)]
+        kind: Option<DistributionKindArg>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DistributionKindArg {
+    ReturnOfCapital,
+    Gain,
 }
 
 #[derive(Args, Debug)]
@@ -163,7 +180,8 @@ fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
             "date": req.date.to_string(),
         }))?,
         Format::Csv => println!("id\n{id}"),
-        Format::Table => {
+        // `run` refuses the other formats for writes before anything is written.
+        _ => {
             let amt = req
                 .amount
                 .map(|m| format!(" {}", ctx.out.money_str(m)))
@@ -184,11 +202,19 @@ fn record(ctx: &Ctx, who: &Who, req: EntryRequest) -> Result<()> {
 }
 
 pub fn lp(ctx: &Ctx, cmd: LpCmd) -> Result<()> {
-    let (kind, a) = match cmd {
-        LpCmd::Commit(a) => (EntryKind::LpCommit, a),
-        LpCmd::Pay(a) => (EntryKind::LpPay, a),
+    let (kind, a, detail) = match cmd {
+        LpCmd::Commit(a) => (EntryKind::LpCommit, a, None),
+        LpCmd::Pay(a) => (EntryKind::LpPay, a, None),
+        LpCmd::Distribute { lp, kind } => {
+            let k = kind.map(|k| match k {
+                DistributionKindArg::ReturnOfCapital => "return-of-capital",
+                DistributionKindArg::Gain => "gain",
+            });
+            (EntryKind::LpDistribute, lp, k.map(String::from))
+        }
     };
-    let req = request(kind, a.fund, a.investor, Some(&a.amount), &a.opts)?;
+    let mut req = request(kind, a.fund, a.investor, Some(&a.amount), &a.opts)?;
+    req.detail = detail;
     record(ctx, &a.opts.who, req)
 }
 
@@ -225,7 +251,7 @@ pub fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<()> {
     match ctx.out.format {
         Format::Json => print_json(&json!({"id": id, "kind": "reversal", "reverses": a.entry_id}))?,
         Format::Csv => println!("id\n{id}"),
-        Format::Table => println!("recorded entry {id}: reversal of entry {}", a.entry_id),
+        _ => println!("recorded entry {id}: reversal of entry {}", a.entry_id),
     }
     Ok(())
 }
@@ -250,7 +276,8 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
         "Recorded".into(),
         "By".into(),
         "Status".into(),
-    ]);
+    ])
+    .titled("Log");
     for l in lines {
         let status = match (l.reverses, l.reversed_by) {
             (Some(r), _) => format!("reverses {r}"),
@@ -258,8 +285,8 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
             _ => String::new(),
         };
         t.push(vec![
-            num(l.id),
-            text(l.date.to_string()),
+            count(l.id),
+            date_cell(l.date),
             text(l.kind.as_str()),
             opt_text(l.fund),
             opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),

@@ -10,7 +10,9 @@ use fundledger::ops::{self, GrantInput, LoanEntryRequest, LoanInput};
 use fundledger::reports::loans::{self as loan_reports, LoanFigures, LoanGrouping};
 use serde_json::json;
 
-use super::render::{num, opt_text, print_json, ratio, text, Cell, Format, Out, Table};
+use super::render::{
+    count, date_cell, opt_text, print_json, print_line, ratio, text, Cell, Format, Out, Table,
+};
 use super::{amount, as_of, date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -288,14 +290,18 @@ fn add(ctx: &Ctx, a: LoanAdd) -> Result<()> {
             "disbursement": added.disbursement,
             "warnings": added.warnings,
         }))?,
-        Format::Csv => println!("code,disbursement\n{},{}", l.code, added.disbursement),
-        Format::Table => println!(
+        Format::Csv => print_line(&format!(
+            "code,disbursement\n{},{}",
+            l.code, added.disbursement
+        ))?,
+        // `run` refuses the other formats for writes before anything is written.
+        _ => print_line(&format!(
             "added loan {}: {} disbursed on {} (entry {})",
             l.code,
             ctx.out.money_str(l.terms.principal),
             l.terms.start,
             added.disbursement
-        ),
+        ))?,
     }
     Ok(())
 }
@@ -316,7 +322,7 @@ fn recorded(ctx: &Ctx, r: &RecordedLoanEntry) -> Result<()> {
             "outstanding": r.outstanding,
             "written_off": r.written_off,
         }))?,
-        Format::Csv | Format::Table => {
+        _ => {
             let mut t = Table::new(vec![
                 "Id".into(),
                 "Kind".into(),
@@ -329,10 +335,10 @@ fn recorded(ctx: &Ctx, r: &RecordedLoanEntry) -> Result<()> {
                 o.money_header("Outstanding"),
             ]);
             t.push(vec![
-                num(r.id),
+                count(r.id),
                 text(r.kind.as_str()),
                 text(&r.loan),
-                text(r.date.to_string()),
+                date_cell(r.date),
                 o.opt_money(r.amount.or(r.written_off)),
                 o.opt_money(a.map(|a| a.interest)),
                 o.opt_money(
@@ -360,7 +366,7 @@ fn recorded(ctx: &Ctx, r: &RecordedLoanEntry) -> Result<()> {
                 if let Some(w) = r.written_off {
                     note.push_str(&format!("; written off {}", o.money_str(w)));
                 }
-                println!("{note}");
+                print_line(&note)?;
             }
             t.print(o.format)?;
         }
@@ -419,7 +425,8 @@ fn list(ctx: &Ctx, a: AsOfArgs) -> Result<()> {
         "Status".into(),
         o.money_header("Outstanding"),
         "Days past due".into(),
-    ]);
+    ])
+    .titled("Loans");
     for x in &l.loans {
         let terms = &x.loan.terms;
         t.push(vec![
@@ -427,16 +434,16 @@ fn list(ctx: &Ctx, a: AsOfArgs) -> Result<()> {
             text(&x.loan.borrower),
             text(x.loan.borrower_kind.as_str()),
             o.money(terms.principal),
-            num(terms.rate.percent()),
-            num(terms.term_months),
-            text(terms.start.to_string()),
+            Cell::Num(terms.rate.percent()),
+            count(terms.term_months),
+            date_cell(terms.start),
             text(terms.method.as_str()),
             text(terms.subsidy.to_string()),
             opt_text(x.loan.guarantor.as_ref()),
-            x.loan.jobs.map_or(text(""), num),
+            x.loan.jobs.map_or(text(""), count),
             text(x.status),
             o.money(x.outstanding),
-            x.days_past_due.map_or(text(""), num),
+            x.days_past_due.map_or(text(""), count),
         ]);
     }
     if o.format == Format::Table {
@@ -468,11 +475,11 @@ fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
         .map(|h| o.money_header(h)),
     );
     headers.push("Status".into());
-    let mut t = Table::new(headers);
+    let mut t = Table::new(headers).titled("Schedule");
     for i in &s.installments {
         t.push(vec![
-            num(i.n),
-            text(i.due.to_string()),
+            count(i.n),
+            date_cell(i.due),
             o.money(i.principal),
             o.money(i.interest),
             o.money(i.total),
@@ -530,8 +537,11 @@ pub fn grant(ctx: &Ctx, cmd: GrantCmd) -> Result<()> {
                 Format::Json => {
                     print_json(&json!({"added": "grant", "code": g.code, "entry": id}))?
                 }
-                Format::Csv => println!("code,entry\n{},{id}", g.code),
-                Format::Table => println!("added grant {} to {} (entry {id})", g.code, g.recipient),
+                Format::Csv => print_line(&format!("code,entry\n{},{id}", g.code))?,
+                _ => print_line(&format!(
+                    "added grant {} to {} (entry {id})",
+                    g.code, g.recipient
+                ))?,
             }
             Ok(())
         }
@@ -549,15 +559,16 @@ pub fn grant(ctx: &Ctx, cmd: GrantCmd) -> Result<()> {
                 o.money_header("Amount"),
                 "Entry".into(),
                 "Status".into(),
-            ]);
+            ])
+            .titled("Grants");
             for g in list {
                 t.push(vec![
                     text(g.code),
                     text(g.recipient),
                     opt_text(g.programme),
-                    text(g.date.to_string()),
+                    date_cell(g.date),
                     o.money(g.amount),
-                    num(g.entry),
+                    count(g.entry),
                     opt_text(g.reversed_by.map(|r| format!("reversed by {r}"))),
                 ]);
             }
@@ -576,11 +587,11 @@ fn measures(o: Out) -> Vec<Measure> {
     let opt_m = move |label: &str, f: fn(&LoanFigures) -> Option<Money>| -> Measure {
         (
             o.money_header(label),
-            Box::new(move |x| f(x).map_or(num("n/a"), |v| o.money(v))),
+            Box::new(move |x| f(x).map_or(Cell::Num("n/a".into()), |v| o.money(v))),
         )
     };
     let n = |label: &str, f: fn(&LoanFigures) -> u64| -> Measure {
-        (label.to_string(), Box::new(move |x| num(f(x))))
+        (label.to_string(), Box::new(move |x| count(f(x))))
     };
     let r = |label: &str, f: fn(&LoanFigures) -> Option<Ratio>| -> Measure {
         (label.to_string(), Box::new(move |x| ratio(f(x))))
@@ -598,7 +609,7 @@ fn measures(o: Out) -> Vec<Measure> {
         let pick = move |x: &LoanFigures| x.arrears.labelled()[k].1;
         v.push((
             format!("Arrears {label} days: loans"),
-            Box::new(move |x| num(pick(x).count)),
+            Box::new(move |x| count(pick(x).count)),
         ));
         v.push((
             o.money_header(&format!("Arrears {label} days: principal")),
@@ -620,7 +631,7 @@ fn measures(o: Out) -> Vec<Measure> {
         opt_m("Average loan", |x| x.average_loan),
         (
             "Grants paid".to_string(),
-            Box::new(|x: &LoanFigures| x.grants_count.map_or(num("n/a"), num)),
+            Box::new(|x: &LoanFigures| x.grants_count.map_or(Cell::Num("n/a".into()), count)),
         ),
         opt_m("Grants", |x| x.grants),
     ]);
@@ -640,7 +651,7 @@ pub fn report(ctx: &Ctx, a: ReportLoansArgs) -> Result<()> {
     let mut headers = vec!["Measure".to_string()];
     headers.extend(groups.iter().map(|g| g.group.clone()));
     headers.push("Total".into());
-    let mut t = Table::new(headers);
+    let mut t = Table::new(headers).titled("Loan book");
     for (label, show) in measures(o) {
         let mut row = vec![text(label)];
         row.extend(groups.iter().map(|g| show(&g.figures)));

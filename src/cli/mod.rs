@@ -6,15 +6,19 @@
 
 mod audit;
 mod entries;
+mod export;
 mod loans;
+mod output;
 mod reference;
 mod render;
 mod report;
+mod returns;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use fundledger::date::{parse_date, Date};
 use fundledger::error::{Error, Result};
 use fundledger::money::{parse_amount, Money, Unit};
@@ -51,9 +55,12 @@ pub struct Cli {
     /// Output format
     #[arg(long, global = true, value_enum, default_value = "table")]
     pub format: Format,
-    /// Unit for money in tables and CSV (JSON is always exact yuan)
+    /// Unit for money in tables, CSV and xlsx (JSON is always exact yuan)
     #[arg(long, global = true, value_enum, default_value = "yuan")]
     pub unit: UnitArg,
+    /// Write the output to this file instead of stdout (never overwrites; required by xlsx)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -92,7 +99,7 @@ pub enum Command {
     /// Companies (projects) funds invest in
     #[command(subcommand)]
     Company(reference::CompanyCmd),
-    /// LP capital: commitments (认缴) and paid-in (实缴)
+    /// LP capital: commitments (认缴), paid-in (实缴) and distributions (分配)
     #[command(subcommand)]
     Lp(entries::LpCmd),
     /// Deals: commitments (协议投资金额), paid-in (实际出资), marks, proceeds, write-offs
@@ -118,9 +125,59 @@ pub enum Command {
         after_help = "Exit codes: 0 clean, 3 findings, 1 error.\n\nExamples:\n  fundledger audit\n  fundledger audit --expect-head 120:3f5a…\n  fundledger audit --against bank-statement.csv --as-of 2021-12-31"
     )]
     Audit(audit::AuditArgs),
+    /// Import a CSV file (UTF-8 or GBK) or a JSON export: all rows or none
+    #[command(
+        after_help = "Examples:\n  fundledger import examples/import.csv --dry-run\n  fundledger import examples/import.csv\n  fundledger import backup.json   # into an empty ledger made with `init`"
+    )]
+    Import(transfer::ImportArgs),
     /// Write a verified, consistent copy of the ledger (refuses to overwrite)
     #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
     Backup(audit::BackupArgs),
+    /// Export the ledger: JSON (the whole ledger, for `import`), hledger or Beancount
+    #[command(
+        after_help = "JSON is the whole ledger (reference data and journal, reversals included); `import` restores it into an empty ledger.\nhledger and Beancount totals match `report portfolio`; the account mapping is in docs/export.md.\n\nExamples:\n  fundledger --format json export --output ledger-2022.json\n  fundledger --db ledger.db.example export --format hledger --output fund.journal\n  hledger -f fund.journal bal Assets:Funds:SC-1:Investments:Cost\n  fundledger export --format beancount --as-of 2021-12-31 --output fund.beancount\n  bean-check fund.beancount"
+    )]
+    Export(export::ExportArgs),
+    /// Calculators that need no ledger (check any figure against Excel)
+    #[command(subcommand)]
+    Calc(returns::CalcCmd),
+}
+
+/// Refuse a --format or --output the command cannot honour, before it runs (so a
+/// write command never records an entry and then fails to print). Usage errors: exit 2.
+fn check_output(cli: &Cli) {
+    let tabular = matches!(
+        cli.command,
+        Command::Fund(reference::FundCmd::List)
+            | Command::Investor(reference::InvestorCmd::List)
+            | Command::Company(reference::CompanyCmd::List)
+            | Command::Log(_)
+            | Command::Report(_)
+            | Command::Audit(_)
+            | Command::Loan(loans::LoanCmd::List(_) | loans::LoanCmd::Schedule(_))
+            | Command::Grant(loans::GrantCmd::List)
+    );
+    let export = matches!(cli.command, Command::Export(_));
+    let problem = match cli.format {
+        Format::Xlsx if !tabular => Some(
+            "--format xlsx applies to commands that print a table (report, log, fund/investor/company/loan/grant list, loan schedule, audit)",
+        ),
+        Format::Xlsx if cli.output.is_none() => {
+            Some("--format xlsx needs --output FILE.xlsx (a workbook is not sent to a terminal)")
+        }
+        Format::Hledger | Format::Beancount if !export => {
+            Some("--format hledger and --format beancount apply to `export` only")
+        }
+        _ if cli.output.is_some() && !(tabular || export) => Some(
+            "--output applies to report, log, fund/investor/company/loan/grant list, loan schedule, audit and export",
+        ),
+        _ => None,
+    };
+    if let Some(msg) = problem {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, msg)
+            .exit();
+    }
 }
 
 /// Who records a write: `--by NAME`, else $FUNDLEDGER_USER, else the OS user.
@@ -166,6 +223,7 @@ pub fn as_of(s: Option<&str>) -> Result<Date> {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    check_output(&cli);
     let ctx = Ctx {
         db: cli.db.clone(),
         out: Out {
@@ -174,9 +232,14 @@ pub fn run() -> ExitCode {
         },
     };
     let ok = |r: Result<()>| r.map(|()| 0u8);
+    if let Err(e) = output::configure(cli.output.clone(), cli.format == Format::Xlsx) {
+        report_error(&ctx, &e);
+        return ExitCode::from(1);
+    }
     let result = match cli.command {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Backup(a) => ok(audit::backup(&ctx, a)),
+        Command::Import(a) => ok(transfer::import(&ctx, a)),
         Command::Init => ok(reference::init(&ctx)),
         Command::Fund(c) => ok(reference::fund(&ctx, c)),
         Command::Investor(c) => ok(reference::investor(&ctx, c)),
@@ -188,6 +251,15 @@ pub fn run() -> ExitCode {
         Command::Report(c) => ok(report::run(&ctx, c)),
         Command::Loan(c) => ok(loans::loan(&ctx, c)),
         Command::Grant(c) => ok(loans::grant(&ctx, c)),
+        Command::Export(a) => ok(export::run(&ctx, a)),
+        Command::Calc(c) => ok(returns::calc(&ctx, c)),
+    };
+    let result = match result {
+        Ok(code) => output::finish().map(|()| code),
+        Err(e) => {
+            output::abandon();
+            Err(e)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -201,10 +273,17 @@ pub fn run() -> ExitCode {
 }
 
 fn report_error(ctx: &Ctx, e: &Error) {
+    let rows = match e {
+        Error::Rows { rows, .. } => rows.as_slice(),
+        _ => &[],
+    };
     if ctx.out.format == Format::Json {
-        let v = serde_json::json!({"error": {"rule": e.rule(), "message": e.to_string()}});
+        let v = serde_json::json!({"error": {"rule": e.rule(), "message": e.to_string(), "rows": rows}});
         eprintln!("{v}");
     } else {
         eprintln!("error: {e}");
+        for r in rows {
+            eprintln!("  {r}");
+        }
     }
 }

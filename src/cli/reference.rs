@@ -8,7 +8,7 @@ use fundledger::reports;
 use fundledger::store::Ledger;
 use serde_json::json;
 
-use super::render::{opt_text, print_json, text, Format, Table};
+use super::render::{opt_date, opt_text, print_json, text, Format, Table};
 use super::{date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -182,7 +182,8 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
                 ]
                 .map(String::from)
                 .to_vec(),
-            );
+            )
+            .titled("Funds");
             for f in funds {
                 t.push(vec![
                     text(f.code),
@@ -190,7 +191,7 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
                     text(f.kind.as_str()),
                     opt_text(f.parent),
                     opt_text(f.manager),
-                    opt_text(f.inception),
+                    opt_date(f.inception),
                     opt_text(f.region),
                 ]);
             }
@@ -217,7 +218,8 @@ pub fn investor(ctx: &Ctx, cmd: InvestorCmd) -> Result<()> {
                 print_json(&json!({ "investors": list }))?;
                 return Ok(());
             }
-            let mut t = Table::new(["Code", "Name", "Type"].map(String::from).to_vec());
+            let mut t =
+                Table::new(["Code", "Name", "Type"].map(String::from).to_vec()).titled("Investors");
             for i in list {
                 t.push(vec![
                     text(i.code),
@@ -254,7 +256,8 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
                 ["Code", "Name", "Sector", "Region", "USCC"]
                     .map(String::from)
                     .to_vec(),
-            );
+            )
+            .titled("Companies");
             for c in list {
                 t.push(vec![
                     text(c.code),

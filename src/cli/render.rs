@@ -3,28 +3,78 @@
 //! Tables align CJK text by display width (tabled measures with unicode-width) and
 //! right-align numbers. CSV has one header row and plain numbers (no thousands
 //! separators) so Excel reads them as numbers. JSON is produced by each command from
-//! its report's serde types; money there is always exact yuan strings.
+//! its report's serde types; money there is always exact yuan strings. An .xlsx
+//! workbook gets typed cells: money, ratios and counts as numbers with their exact
+//! decimal value, dates as Excel dates (see `fundledger::xlsx`).
 
 use std::io::{self, Write};
 
+use fundledger::date::Date;
 use fundledger::money::{Money, Ratio, Unit};
+use fundledger::xlsx::{self, NumberFormat};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
+use super::output;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Aligned text table
     Table,
+    /// Comma-separated, header row, plain numbers
     Csv,
+    /// Money as exact yuan strings
     Json,
+    /// Excel workbook, written to --output FILE.xlsx (reports, listings, log, audit)
+    Xlsx,
+    /// hledger journal (`export` only)
+    Hledger,
+    /// Beancount ledger (`export` only)
+    Beancount,
 }
 
 /// One cell of a table: text (left-aligned) or a number (right-aligned).
 #[derive(Clone, Debug)]
 pub enum Cell {
     Text(String),
+    /// A number known only by its text; a workbook gets it as a number if it parses.
     Num(String),
+    /// A number with its exact value: tables and CSV print `shown`, workbooks get
+    /// `value` with `format`.
+    Number {
+        shown: String,
+        value: Decimal,
+        format: NumberFormat,
+    },
+    /// A calendar date: ISO text in tables and CSV, an Excel date in workbooks.
+    Date(Date),
+}
+
+impl Cell {
+    /// The text tables and CSV show.
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Text(s) | Cell::Num(s) | Cell::Number { shown: s, .. } => s.clone(),
+            Cell::Date(d) => d.to_string(),
+        }
+    }
+
+    fn to_xlsx(&self) -> xlsx::Value {
+        match self {
+            Cell::Text(s) if s.is_empty() => xlsx::Value::Empty,
+            Cell::Text(s) => xlsx::Value::Text(s.clone()),
+            Cell::Num(s) => match s.replace(',', "").parse::<Decimal>() {
+                Ok(d) if d.scale() == 0 => xlsx::Value::Number(d, NumberFormat::Integer),
+                Ok(d) => xlsx::Value::Number(d, NumberFormat::General),
+                Err(_) => xlsx::Value::Text(s.clone()),
+            },
+            Cell::Number { value, format, .. } => xlsx::Value::Number(*value, *format),
+            Cell::Date(d) => xlsx::Value::Date(*d),
+        }
+    }
 }
 
 pub struct Table {
@@ -32,6 +82,8 @@ pub struct Table {
     numeric: Vec<bool>,
     rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
+    /// Sheet name in a workbook.
+    title: Option<String>,
 }
 
 /// How money and ratios print in the current format and unit.
@@ -43,9 +95,30 @@ pub struct Out {
 
 impl Out {
     pub fn money(&self, m: Money) -> Cell {
-        match self.format {
-            Format::Table => Cell::Num(m.display_in(self.unit)),
-            _ => Cell::Num(m.plain_in(self.unit)),
+        let shown = match self.format {
+            Format::Table => m.display_in(self.unit),
+            _ => m.plain_in(self.unit),
+        };
+        Cell::Number {
+            shown,
+            value: m.in_unit(self.unit),
+            format: NumberFormat::Money,
+        }
+    }
+    /// Money with a marker (`4,395.00*`) in tables and CSV; the plain number in a
+    /// workbook, where the marker's note goes on the Notes sheet.
+    pub fn money_marked(&self, m: Money, marked: bool) -> Cell {
+        match self.money(m) {
+            Cell::Number {
+                shown,
+                value,
+                format,
+            } if marked => Cell::Number {
+                shown: format!("{shown}*"),
+                value,
+                format,
+            },
+            c => c,
         }
     }
     pub fn opt_money(&self, m: Option<Money>) -> Cell {
@@ -63,15 +136,36 @@ pub fn text(s: impl Into<String>) -> Cell {
 pub fn opt_text(s: Option<impl ToString>) -> Cell {
     Cell::Text(s.map(|s| s.to_string()).unwrap_or_default())
 }
+/// A number known only as text. Prefer `count`, `Out::money` or `ratio`, which carry
+/// the exact value into workbooks; kept for tables built elsewhere in the meantime.
+#[allow(dead_code)]
 pub fn num(n: impl ToString) -> Cell {
     Cell::Num(n.to_string())
+}
+/// A count or an id: an integer in a workbook.
+pub fn count<N: Into<Decimal> + ToString + Copy>(n: N) -> Cell {
+    Cell::Number {
+        shown: n.to_string(),
+        value: n.into(),
+        format: NumberFormat::Integer,
+    }
 }
 /// A ratio, or `n/a` when it is undefined (never 0).
 pub fn ratio(r: Option<Ratio>) -> Cell {
     match r {
-        Some(r) => Cell::Num(r.to_string()),
+        Some(r) => Cell::Number {
+            shown: r.to_string(),
+            value: r.rounded(),
+            format: NumberFormat::Ratio,
+        },
         None => Cell::Num("n/a".into()),
     }
+}
+pub fn date_cell(d: Date) -> Cell {
+    Cell::Date(d)
+}
+pub fn opt_date(d: Option<Date>) -> Cell {
+    d.map_or(Cell::Text(String::new()), Cell::Date)
 }
 
 impl Table {
@@ -81,11 +175,17 @@ impl Table {
             headers,
             rows: Vec::new(),
             notes: Vec::new(),
+            title: None,
         }
+    }
+    /// Name the sheet this table becomes in a workbook.
+    pub fn titled(mut self, title: &str) -> Table {
+        self.title = Some(title.to_string());
+        self
     }
     pub fn push(&mut self, row: Vec<Cell>) {
         for (i, c) in row.iter().enumerate() {
-            if matches!(c, Cell::Num(_)) {
+            if matches!(c, Cell::Num(_) | Cell::Number { .. }) {
                 if let Some(n) = self.numeric.get_mut(i) {
                     *n = true;
                 }
@@ -94,14 +194,25 @@ impl Table {
         self.rows.push(row);
     }
 
-    fn cell_text(c: &Cell) -> &str {
-        match c {
-            Cell::Text(s) | Cell::Num(s) => s,
+    pub fn print(&self, format: Format) -> io::Result<()> {
+        if format == Format::Xlsx {
+            let sheet = xlsx::Sheet {
+                name: self.title.clone().unwrap_or_default(),
+                header: self.headers.clone(),
+                rows: self
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(Cell::to_xlsx).collect())
+                    .collect(),
+            };
+            if output::add_sheet(sheet, &self.notes) {
+                return Ok(());
+            }
         }
+        output::with_writer(|out| self.write_text(format, out))
     }
 
-    pub fn print(&self, format: Format) -> io::Result<()> {
-        let mut out = io::stdout().lock();
+    fn write_text(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
         match format {
             Format::Csv => {
                 writeln!(
@@ -114,19 +225,18 @@ impl Table {
                         .join(",")
                 )?;
                 for r in &self.rows {
-                    let line: Vec<String> =
-                        r.iter().map(|c| csv_field(Self::cell_text(c))).collect();
+                    let line: Vec<String> = r.iter().map(|c| csv_field(&c.shown())).collect();
                     writeln!(out, "{}", line.join(","))?;
                 }
             }
-            Format::Table | Format::Json => {
+            _ => {
                 if self.rows.is_empty() {
                     writeln!(out, "(none)")?;
                 } else {
                     let mut b = Builder::default();
                     b.push_record(self.headers.clone());
                     for r in &self.rows {
-                        b.push_record(r.iter().map(|c| Self::cell_text(c).to_string()));
+                        b.push_record(r.iter().map(Cell::shown));
                     }
                     let mut t = b.build();
                     t.with(Style::psql());
@@ -142,7 +252,7 @@ impl Table {
                 }
             }
         }
-        Ok(())
+        out.flush()
     }
 }
 
@@ -156,9 +266,15 @@ pub fn csv_field(s: &str) -> String {
 }
 
 pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, v).map_err(io::Error::other)?;
-    writeln!(out)
+    output::with_writer(|out| {
+        serde_json::to_writer_pretty(&mut *out, v).map_err(io::Error::other)?;
+        writeln!(out)
+    })
+}
+
+/// One line of text, to stdout or --output.
+pub fn print_line(s: &str) -> io::Result<()> {
+    output::with_writer(|out| writeln!(out, "{s}"))
 }
 
 impl Out {
@@ -170,9 +286,9 @@ impl Out {
 
 impl Out {
     /// Money as text in the current format's style (for cells that add a marker).
+    /// `money_marked` does this with the exact value kept; this stays for other callers.
+    #[allow(dead_code)]
     pub fn money_text(&self, m: Money) -> String {
-        match self.money(m) {
-            Cell::Text(s) | Cell::Num(s) => s,
-        }
+        self.money(m).shown()
     }
 }

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use fundledger::error::Result;
 use fundledger::reports;
 
-use super::render::{num, opt_text, print_json, ratio, text, Format, Table};
+use super::render::{count, opt_text, print_json, ratio, text, Format, Table};
 use super::{as_of, Ctx};
 
 #[derive(Subcommand, Debug)]
@@ -14,6 +14,9 @@ pub enum ReportCmd {
         after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json"
     )]
     Portfolio(PortfolioArgs),
+    /// Returns per fund, holding or LP: gross (paid-in, proceeds, value, MOIC, IRR) and net (PIC, DPI, RVPI, TVPI, IRR), with optional PME
+    #[command(after_help = super::returns::RETURNS_HELP)]
+    Returns(super::returns::ReturnsArgs),
     /// The loan book: disbursed, outstanding, repaid, interest and subsidy, arrears, PAR30/PAR90, guarantee flows, jobs, grants
     #[command(
         after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report loans\n  fundledger report loans --as-of 2021-12-31 --by guarantor --format json"
@@ -34,6 +37,7 @@ pub struct PortfolioArgs {
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     match cmd {
         ReportCmd::Portfolio(a) => portfolio(ctx, a),
+        ReportCmd::Returns(a) => super::returns::returns(ctx, a),
         ReportCmd::Loans(a) => super::loans::report(ctx, a),
     }
 }
@@ -60,13 +64,8 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
     headers.extend(["Deal committed", "Deal paid-in", "Deal unfunded"].map(|h| o.money_header(h)));
     headers.push("Paid-in ratio".into());
     headers.extend(["Value", "Proceeds"].map(|h| o.money_header(h)));
-    let mut t = Table::new(headers);
+    let mut t = Table::new(headers).titled("Portfolio");
     for r in &p.funds {
-        let value = if r.unmarked > 0 {
-            format!("{}*", o.money_text(r.value))
-        } else {
-            o.money_text(r.value)
-        };
         t.push(vec![
             text(&r.code),
             text(&r.name),
@@ -74,21 +73,16 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
             opt_text(r.parent.as_ref()),
             o.money(r.lp_committed),
             o.money(r.lp_paid_in),
-            num(r.projects),
+            count(r.projects),
             o.money(r.deal_committed),
             o.money(r.deal_paid_in),
             o.money(r.deal_unfunded),
             ratio(r.paid_in_ratio),
-            num(value),
+            o.money_marked(r.value, r.unmarked > 0),
             o.money(r.proceeds),
         ]);
     }
     let tot = &p.total;
-    let value = if tot.unmarked > 0 {
-        format!("{}*", o.money_text(tot.value))
-    } else {
-        o.money_text(tot.value)
-    };
     t.push(vec![
         text("Total"),
         text("(consolidated)"),
@@ -96,15 +90,17 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
         text(""),
         o.money(tot.lp_committed),
         o.money(tot.lp_paid_in),
-        num(tot.projects),
+        count(tot.projects),
         o.money(tot.deal_committed),
         o.money(tot.deal_paid_in),
         o.money(tot.deal_unfunded),
         ratio(tot.paid_in_ratio),
-        num(value),
+        o.money_marked(tot.value, tot.unmarked > 0),
         o.money(tot.proceeds),
     ]);
-    if o.format == Format::Table {
+    // A workbook keeps the notes too (on its Notes sheet): the as-of date and what the
+    // value of unmarked holdings means matter as much in Excel as on screen.
+    if matches!(o.format, Format::Table | Format::Xlsx) {
         t.notes.push(format!(
             "As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.",
             p.as_of,

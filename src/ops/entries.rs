@@ -143,8 +143,9 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
         loan: Default::default(),
     };
     let mut history = position(tx, &candidate)?;
-    history.push(candidate);
+    history.push(candidate.clone());
     check_position(is_lp, history, &what)?;
+    super::distribute::check_new(tx, &candidate, &what)?;
     tx.append_entry(&n)
 }
 
@@ -228,6 +229,7 @@ pub(crate) fn reverse_tx(tx: &Tx<'_>, id: i64, reason: &str) -> Result<i64> {
         .filter(|h| h.id != id)
         .collect();
     check_position(e.investor_id.is_some(), history, &what)?;
+    super::distribute::check_removal(tx, &e, &what)?;
     let mut n = NewEntry::new(EntryKind::Reversal, e.date);
     n.reverses = Some(id);
     n.memo = Some(reason.to_string());

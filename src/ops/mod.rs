@@ -5,7 +5,9 @@
 //! Architecture Invariant: operations never format output and never parse command
 //! lines; they take typed input and return plain data or an [`Error`].
 
+mod distribute;
 mod entries;
+pub mod import;
 pub mod loans;
 mod reference;
 

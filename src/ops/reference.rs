@@ -139,7 +139,11 @@ pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
 }
 
 pub fn add_investor(ledger: &mut Ledger, actor: &str, input: InvestorInput) -> Result<Investor> {
-    ledger.write(actor, |tx| {
+    ledger.write(actor, |tx| add_investor_tx(tx, input))
+}
+
+pub(crate) fn add_investor_tx(tx: &Tx<'_>, input: InvestorInput) -> Result<Investor> {
+    {
         check_code("investor", &input.code)?;
         let name = check_name("investor", &input.code, &input.name)?;
         if tx.investor_by_code(&input.code)?.is_some() {
@@ -157,11 +161,15 @@ pub fn add_investor(ledger: &mut Ledger, actor: &str, input: InvestorInput) -> R
         };
         inv.id = tx.insert_investor(&inv)?;
         Ok(inv)
-    })
+    }
 }
 
 pub fn add_company(ledger: &mut Ledger, actor: &str, input: CompanyInput) -> Result<Company> {
-    ledger.write(actor, |tx| {
+    ledger.write(actor, |tx| add_company_tx(tx, input))
+}
+
+pub(crate) fn add_company_tx(tx: &Tx<'_>, input: CompanyInput) -> Result<Company> {
+    {
         check_code("company", &input.code)?;
         let name = check_name("company", &input.code, &input.name)?;
         if tx.company_by_code(&input.code)?.is_some() {
@@ -193,5 +201,5 @@ pub fn add_company(ledger: &mut Ledger, actor: &str, input: CompanyInput) -> Res
         };
         c.id = tx.insert_company(&c)?;
         Ok(c)
-    })
+    }
 }

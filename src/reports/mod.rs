@@ -5,9 +5,14 @@
 //! `Money`/`Ratio`; rendering is the CLI's job.
 
 pub mod audit;
+pub mod calc;
+pub mod export;
 pub mod listing;
 pub mod loans;
+pub mod plaintext;
 pub mod portfolio;
+pub mod returns;
 
 pub use listing::{companies, funds, investors, log, LogLine};
 pub use portfolio::{portfolio, Portfolio, PortfolioRow, PortfolioTotal};
+pub use returns::{returns, By, Returns, ReturnsQuery};

@@ -2,6 +2,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::cache::Side;
 use super::reference::parse_date_col;
 use super::Tx;
 use crate::date::Date;
@@ -10,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
 
-const ENTRY_COLS: &str = "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
+pub(super) const ENTRY_COLS: &str =
+    "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
      e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, \
      e.loan_id, e.grant_id, e.interest_fen, e.subsidy_fen";
 
@@ -18,10 +20,10 @@ const ENTRY_COLS: &str = "e.id, e.kind, e.effective_date, e.recorded_at, e.recor
 const ENTRY_NCOLS: usize = 16;
 
 /// Entries that count in reports: not reversals and not reversed.
-const EFFECTIVE: &str =
+pub(super) const EFFECTIVE: &str =
     "e.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)";
 
-fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let kind: String = r.get(1)?;
     Ok(Entry {
         id: r.get(0)?,
@@ -70,18 +72,26 @@ impl Tx<'_> {
     /// Must run inside [`super::Ledger::write`] (IMMEDIATE), which serialises writers so
     /// the chain cannot fork.
     pub fn append_entry(&self, n: &NewEntry) -> Result<i64> {
-        let last: Option<(i64, String)> = self
-            .conn()
-            .query_row(
-                "SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let cached_tail = self.cache.borrow().tail.clone();
+        let last: Option<(i64, String)> = match cached_tail {
+            Some(t) => Some(t),
+            None => self
+                .cached_row(
+                    "SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?,
+        };
         let (id, prev) = match last {
             Some((id, h)) => (id + 1, h),
             None => (1, hashchain::GENESIS.to_string()),
         };
+        let (recorded_at, recorded_by) = self
+            .stamp
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| (self.now.clone(), self.actor.clone()));
         // Column values exactly as SQLite will store them; the hash is computed over
         // the same text an auditor reads back from the file.
         let int = |v: Option<i64>| v.map(|v| v.to_string());
@@ -89,8 +99,8 @@ impl Tx<'_> {
             ("id", Some(id.to_string())),
             ("kind", Some(n.kind.as_str().to_string())),
             ("effective_date", Some(n.date.to_string())),
-            ("recorded_at", Some(self.now.clone())),
-            ("recorded_by", Some(self.actor.clone())),
+            ("recorded_at", Some(recorded_at.clone())),
+            ("recorded_by", Some(recorded_by.clone())),
             ("memo", n.memo.clone()),
             ("fund_id", int(n.fund_id)),
             ("investor_id", int(n.investor_id)),
@@ -107,7 +117,7 @@ impl Tx<'_> {
             &prev,
             &hashchain::canonical(cols.iter().map(|(k, v)| (*k, v.as_deref()))),
         );
-        self.conn().execute(
+        self.cached_exec(
             "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
                  investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
                  loan_id, grant_id, interest_fen, subsidy_fen)
@@ -116,8 +126,8 @@ impl Tx<'_> {
                 id,
                 n.kind.as_str(),
                 n.date.to_string(),
-                self.now,
-                self.actor,
+                recorded_at,
+                recorded_by,
                 n.memo,
                 n.fund_id,
                 n.investor_id,
@@ -133,19 +143,36 @@ impl Tx<'_> {
                 n.loan.subsidy.map(Money::fen)
             ],
         )?;
+        let stored = Entry {
+            id,
+            kind: n.kind,
+            date: n.date,
+            recorded_at: String::new(),
+            recorded_by: String::new(),
+            memo: None,
+            fund_id: n.fund_id,
+            investor_id: n.investor_id,
+            company_id: n.company_id,
+            amount: n.amount,
+            detail: n.detail.clone(),
+            reverses: n.reverses,
+            loan: n.loan.clone(),
+        };
+        let mut cache = self.cache.borrow_mut();
+        cache.tail = Some((id, hash));
+        cache.appended(&stored);
         Ok(id)
     }
 
     pub fn entry(&self, id: i64) -> Result<Option<Entry>> {
         let sql = format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.id = ?1");
-        Ok(self.conn().query_row(&sql, [id], entry_row).optional()?)
+        Ok(self.cached_row(&sql, [id], entry_row).optional()?)
     }
 
     /// The id of the reversal of `id`, if it has been reversed.
     pub fn reversal_of(&self, id: i64) -> Result<Option<i64>> {
         Ok(self
-            .conn()
-            .query_row("SELECT id FROM entries WHERE reverses = ?1", [id], |r| {
+            .cached_row("SELECT id FROM entries WHERE reverses = ?1", [id], |r| {
                 r.get(0)
             })
             .optional()?)
@@ -153,11 +180,55 @@ impl Tx<'_> {
 
     /// Effective entries of one holding (fund → company), all dates, in journal order.
     pub fn holding_entries(&self, fund_id: i64, company_id: i64) -> Result<Vec<Entry>> {
+        self.history((fund_id, Side::Holding, company_id))
+    }
+
+    pub fn lp_entries(&self, fund_id: i64, investor_id: i64) -> Result<Vec<Entry>> {
+        self.history((fund_id, Side::Lp, investor_id))
+    }
+
+    /// A position's effective history as the rules read it (memo and authorship are
+    /// left blank), through the transaction cache.
+    fn history(&self, key: (i64, Side, i64)) -> Result<Vec<Entry>> {
+        if let Some(v) = self.cache.borrow().positions.get(&key) {
+            return Ok(v.clone());
+        }
+        let was_empty = self.cache.borrow().fund_was_empty.get(&key.0).copied();
+        let was_empty = match was_empty {
+            Some(b) => b,
+            None => {
+                let any: Option<i64> = self
+                    .cached_row(
+                        "SELECT id FROM entries WHERE fund_id = ?1 LIMIT 1",
+                        [key.0],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                self.cache
+                    .borrow_mut()
+                    .fund_was_empty
+                    .insert(key.0, any.is_none());
+                any.is_none()
+            }
+        };
+        let history = if was_empty {
+            Vec::new()
+        } else {
+            match key.1 {
+                Side::Holding => self.holding_entries_sql(key.0, key.2)?,
+                Side::Lp => self.lp_entries_sql(key.0, key.2)?,
+            }
+        };
+        self.cache.borrow_mut().store(key, &history);
+        Ok(history)
+    }
+
+    fn holding_entries_sql(&self, fund_id: i64, company_id: i64) -> Result<Vec<Entry>> {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
              WHERE e.fund_id = ?1 AND e.company_id = ?2 AND {EFFECTIVE} ORDER BY e.id"
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let rows = st
             .query_map([fund_id, company_id], entry_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -165,12 +236,12 @@ impl Tx<'_> {
     }
 
     /// Effective entries of one LP position (investor → fund), all dates, in journal order.
-    pub fn lp_entries(&self, fund_id: i64, investor_id: i64) -> Result<Vec<Entry>> {
+    fn lp_entries_sql(&self, fund_id: i64, investor_id: i64) -> Result<Vec<Entry>> {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
              WHERE e.fund_id = ?1 AND e.investor_id = ?2 AND {EFFECTIVE} ORDER BY e.id"
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let rows = st
             .query_map([fund_id, investor_id], entry_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -189,7 +260,7 @@ impl Tx<'_> {
             "SELECT {ENTRY_COLS} FROM entries e
              WHERE e.effective_date <= ?1 AND {EFFECTIVE} ORDER BY e.effective_date, e.id"
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let mut rows = st.query([as_of.to_string()])?;
         while let Some(r) = rows.next()? {
             f(entry_row(r).map_err(Error::from)?)?;
@@ -210,7 +281,7 @@ impl Tx<'_> {
              WHERE e.effective_date <= ?1 AND {EFFECTIVE}
              ORDER BY e.fund_id, e.investor_id, e.company_id, e.effective_date, e.id"
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let mut rows = st.query([as_of.to_string()])?;
         while let Some(r) = rows.next()? {
             f(entry_row(r).map_err(Error::from)?)?;
@@ -233,7 +304,7 @@ impl Tx<'_> {
              WHERE ?1 IS NULL OR COALESCE(e.fund_id, o.fund_id) = ?1
              ORDER BY e.id"
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let rows = st
             .query_map([filter.fund_id], |r| {
                 Ok(LoggedEntry {
@@ -248,5 +319,41 @@ impl Tx<'_> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+}
+
+impl Tx<'_> {
+    /// When a file with this fingerprint was imported before, if it was.
+    pub fn import_by_fingerprint(&self, fingerprint: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .cached_row(
+                "SELECT file, imported_at FROM imports WHERE fingerprint = ?1 ORDER BY id LIMIT 1",
+                [fingerprint],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn record_import(
+        &self,
+        fingerprint: &str,
+        file: &str,
+        rows: usize,
+        entries: Option<(i64, i64)>,
+    ) -> Result<()> {
+        self.cached_exec(
+            "INSERT INTO imports (fingerprint, file, rows, first_entry, last_entry, imported_at, imported_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                fingerprint,
+                file,
+                rows as i64,
+                entries.map(|e| e.0),
+                entries.map(|e| e.1),
+                self.now,
+                self.actor
+            ],
+        )?;
+        Ok(())
     }
 }

@@ -10,9 +10,11 @@
 //! (`Money::fen` / `Money::from_fen`); SQL never sums or compares money as text.
 
 mod audit;
+mod cache;
 mod journal;
 mod loans;
 mod reference;
+mod returns;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +28,7 @@ pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
 pub use loans::GrantRow;
 pub use reference::CodeTable;
+pub use returns::FlowRow;
 
 /// How long a writer waits for another process's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -43,12 +46,19 @@ pub struct Tx<'a> {
     pub actor: String,
     /// When (for `recorded_at`), fixed for the whole transaction.
     pub now: String,
+    /// (recorded_at, recorded_by) to write on entries instead of `now`/`actor`: only a
+    /// restore from an export sets it, to keep the original authorship.
+    pub(crate) stamp: std::cell::RefCell<Option<(String, String)>>,
+    pub(crate) cache: std::cell::RefCell<cache::TxCache>,
 }
 
 fn configure(conn: &Connection) -> Result<()> {
     // Both are per connection, so they are set on every open.
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    // 32 MiB of page cache: large imports touch index pages all over the file.
+    conn.pragma_update(None, "cache_size", -32_768)?;
     Ok(())
 }
 
@@ -95,7 +105,9 @@ impl Ledger {
         }
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -120,18 +132,24 @@ impl Ledger {
                 path.display()
             )));
         }
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        configure(&conn)?;
+        // NO_MUTEX: a Connection is never shared between threads (rusqlite's own default);
+        // serialized mode would lock a mutex on every column read of a report.
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         let not_a_ledger = |why: &str| {
             Error::Ledger(format!(
                 "{} is not a fundledger ledger ({why})",
                 path.display()
             ))
         };
-        let (app, ver) = read_versions(&conn).map_err(|e| match e {
-            Error::Sqlite(err) => not_a_ledger(&err.to_string()),
-            other => other,
-        })?;
+        let (app, ver) = configure(&conn)
+            .and_then(|()| read_versions(&conn))
+            .map_err(|e| match e {
+                Error::Sqlite(err) => not_a_ledger(&err.to_string()),
+                other => other,
+            })?;
         if app != schema::APPLICATION_ID {
             return Err(not_a_ledger("its SQLite application_id does not match"));
         }
@@ -169,6 +187,17 @@ impl Ledger {
 
     /// Run `f` in an IMMEDIATE transaction; commit if it returns Ok, roll back otherwise.
     pub fn write<T>(&mut self, actor: &str, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_with(actor, true, f)
+    }
+
+    /// Like [`Ledger::write`], but with `commit` false everything is rolled back even
+    /// on success (a dry run that checks every rule against the real ledger).
+    pub fn write_with<T>(
+        &mut self,
+        actor: &str,
+        commit: bool,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -176,9 +205,13 @@ impl Ledger {
             tx,
             actor: actor.to_string(),
             now: now_stamp(),
+            stamp: Default::default(),
+            cache: Default::default(),
         };
         let out = f(&t)?;
-        t.tx.commit()?;
+        if commit {
+            t.tx.commit()?;
+        }
         Ok(out)
     }
 
@@ -191,6 +224,8 @@ impl Ledger {
             tx,
             actor: String::new(),
             now: now_stamp(),
+            stamp: Default::default(),
+            cache: Default::default(),
         };
         let out = f(&t)?;
         t.tx.commit()?;
@@ -207,5 +242,25 @@ impl Ledger {
 impl Tx<'_> {
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// `query_row` through the statement cache: imports run the same few statements
+    /// hundreds of thousands of times, and compiling SQL each time dominated their cost.
+    pub(crate) fn cached_row<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// `execute` through the statement cache.
+    pub(crate) fn cached_exec<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> rusqlite::Result<usize> {
+        self.tx.prepare_cached(sql)?.execute(params)
     }
 }

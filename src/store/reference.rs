@@ -62,7 +62,7 @@ fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
 
 impl Tx<'_> {
     pub fn insert_fund(&self, f: &Fund) -> Result<i64> {
-        self.conn().execute(
+        self.cached_exec(
             "INSERT INTO funds (code, name, kind, parent_id, manager, inception, region, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
@@ -81,13 +81,27 @@ impl Tx<'_> {
     }
 
     pub fn fund_by_code(&self, code: &str) -> Result<Option<Fund>> {
+        if let Some(x) = self.cache.borrow().funds.get(code) {
+            return Ok(Some(x.clone()));
+        }
+        let found = self.fund_by_code_sql(code)?;
+        if let Some(x) = &found {
+            self.cache
+                .borrow_mut()
+                .funds
+                .insert(code.to_string(), x.clone());
+        }
+        Ok(found)
+    }
+
+    fn fund_by_code_sql(&self, code: &str) -> Result<Option<Fund>> {
         let sql = format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id WHERE f.code = ?1");
-        Ok(self.conn().query_row(&sql, [code], fund_row).optional()?)
+        Ok(self.cached_row(&sql, [code], fund_row).optional()?)
     }
 
     pub fn fund_by_id(&self, id: i64) -> Result<Option<Fund>> {
         let sql = format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id WHERE f.id = ?1");
-        Ok(self.conn().query_row(&sql, [id], fund_row).optional()?)
+        Ok(self.cached_row(&sql, [id], fund_row).optional()?)
     }
 
     /// All funds, in the order they were added.
@@ -95,7 +109,7 @@ impl Tx<'_> {
         let sql = format!(
             "SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id"
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let rows = st
             .query_map([], fund_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -103,7 +117,7 @@ impl Tx<'_> {
     }
 
     pub fn insert_investor(&self, i: &Investor) -> Result<i64> {
-        self.conn().execute(
+        self.cached_exec(
             "INSERT INTO investors (code, name, type, fund_id, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -119,9 +133,22 @@ impl Tx<'_> {
     }
 
     pub fn investor_by_code(&self, code: &str) -> Result<Option<Investor>> {
+        if let Some(x) = self.cache.borrow().investors.get(code) {
+            return Ok(Some(x.clone()));
+        }
+        let found = self.investor_by_code_sql(code)?;
+        if let Some(x) = &found {
+            self.cache
+                .borrow_mut()
+                .investors
+                .insert(code.to_string(), x.clone());
+        }
+        Ok(found)
+    }
+
+    fn investor_by_code_sql(&self, code: &str) -> Result<Option<Investor>> {
         Ok(self
-            .conn()
-            .query_row(
+            .cached_row(
                 "SELECT id, code, name, type, fund_id FROM investors WHERE code = ?1",
                 [code],
                 investor_row,
@@ -132,7 +159,7 @@ impl Tx<'_> {
     pub fn investors(&self) -> Result<Vec<Investor>> {
         let mut st = self
             .conn()
-            .prepare("SELECT id, code, name, type, fund_id FROM investors ORDER BY id")?;
+            .prepare_cached("SELECT id, code, name, type, fund_id FROM investors ORDER BY id")?;
         let rows = st
             .query_map([], investor_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -140,7 +167,7 @@ impl Tx<'_> {
     }
 
     pub fn insert_company(&self, c: &Company) -> Result<i64> {
-        self.conn().execute(
+        self.cached_exec(
             "INSERT INTO companies (code, name, sector, region, uscc, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![c.code, c.name, c.sector, c.region, c.uscc, self.now, self.actor],
@@ -149,9 +176,22 @@ impl Tx<'_> {
     }
 
     pub fn company_by_code(&self, code: &str) -> Result<Option<Company>> {
+        if let Some(x) = self.cache.borrow().companies.get(code) {
+            return Ok(Some(x.clone()));
+        }
+        let found = self.company_by_code_sql(code)?;
+        if let Some(x) = &found {
+            self.cache
+                .borrow_mut()
+                .companies
+                .insert(code.to_string(), x.clone());
+        }
+        Ok(found)
+    }
+
+    fn company_by_code_sql(&self, code: &str) -> Result<Option<Company>> {
         Ok(self
-            .conn()
-            .query_row(
+            .cached_row(
                 "SELECT id, code, name, sector, region, uscc FROM companies WHERE code = ?1",
                 [code],
                 company_row,
@@ -161,8 +201,7 @@ impl Tx<'_> {
 
     pub fn company_by_uscc(&self, uscc: &str) -> Result<Option<Company>> {
         Ok(self
-            .conn()
-            .query_row(
+            .cached_row(
                 "SELECT id, code, name, sector, region, uscc FROM companies WHERE uscc = ?1",
                 [uscc],
                 company_row,
@@ -171,9 +210,9 @@ impl Tx<'_> {
     }
 
     pub fn companies(&self) -> Result<Vec<Company>> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id")?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id",
+        )?;
         let rows = st
             .query_map([], company_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -187,7 +226,7 @@ impl Tx<'_> {
             CodeTable::Investors => "SELECT code FROM investors UNION SELECT code FROM funds",
             CodeTable::Companies => "SELECT code FROM companies",
         };
-        let mut st = self.conn().prepare(sql)?;
+        let mut st = self.conn().prepare_cached(sql)?;
         let rows = st
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -1,0 +1,53 @@
+//! `export`: the ledger in another tool's format.
+
+use clap::Args;
+use fundledger::error::{Error, Result};
+use fundledger::export::plaintext::Flavor;
+use fundledger::reports;
+
+use super::output;
+use super::render::Format;
+use super::{as_of, Ctx};
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Export entries dated on or before this date [default: today], as `report portfolio --as-of`
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    // The format is the global --format; each exporter is one arm here.
+    let flavor = match ctx.out.format {
+        Format::Hledger => Flavor::Hledger,
+        Format::Beancount => Flavor::Beancount,
+        Format::Json => return json(ctx, a),
+        Format::Table | Format::Csv | Format::Xlsx => {
+            return Err(Error::refused(
+                "export-format",
+                "export needs --format json, hledger or beancount (reports and listings take table, csv, json and xlsx)",
+            ))
+        }
+    };
+    let as_of = as_of(a.as_of.as_deref())?;
+    let mut ledger = ctx.open()?;
+    output::with_writer(|out| reports::plaintext::plaintext(&mut ledger, flavor, as_of, out))?;
+    Ok(())
+}
+
+/// The whole ledger as JSON, for `import` into an empty ledger.
+fn json(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    if a.as_of.is_some() {
+        return Err(Error::refused(
+            "export-format",
+            "export --format json writes the whole ledger; --as-of applies to hledger and beancount",
+        ));
+    }
+    let mut ledger = ctx.open()?;
+    let doc = reports::export::export(&mut ledger)?;
+    output::with_writer(|out| -> Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        Ok(())
+    })
+}

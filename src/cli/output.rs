@@ -1,0 +1,176 @@
+//! Where rendered output goes: stdout, the `--output` file, or an .xlsx workbook.
+//!
+//! One process renders one command, so the destination is process-wide: `run` sets
+//! it from the global flags before the command runs, every table and JSON document
+//! goes through [`with_writer`] or [`add_sheet`], and `run` calls [`finish`] (or
+//! [`abandon`] on failure) at the end. A workbook is built in memory and written once,
+//! complete, when the command has succeeded; a failed command leaves no file behind.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use fundledger::error::{Error, Result};
+use fundledger::xlsx;
+
+enum Sink {
+    Stdout,
+    /// Text to a file, created (never overwritten) at the first write.
+    File {
+        path: PathBuf,
+        file: Option<BufWriter<File>>,
+    },
+    /// Sheets collected for one workbook, written by `finish`.
+    Workbook {
+        path: PathBuf,
+        sheets: Vec<xlsx::Sheet>,
+        notes: Vec<String>,
+    },
+}
+
+static SINK: Mutex<Sink> = Mutex::new(Sink::Stdout);
+
+fn sink() -> MutexGuard<'static, Sink> {
+    // A panic while holding the lock cannot leave the sink half-updated in a way
+    // that matters: the process is about to exit.
+    SINK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn exists(path: &Path) -> Error {
+    Error::refused(
+        "output-exists",
+        format!(
+            "{} already exists; refusing to overwrite it (choose another --output path)",
+            path.display()
+        ),
+    )
+}
+
+/// Create `path`, refusing an existing file even if it appeared a moment ago.
+fn create(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => exists(path),
+            _ => Error::Ledger(format!("cannot write {}: {e}", path.display())),
+        })
+}
+
+/// Send output to `path` (a workbook if `workbook`), or to stdout. Refuses an
+/// existing file before the command does any work.
+pub fn configure(path: Option<PathBuf>, workbook: bool) -> Result<()> {
+    let new = match path {
+        None => Sink::Stdout,
+        Some(p) if p.exists() => return Err(exists(&p)),
+        Some(p) if workbook => Sink::Workbook {
+            path: p,
+            sheets: Vec::new(),
+            notes: Vec::new(),
+        },
+        Some(p) => Sink::File {
+            path: p,
+            file: None,
+        },
+    };
+    *sink() = new;
+    Ok(())
+}
+
+/// Run `f` with the writer text output goes to.
+pub fn with_writer<T, E: From<io::Error>>(
+    f: impl FnOnce(&mut dyn Write) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    let mut s = sink();
+    match &mut *s {
+        Sink::Stdout => {
+            // Buffered: stdout is line-buffered, a syscall per line on big reports.
+            let mut w = BufWriter::new(io::stdout().lock());
+            let out = f(&mut w)?;
+            w.flush()?;
+            Ok(out)
+        }
+        Sink::File { path, file } => {
+            if file.is_none() {
+                let created = create(path).map_err(io::Error::other)?;
+                *file = Some(BufWriter::new(created));
+            }
+            f(file.as_mut().expect("just created"))
+        }
+        // `run` lets only table-printing commands use xlsx; text here is a bug.
+        Sink::Workbook { .. } => Err(io::Error::other(
+            "this output cannot go into a workbook; use --format table, csv or json",
+        )
+        .into()),
+    }
+}
+
+/// Add a sheet (and notes that explain it) to the workbook being built. Returns false
+/// when the output is not a workbook.
+pub fn add_sheet(sheet: xlsx::Sheet, sheet_notes: &[String]) -> bool {
+    match &mut *sink() {
+        Sink::Workbook { sheets, notes, .. } => {
+            sheets.push(sheet);
+            notes.extend(sheet_notes.iter().cloned());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The command succeeded: flush the file, or write the workbook (with a "Notes" sheet
+/// when the tables carry notes, so the data sheets stay plain tables).
+pub fn finish() -> Result<()> {
+    let mut s = sink();
+    match std::mem::replace(&mut *s, Sink::Stdout) {
+        Sink::Stdout => Ok(io::stdout().flush()?),
+        Sink::File { file: None, .. } => Ok(()),
+        Sink::File {
+            file: Some(mut f), ..
+        } => Ok(f.flush()?),
+        Sink::Workbook {
+            path,
+            mut sheets,
+            notes,
+        } => {
+            if !notes.is_empty() {
+                sheets.push(xlsx::Sheet {
+                    name: "Notes".into(),
+                    header: vec!["Note".into()],
+                    rows: notes
+                        .into_iter()
+                        .map(|n| vec![xlsx::Value::Text(n)])
+                        .collect(),
+                });
+            }
+            let bytes = xlsx::workbook(&sheets)?;
+            let mut f = create(&path)?;
+            let written = f.write_all(&bytes).and_then(|()| f.sync_all());
+            if let Err(e) = written {
+                drop(f);
+                let _ = std::fs::remove_file(&path);
+                return Err(Error::Ledger(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The command failed: remove a half-written output file, so that no file is
+/// mistaken for a complete report.
+pub fn abandon() {
+    let mut s = sink();
+    if let Sink::File {
+        path,
+        file: Some(f),
+    } = std::mem::replace(&mut *s, Sink::Stdout)
+    {
+        drop(f);
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -1,0 +1,328 @@
+//! The import CSV: one file, a `type` column saying what each row is, and the other
+//! columns named after the CLI's options (see docs/import.md). Parsing is pure and
+//! goes on past bad rows so that every bad row is reported.
+
+use std::collections::HashMap;
+
+use crate::date::{parse_date, Date};
+use crate::domain::{EntryKind, FundKind, InvestorType, ProceedsKind};
+use crate::error::RowProblem;
+use crate::money::parse_amount;
+use crate::ops::{CompanyInput, EntryRequest, FundInput, InvestorInput};
+
+/// A parsed row, with the file row it came from.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub row: usize,
+    pub record: Record,
+}
+
+#[derive(Clone, Debug)]
+pub enum Record {
+    Fund(FundInput),
+    Investor(InvestorInput),
+    Company(CompanyInput),
+    Entry(EntryRequest),
+}
+
+impl Record {
+    /// Reference rows sort before entries; entries sort by date.
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Record::Entry(e) => Some(e.date),
+            _ => None,
+        }
+    }
+}
+
+/// Every column the format knows; anything else is refused so a typo in a header
+/// is not silently ignored.
+pub const COLUMNS: &[&str] = &[
+    "type",
+    "code",
+    "name",
+    "kind",
+    "parent",
+    "manager",
+    "inception",
+    "region",
+    "investor_type",
+    "sector",
+    "uscc",
+    "fund",
+    "investor",
+    "company",
+    "amount",
+    "date",
+    "detail",
+    "memo",
+];
+
+struct Fields<'a> {
+    row: usize,
+    values: HashMap<&'a str, &'a str>,
+    problems: Vec<RowProblem>,
+}
+
+impl<'a> Fields<'a> {
+    fn problem(&mut self, column: &str, value: &str, reason: impl Into<String>) {
+        self.problems.push(RowProblem {
+            row: self.row,
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        });
+    }
+    fn opt(&self, c: &str) -> Option<String> {
+        self.values
+            .get(c)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+    }
+    fn req(&mut self, c: &str) -> String {
+        match self.opt(c) {
+            Some(v) => v,
+            None => {
+                self.problem(c, "", "required for this type of row");
+                String::new()
+            }
+        }
+    }
+    fn parse<T>(
+        &mut self,
+        c: &str,
+        required: bool,
+        f: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let v = if required {
+            Some(self.req(c)).filter(|v| !v.is_empty())
+        } else {
+            self.opt(c)
+        };
+        let v = v?;
+        match f(&v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.problem(c, &v, e);
+                None
+            }
+        }
+    }
+    fn date(&mut self, c: &str, required: bool) -> Option<Date> {
+        self.parse(c, required, |v| parse_date(v).map_err(|e| e.to_string()))
+    }
+}
+
+fn entry_kind(t: &str) -> Option<EntryKind> {
+    use EntryKind::*;
+    let k = t.parse::<EntryKind>().ok()?;
+    matches!(
+        k,
+        LpCommit
+            | LpPay
+            | LpDistribute
+            | DealCommit
+            | DealPay
+            | DealValue
+            | DealProceeds
+            | DealWriteOff
+    )
+    .then_some(k)
+}
+
+fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
+    let t = f.req("type");
+    let record = match t.as_str() {
+        "" => return None,
+        "fund" => {
+            let code = f.req("code");
+            let name = f.req("name");
+            let kind = f.parse("kind", true, |v| v.parse::<FundKind>());
+            let inception = f.date("inception", false);
+            Record::Fund(FundInput {
+                code,
+                name,
+                kind: kind?,
+                parent: f.opt("parent"),
+                manager: f.opt("manager"),
+                inception,
+                region: f.opt("region"),
+            })
+        }
+        "investor" => {
+            let code = f.req("code");
+            let name = f.req("name");
+            let investor_type = f.parse("investor_type", true, |v| v.parse::<InvestorType>())?;
+            Record::Investor(InvestorInput {
+                code,
+                name,
+                investor_type,
+            })
+        }
+        "company" => Record::Company(CompanyInput {
+            code: f.req("code"),
+            name: f.req("name"),
+            sector: f.opt("sector"),
+            region: f.opt("region"),
+            uscc: f.opt("uscc"),
+        }),
+        other => {
+            let Some(kind) = entry_kind(other) else {
+                f.problem(
+                    "type",
+                    other,
+                    format!(
+                        "unknown row type; expected fund, investor, company, or an entry type ({})",
+                        "lp-commit, lp-pay, lp-distribute, deal-commit, deal-pay, deal-value, deal-proceeds, deal-write-off"
+                    ),
+                );
+                return None;
+            };
+            let is_lp = matches!(
+                kind,
+                EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+            );
+            let fund = f.req("fund");
+            let counterparty = f.req(if is_lp { "investor" } else { "company" });
+            let amount = if kind == EntryKind::DealWriteOff {
+                None
+            } else {
+                f.parse("amount", true, |v| {
+                    parse_amount(v).map_err(|e| e.to_string())
+                })
+            };
+            let date = f.date("date", true);
+            let detail = match kind {
+                EntryKind::DealProceeds => f.parse("detail", true, |v| {
+                    v.parse::<ProceedsKind>().map(|k| k.as_str().to_string())
+                }),
+                EntryKind::DealValue => Some(f.opt("detail").unwrap_or_else(|| "appraisal".into())),
+                _ => f.opt("detail"),
+            };
+            if kind != EntryKind::DealWriteOff && amount.is_none() {
+                return None;
+            }
+            Record::Entry(EntryRequest {
+                kind,
+                fund,
+                counterparty,
+                amount,
+                date: date?,
+                detail,
+                memo: f.opt("memo"),
+            })
+        }
+    };
+    Some(record)
+}
+
+/// Parse a whole file. Returns the good rows, and the problems of every bad row.
+pub fn parse(text: &str) -> (Vec<Row>, Vec<RowProblem>) {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+        Err(e) => {
+            problems.push(RowProblem {
+                row: 1,
+                column: String::new(),
+                value: String::new(),
+                reason: e.to_string(),
+            });
+            return (rows, problems);
+        }
+    };
+    for h in &headers {
+        if !h.is_empty() && !COLUMNS.contains(&h.as_str()) {
+            problems.push(RowProblem {
+                row: 1,
+                column: h.clone(),
+                value: h.clone(),
+                reason: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
+            });
+        }
+    }
+    if !headers.iter().any(|h| h == "type") {
+        problems.push(RowProblem {
+            row: 1,
+            column: "type".into(),
+            value: String::new(),
+            reason: "the header has no 'type' column".into(),
+        });
+    }
+    if !problems.is_empty() {
+        return (rows, problems);
+    }
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(RowProblem {
+                    row,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if rec.iter().all(|v| v.trim().is_empty()) {
+            continue; // Excel leaves blank lines at the end
+        }
+        let values = headers.iter().map(String::as_str).zip(rec.iter()).collect();
+        let mut f = Fields {
+            row,
+            values,
+            problems: Vec::new(),
+        };
+        let record = parse_row(&mut f);
+        if f.problems.is_empty() {
+            if let Some(record) = record {
+                rows.push(Row { row, record });
+            }
+        } else {
+            problems.extend(f.problems);
+        }
+    }
+    (rows, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_row_is_reported() {
+        let text = "type,code,name,kind,fund,company,amount,date\n\
+                    fund,F,基金,guidance,,,,\n\
+                    deal-pay,,,,F,C,12.345,2021/3/1\n\
+                    deal-pay,,,,F,C,100,2021-02-30\n\
+                    bogus,,,,,,,\n\
+                    deal-commit,,,,F,C,8095万,2021年3月1日\n";
+        let (rows, problems) = parse(text);
+        assert_eq!(rows.len(), 2);
+        let got: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str()))
+            .collect();
+        assert_eq!(got, vec![(3, "amount"), (4, "date"), (5, "type")]);
+        match &rows[1].record {
+            Record::Entry(e) => {
+                assert_eq!(e.amount.unwrap().to_plain(), "80950000.00");
+                assert_eq!(e.date.to_string(), "2021-03-01");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_columns_are_refused() {
+        let (_, p) = parse("type,amount,ammount\n");
+        assert_eq!(p[0].column, "ammount");
+    }
+}

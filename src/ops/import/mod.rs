@@ -1,0 +1,357 @@
+//! `import FILE`: spreadsheets in, all or nothing.
+//!
+//! A CSV file (UTF-8, UTF-8 with BOM, or GB18030/GBK) with a `type` column, or a JSON
+//! file written by `export --format json`. Reference rows are applied first, in file
+//! order; entries are then applied in date order (stable, so same-day rows keep file
+//! order), each checked by the same rules as the CLI against the ledger *and* the rows
+//! before it. Every bad row is collected (row, column, value, reason) and, if there is
+//! any, the whole transaction is rolled back and all of them are reported.
+
+pub mod csvfile;
+pub mod decode;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::entries::{record_tx, reverse_tx, EntryRequest};
+use super::reference::{add_company_tx, add_fund_tx, add_investor_tx};
+use super::{CompanyInput, FundInput, InvestorInput};
+use crate::date::parse_date;
+use crate::domain::{EntryKind, FundKind, InvestorType};
+use crate::error::{Error, Result, RowProblem};
+use crate::money::parse_amount;
+use crate::reports::export::{ExportDoc, FORMAT};
+use crate::store::{Ledger, Tx};
+use csvfile::Record;
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Check everything against the ledger, then roll back.
+    pub dry_run: bool,
+    /// Import even if a file with the same content was imported before.
+    pub allow_duplicate: bool,
+    /// Name recorded in the import log.
+    pub file_name: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub file: String,
+    pub encoding: &'static str,
+    pub fingerprint: String,
+    pub dry_run: bool,
+    pub rows: usize,
+    pub funds: usize,
+    pub investors: usize,
+    pub companies: usize,
+    pub entries: usize,
+    pub first_entry: Option<i64>,
+    pub last_entry: Option<i64>,
+}
+
+/// Called with (rows done, rows in total) as the import goes.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+pub fn fingerprint(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The column a refusal is about, for the row report.
+fn column_of(e: &Error, kind: Option<EntryKind>) -> &'static str {
+    let lp = kind.is_some_and(|k| {
+        matches!(
+            k,
+            EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+        )
+    });
+    match e.rule() {
+        Some("unknown-code") => {
+            let msg = e.to_string();
+            if msg.contains("unknown fund") {
+                "fund"
+            } else if lp {
+                "investor"
+            } else {
+                "company"
+            }
+        }
+        Some("self-investment") => "investor",
+        Some("before-inception" | "future-date" | "date") => "date",
+        Some("duplicate-code" | "bad-code") => "code",
+        Some("empty-name") => "name",
+        Some("uscc" | "duplicate-uscc") => "uscc",
+        Some("parent-required" | "parent-not-guidance" | "fund-cycle") => "parent",
+        Some(r) if r.starts_with("paid-in") || r.starts_with("amount") => "amount",
+        _ => "type",
+    }
+}
+
+fn refusal_to_problem(row: usize, e: &Error, kind: Option<EntryKind>, value: String) -> RowProblem {
+    RowProblem {
+        row,
+        column: column_of(e, kind).to_string(),
+        value,
+        reason: e.to_string(),
+    }
+}
+
+fn rows_error(problems: Vec<RowProblem>, dry_run: bool) -> Error {
+    let n = problems.len();
+    let message = format!(
+        "{n} bad row(s); nothing was {}",
+        if dry_run {
+            "checked further"
+        } else {
+            "written"
+        }
+    );
+    Error::Rows {
+        message,
+        rows: problems,
+    }
+}
+
+/// Import a file's bytes into the ledger.
+pub fn import(
+    ledger: &mut Ledger,
+    actor: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    progress: Progress<'_>,
+) -> Result<ImportSummary> {
+    let fp = fingerprint(bytes);
+    let (text, encoding) = decode::decode(bytes).map_err(|m| Error::refused("encoding", m))?;
+    let mut summary = ImportSummary {
+        file: opts.file_name.clone(),
+        encoding: encoding.label(),
+        fingerprint: fp.clone(),
+        dry_run: opts.dry_run,
+        rows: 0,
+        funds: 0,
+        investors: 0,
+        companies: 0,
+        entries: 0,
+        first_entry: None,
+        last_entry: None,
+    };
+    let is_json = text.trim_start().starts_with('{');
+    ledger.write_with(actor, !opts.dry_run, |tx| {
+        if !opts.allow_duplicate {
+            if let Some((file, at)) = tx.import_by_fingerprint(&fp)? {
+                return Err(Error::refused(
+                    "duplicate-import",
+                    format!(
+                        "a file with the same content ({file}) was imported on {at}; use --allow-duplicate to import it again"
+                    ),
+                ));
+            }
+        }
+        if is_json {
+            restore(tx, &text, &mut summary, progress)?;
+        } else {
+            apply_csv(tx, &text, &mut summary, progress)?;
+        }
+        let span = summary.first_entry.zip(summary.last_entry);
+        tx.record_import(&fp, &opts.file_name, summary.rows, span)?;
+        Ok(summary)
+    })
+}
+
+fn note_entry(summary: &mut ImportSummary, id: i64) {
+    summary.entries += 1;
+    summary.first_entry.get_or_insert(id);
+    summary.last_entry = Some(id);
+}
+
+fn apply_csv(
+    tx: &Tx<'_>,
+    text: &str,
+    summary: &mut ImportSummary,
+    progress: Progress<'_>,
+) -> Result<()> {
+    let (mut rows, mut problems) = csvfile::parse(text);
+    summary.rows = rows.len()
+        + problems
+            .iter()
+            .map(|p| p.row)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+    // Reference data first, in file order; then entries by date, stable.
+    rows.sort_by_key(|r| (r.record.date().is_some(), r.record.date()));
+    let total = rows.len();
+    for (i, r) in rows.into_iter().enumerate() {
+        let outcome = match r.record {
+            Record::Fund(f) => {
+                let code = f.code.clone();
+                add_fund_tx(tx, f)
+                    .map(|_| summary.funds += 1)
+                    .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+            }
+            Record::Investor(inv) => {
+                let code = inv.code.clone();
+                add_investor_tx(tx, inv)
+                    .map(|_| summary.investors += 1)
+                    .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+            }
+            Record::Company(c) => {
+                let code = c.code.clone();
+                add_company_tx(tx, c)
+                    .map(|_| summary.companies += 1)
+                    .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+            }
+            Record::Entry(req) => match record_tx(tx, &req) {
+                Ok(id) => {
+                    note_entry(summary, id);
+                    Ok(())
+                }
+                Err(e) => {
+                    let col = column_of(&e, Some(req.kind));
+                    let value = match col {
+                        "fund" => req.fund.clone(),
+                        "investor" | "company" => req.counterparty.clone(),
+                        "date" => req.date.to_string(),
+                        "amount" => req.amount.map(|m| m.to_plain()).unwrap_or_default(),
+                        _ => req.kind.as_str().to_string(),
+                    };
+                    Err(refusal_to_problem(r.row, &e, Some(req.kind), value))
+                }
+            },
+        };
+        if let Err(p) = outcome {
+            problems.push(p);
+        }
+        if i % 10_000 == 0 || i + 1 == total {
+            progress(i + 1, total);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        problems.sort_by_key(|p| p.row);
+        Err(rows_error(problems, false))
+    }
+}
+
+/// Restore an `export --format json` document into an empty ledger, entry for entry.
+fn restore(
+    tx: &Tx<'_>,
+    text: &str,
+    summary: &mut ImportSummary,
+    progress: Progress<'_>,
+) -> Result<()> {
+    let doc: ExportDoc = serde_json::from_str(text)
+        .map_err(|e| Error::refused("import-json", format!("not a fundledger export: {e}")))?;
+    if doc.format != FORMAT || doc.version != 1 {
+        return Err(Error::refused(
+            "import-json",
+            format!(
+                "format '{}' version {} is not a fundledger export this build reads",
+                doc.format, doc.version
+            ),
+        ));
+    }
+    if !tx.funds()?.is_empty()
+        || !tx.investors()?.is_empty()
+        || !tx.companies()?.is_empty()
+        || tx.chain_head()?.is_some()
+    {
+        return Err(Error::refused(
+            "import-json",
+            "a JSON export restores a whole ledger and needs an empty one; create it with `init`",
+        ));
+    }
+    let bad = |what: &str, v: &str, e: String| {
+        Error::refused("import-json", format!("{what} '{v}': {e}"))
+    };
+    for f in doc.funds {
+        let input = FundInput {
+            kind: f
+                .kind
+                .parse::<FundKind>()
+                .map_err(|e| bad("fund kind", &f.kind, e))?,
+            inception: f.inception.as_deref().map(parse_date).transpose()?,
+            code: f.code,
+            name: f.name,
+            parent: f.parent,
+            manager: f.manager,
+            region: f.region,
+        };
+        add_fund_tx(tx, input)?;
+        summary.funds += 1;
+    }
+    for i in doc.investors {
+        let investor_type = i
+            .investor_type
+            .parse::<InvestorType>()
+            .map_err(|e| bad("investor type", &i.investor_type, e))?;
+        add_investor_tx(
+            tx,
+            InvestorInput {
+                code: i.code,
+                name: i.name,
+                investor_type,
+            },
+        )?;
+        summary.investors += 1;
+    }
+    for c in doc.companies {
+        add_company_tx(
+            tx,
+            CompanyInput {
+                code: c.code,
+                name: c.name,
+                sector: c.sector,
+                region: c.region,
+                uscc: c.uscc,
+            },
+        )?;
+        summary.companies += 1;
+    }
+    let total = doc.entries.len();
+    summary.rows = summary.funds + summary.investors + summary.companies + total;
+    let mut new_id: HashMap<i64, i64> = HashMap::new();
+    for (i, e) in doc.entries.into_iter().enumerate() {
+        *tx.stamp.borrow_mut() = Some((e.recorded_at.clone(), e.recorded_by.clone()));
+        let id = if let Some(target) = e.reverses {
+            let target = *new_id.get(&target).ok_or_else(|| {
+                bad(
+                    "entry",
+                    &e.id.to_string(),
+                    format!("reverses entry {target}, which comes later or not at all"),
+                )
+            })?;
+            reverse_tx(tx, target, e.memo.as_deref().unwrap_or(""))?
+        } else {
+            let kind = e
+                .kind
+                .parse::<EntryKind>()
+                .map_err(|m| bad("entry kind", &e.kind, m))?;
+            let is_lp = matches!(
+                kind,
+                EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+            );
+            let req = EntryRequest {
+                kind,
+                fund: e.fund.unwrap_or_default(),
+                counterparty: if is_lp { e.investor } else { e.company }.unwrap_or_default(),
+                amount: e.amount.as_deref().map(parse_amount).transpose()?,
+                date: parse_date(&e.date)?,
+                detail: e.detail,
+                memo: e.memo,
+            };
+            record_tx(tx, &req).map_err(|err| bad("entry", &e.id.to_string(), err.to_string()))?
+        };
+        new_id.insert(e.id, id);
+        note_entry(summary, id);
+        if i % 10_000 == 0 || i + 1 == total {
+            progress(i + 1, total);
+        }
+    }
+    *tx.stamp.borrow_mut() = None;
+    Ok(())
+}

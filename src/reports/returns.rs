@@ -1,0 +1,605 @@
+//! `report returns`: how each fund, holding and LP has done, as of a date.
+//!
+//! - Gross (fund ↔ companies, a fund's *direct* holdings): paid-in, proceeds, value
+//!   (latest marks as of the date; never marked → cost; written off or exited → 0),
+//!   unrealised gain, MOIC = (proceeds + value) ÷ paid-in, XIRR of deal payments (out),
+//!   proceeds (in) and the value at the as-of date (in).
+//! - Net (LPs ↔ fund): committed, paid-in, distributed, NAV, PIC, DPI, RVPI, TVPI, XIRR
+//!   of LP payments (out), distributions (in) and the NAV (in).
+//!
+//! A fund's NAV = its holdings' value + its stakes in other funds of the ledger (their
+//! NAV share) + its cash (LP paid-in received + proceeds + distributions received −
+//! deal paid-in − LP payments into other funds − distributions paid). An LP's NAV
+//! share is the fund's NAV split pro rata to paid-in, to the fen by largest remainder
+//! so the shares add up to the NAV exactly (`money::allocate_pro_rata`). Stakes are
+//! valued bottom-up; funds holding stakes in each other in a circle have no defined
+//! NAV and the report says so instead of guessing.
+//!
+//! Everything is read in one streaming query; cost is linear in the journal plus one
+//! XIRR per row shown. See docs/metrics.md for every formula and status.
+
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::book::{Holding, ValueBasis};
+use crate::date::Date;
+use crate::domain::{EntryKind, Fund};
+use crate::error::{unknown, Error, Result};
+use crate::money::{allocate_pro_rata, Money, Ratio};
+use crate::pme::{Benchmark, Coverage, Pme};
+use crate::reports::portfolio::scope;
+use crate::store::{CodeTable, FlowRow, Ledger};
+use crate::xirr::{xirr_with_value, Irr};
+
+/// Maps keyed by row ids, hashed by multiplication instead of SipHash: the keys are
+/// the ledger's own integer ids (no untrusted input to defend against), and the fold
+/// looks one up per journal entry.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// What one row of the report is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    Fund,
+    Holding,
+    Lp,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ReturnsQuery<'a> {
+    pub as_of: Date,
+    /// Only this fund and its sub-funds.
+    pub fund: Option<&'a str>,
+    pub by: By,
+    pub benchmark: Option<&'a Benchmark>,
+}
+
+/// Fund ↔ company figures.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Gross {
+    pub paid_in: Money,
+    pub proceeds: Money,
+    pub value: Money,
+    pub unrealised: Money,
+    pub moic: Option<Ratio>,
+    #[serde(flatten)]
+    pub irr: Irr,
+    /// Holdings in `value` at cost because never marked (flagged in tables).
+    #[serde(skip)]
+    pub unmarked: usize,
+}
+
+/// LP ↔ fund figures.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Net {
+    pub committed: Money,
+    pub paid_in: Money,
+    pub distributed: Money,
+    /// The fund's NAV, or the LP's share of it; null when no LP has paid in (no share
+    /// is defined).
+    pub nav: Option<Money>,
+    pub pic: Option<Ratio>,
+    pub dpi: Option<Ratio>,
+    pub rvpi: Option<Ratio>,
+    pub tvpi: Option<Ratio>,
+    #[serde(flatten)]
+    pub irr: Irr,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct FundReturns {
+    pub code: String,
+    pub name: String,
+    pub gross: Gross,
+    pub net: Net,
+    pub pme: Option<Pme>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct HoldingReturns {
+    pub fund: String,
+    pub company: String,
+    #[serde(skip)]
+    pub company_name: String,
+    #[serde(flatten)]
+    pub gross: Gross,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LpReturns {
+    pub fund: String,
+    pub investor: String,
+    #[serde(skip)]
+    pub investor_name: String,
+    #[serde(flatten)]
+    pub net: Net,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Returns {
+    pub as_of: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds: Option<Vec<FundReturns>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holdings: Option<Vec<HoldingReturns>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lps: Option<Vec<LpReturns>>,
+}
+
+/// One holding folded from its entries.
+#[derive(Default)]
+struct HoldingAcc {
+    paid_in: Money,
+    proceeds: Money,
+    /// Latest mark by (date, entry id).
+    mark: Option<(Date, i64, Money)>,
+    written_off: bool,
+    exited: bool,
+    /// Payments negative, proceeds positive.
+    flows: Vec<(Date, Decimal)>,
+}
+
+impl HoldingAcc {
+    /// Valued by the book's rule (one definition of "value" in the crate).
+    /// Value, unrealised gain (value − paid-in while open, 0 once closed) and whether
+    /// the value is only the cost of a holding never marked.
+    fn figures(&self) -> (Money, Money, bool) {
+        let (value, basis) = self.value();
+        let unrealised = if basis == ValueBasis::Closed {
+            Money::ZERO
+        } else {
+            value - self.paid_in
+        };
+        (
+            value,
+            unrealised,
+            basis == ValueBasis::Cost && self.paid_in.is_positive(),
+        )
+    }
+
+    fn value(&self) -> (Money, ValueBasis) {
+        Holding {
+            committed: Money::ZERO,
+            paid_in: self.paid_in,
+            proceeds: self.proceeds,
+            mark: self.mark.map(|(d, _, m)| (d, m)),
+            written_off: self.written_off,
+            exited: self.exited,
+        }
+        .value()
+    }
+}
+
+/// One LP position folded from its entries.
+#[derive(Default)]
+struct LpAcc {
+    committed: Money,
+    paid_in: Money,
+    distributed: Money,
+    /// Payments negative, distributions positive.
+    flows: Vec<(Date, Decimal)>,
+}
+
+#[derive(Default)]
+struct Folded {
+    holdings: HashMap<(i64, i64), HoldingAcc>,
+    lps: HashMap<(i64, i64), LpAcc>,
+}
+
+impl Folded {
+    fn apply(&mut self, r: FlowRow) {
+        let a = r.amount.unwrap_or(Money::ZERO);
+        match (r.investor_id, r.company_id) {
+            (Some(inv), _) => {
+                let p = self.lps.entry((r.fund_id, inv)).or_default();
+                match r.kind {
+                    EntryKind::LpCommit => p.committed += a,
+                    EntryKind::LpPay => {
+                        p.paid_in += a;
+                        p.flows.push((r.date, -a.as_decimal()));
+                    }
+                    EntryKind::LpDistribute => {
+                        p.distributed += a;
+                        p.flows.push((r.date, a.as_decimal()));
+                    }
+                    _ => {}
+                }
+            }
+            (None, Some(company)) => {
+                let h = self.holdings.entry((r.fund_id, company)).or_default();
+                match r.kind {
+                    EntryKind::DealPay => {
+                        h.paid_in += a;
+                        h.flows.push((r.date, -a.as_decimal()));
+                    }
+                    EntryKind::DealProceeds => {
+                        h.proceeds += a;
+                        h.flows.push((r.date, a.as_decimal()));
+                        h.exited |= r.exit;
+                    }
+                    EntryKind::DealValue
+                        if h.mark.is_none_or(|(d, id, _)| (r.date, r.id) > (d, id)) =>
+                    {
+                        h.mark = Some((r.date, r.id, a));
+                    }
+                    EntryKind::DealWriteOff => h.written_off = true,
+                    _ => {}
+                }
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// Per-fund sums the NAV needs.
+#[derive(Default, Clone, Copy)]
+struct Cash {
+    value: Money,
+    deal_paid_in: Money,
+    proceeds: Money,
+    lp_paid_in: Money,
+    distributed: Money,
+    paid_into_funds: Money,
+    received_from_funds: Money,
+}
+
+fn gross_of(
+    paid_in: Money,
+    proceeds: Money,
+    value: Money,
+    unrealised: Money,
+    irr: Irr,
+    unmarked: usize,
+) -> Gross {
+    Gross {
+        paid_in,
+        proceeds,
+        value,
+        unrealised,
+        moic: Ratio::of(proceeds + value, paid_in),
+        irr,
+        unmarked,
+    }
+}
+
+fn net_of(
+    committed: Money,
+    paid_in: Money,
+    distributed: Money,
+    nav: Option<Money>,
+    irr: Irr,
+) -> Net {
+    Net {
+        committed,
+        paid_in,
+        distributed,
+        nav,
+        pic: Ratio::of(paid_in, committed),
+        dpi: Ratio::of(distributed, paid_in),
+        rvpi: nav.and_then(|n| Ratio::of(n, paid_in)),
+        tvpi: nav.and_then(|n| Ratio::of(distributed + n, paid_in)),
+        irr,
+    }
+}
+
+/// NAVs of funds and NAV shares of their LP positions, bottom-up through stakes.
+struct Navs {
+    fund: HashMap<i64, Money>,
+    share: HashMap<(i64, i64), Option<Money>>,
+}
+
+/// Values the funds in `wanted` and, through their stakes, every fund they hold; a
+/// circle of stakes elsewhere in the ledger does not concern them.
+fn navs(
+    funds: &[Fund],
+    wanted: &[Fund],
+    cash: &HashMap<i64, Cash>,
+    lps: &HashMap<(i64, i64), LpAcc>,
+    inv_fund: &HashMap<i64, i64>,
+) -> Result<Navs> {
+    // fund → its LP positions (investor ids, ascending) and its stakes in other funds.
+    let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::default();
+    let mut stakes_of: HashMap<i64, Vec<(i64, i64)>> = HashMap::default();
+    for &(f, inv) in lps.keys() {
+        lps_of.entry(f).or_default().push(inv);
+        if let Some(&holder) = inv_fund.get(&inv) {
+            stakes_of.entry(holder).or_default().push((f, inv));
+        }
+    }
+    lps_of.values_mut().for_each(|v| v.sort_unstable());
+    let code = |id: i64| {
+        funds
+            .iter()
+            .find(|f| f.id == id)
+            .map_or_else(|| format!("#{id}"), |f| f.code.clone())
+    };
+    let mut out = Navs {
+        fund: HashMap::default(),
+        share: HashMap::default(),
+    };
+    // Depth-first, iteratively; `path` holds the funds being valued.
+    for start in wanted.iter().map(|f| f.id) {
+        let mut path: Vec<i64> = vec![start];
+        while let Some(&f) = path.last() {
+            if out.fund.contains_key(&f) {
+                path.pop();
+                continue;
+            }
+            let stakes = stakes_of.get(&f).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&(g, _)) = stakes.iter().find(|(g, _)| !out.fund.contains_key(g)) {
+                if let Some(pos) = path.iter().position(|p| *p == g) {
+                    let circle: Vec<String> =
+                        path[pos..].iter().chain([&g]).map(|id| code(*id)).collect();
+                    return Err(Error::refused(
+                        "lp-stake-cycle",
+                        format!(
+                            "funds hold LP stakes in each other in a circle ({}); each NAV depends on the other, \
+                             so net returns are undefined for them",
+                            circle.join(" → ")
+                        ),
+                    ));
+                }
+                path.push(g);
+                continue;
+            }
+            let c = cash.get(&f).copied().unwrap_or_default();
+            let stake_value: Money = stakes
+                .iter()
+                .map(|k| out.share.get(k).copied().flatten().unwrap_or(Money::ZERO))
+                .sum();
+            let nav = c.value + stake_value + c.lp_paid_in + c.proceeds + c.received_from_funds
+                - c.deal_paid_in
+                - c.paid_into_funds
+                - c.distributed;
+            out.fund.insert(f, nav);
+            let investors = lps_of.get(&f).map(Vec::as_slice).unwrap_or(&[]);
+            let weights: Vec<Money> = investors.iter().map(|i| lps[&(f, *i)].paid_in).collect();
+            match allocate_pro_rata(nav, &weights) {
+                Some(parts) => {
+                    for (i, p) in investors.iter().zip(parts) {
+                        out.share.insert((f, *i), Some(p));
+                    }
+                }
+                None => {
+                    for i in investors {
+                        out.share.insert((f, *i), None);
+                    }
+                }
+            }
+            path.pop();
+        }
+    }
+    Ok(out)
+}
+
+struct Reference {
+    funds: Vec<Fund>,
+    investors: HashMap<i64, (String, String)>,
+    companies: HashMap<i64, (String, String)>,
+    inv_fund: HashMap<i64, i64>,
+}
+
+pub fn returns(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
+    if q.benchmark.is_some() && q.by != By::Fund {
+        return Err(Error::refused(
+            "benchmark-needs-funds",
+            "--benchmark compares each fund's LP cash flows with the index; use it with --by fund",
+        ));
+    }
+    let (reference, folded) = ledger.read(|tx| {
+        let investors = tx.investors()?;
+        let reference = Reference {
+            funds: tx.funds()?,
+            inv_fund: investors
+                .iter()
+                .filter_map(|i| i.fund_id.map(|f| (i.id, f)))
+                .collect(),
+            investors: investors
+                .into_iter()
+                .map(|i| (i.id, (i.code, i.name)))
+                .collect(),
+            companies: tx
+                .companies()?
+                .into_iter()
+                .map(|c| (c.id, (c.code, c.name)))
+                .collect(),
+        };
+        let mut folded = Folded::default();
+        tx.for_each_flow(q.as_of, |r| {
+            folded.apply(r);
+            Ok(())
+        })?;
+        Ok((reference, folded))
+    })?;
+    let shown = match scope(&reference.funds, q.fund) {
+        Some(s) => s,
+        None => {
+            let codes = ledger.read(|tx| tx.codes(CodeTable::Funds))?;
+            return Err(unknown("fund", q.fund.unwrap_or_default(), codes));
+        }
+    };
+    build(q, &reference, folded, &shown)
+}
+
+fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) -> Result<Returns> {
+    let as_of = q.as_of;
+    let mut cash: HashMap<i64, Cash> = HashMap::default();
+    // Holdings and LP positions per fund, in id order, for stable output.
+    let mut holdings_of: HashMap<i64, Vec<i64>> = HashMap::default();
+    for (&(f, company), h) in &folded.holdings {
+        let c = cash.entry(f).or_default();
+        c.value += h.value().0;
+        c.deal_paid_in += h.paid_in;
+        c.proceeds += h.proceeds;
+        holdings_of.entry(f).or_default().push(company);
+    }
+    let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::default();
+    for (&(f, inv), p) in &folded.lps {
+        let c = cash.entry(f).or_default();
+        c.lp_paid_in += p.paid_in;
+        c.distributed += p.distributed;
+        if let Some(&holder) = r.inv_fund.get(&inv) {
+            let h = cash.entry(holder).or_default();
+            h.paid_into_funds += p.paid_in;
+            h.received_from_funds += p.distributed;
+        }
+        lps_of.entry(f).or_default().push(inv);
+    }
+    holdings_of.values_mut().for_each(|v| v.sort_unstable());
+    lps_of.values_mut().for_each(|v| v.sort_unstable());
+    // Holdings need no NAV.
+    let wanted = if q.by == By::Holding { &[][..] } else { shown };
+    let navs = navs(&r.funds, wanted, &cash, &folded.lps, &r.inv_fund)?;
+    let name = |m: &HashMap<i64, (String, String)>, id: i64| {
+        m.get(&id)
+            .cloned()
+            .unwrap_or_else(|| (format!("#{id}"), String::new()))
+    };
+    let none: Vec<i64> = Vec::new();
+
+    let holding_gross = |h: &HoldingAcc| {
+        let (value, unrealised, unmarked) = h.figures();
+        let irr = xirr_with_value(&h.flows, as_of, value.as_decimal());
+        gross_of(
+            h.paid_in,
+            h.proceeds,
+            value,
+            unrealised,
+            irr,
+            usize::from(unmarked),
+        )
+    };
+
+    let mut out = Returns {
+        as_of,
+        funds: None,
+        holdings: None,
+        lps: None,
+    };
+    match q.by {
+        By::Fund => {
+            let mut rows = Vec::with_capacity(shown.len());
+            for f in shown {
+                let companies = holdings_of.get(&f.id).unwrap_or(&none);
+                let (mut paid_in, mut proceeds, mut value, mut unrealised, mut unmarked) =
+                    (Money::ZERO, Money::ZERO, Money::ZERO, Money::ZERO, 0);
+                let mut flows = Vec::new();
+                for c in companies {
+                    let h = &folded.holdings[&(f.id, *c)];
+                    let (v, u, cost_only) = h.figures();
+                    paid_in += h.paid_in;
+                    proceeds += h.proceeds;
+                    value += v;
+                    unrealised += u;
+                    unmarked += usize::from(cost_only);
+                    flows.extend_from_slice(&h.flows);
+                }
+                let gross_irr = xirr_with_value(&flows, as_of, value.as_decimal());
+                let gross = gross_of(paid_in, proceeds, value, unrealised, gross_irr, unmarked);
+
+                let investors = lps_of.get(&f.id).unwrap_or(&none);
+                let (mut committed, mut lp_paid, mut distributed) =
+                    (Money::ZERO, Money::ZERO, Money::ZERO);
+                let mut lp_flows = Vec::new();
+                for i in investors {
+                    let p = &folded.lps[&(f.id, *i)];
+                    committed += p.committed;
+                    lp_paid += p.paid_in;
+                    distributed += p.distributed;
+                    lp_flows.extend_from_slice(&p.flows);
+                }
+                let nav = navs.fund.get(&f.id).copied().unwrap_or(Money::ZERO);
+                let net_irr = xirr_with_value(&lp_flows, as_of, nav.as_decimal());
+                let net = net_of(committed, lp_paid, distributed, Some(nav), net_irr);
+                let pme = match q.benchmark {
+                    Some(b) => Some(
+                        b.pme(&lp_flows, nav.as_decimal(), as_of)
+                            .map_err(|c| coverage(c, &f.code))?,
+                    ),
+                    None => None,
+                };
+                rows.push(FundReturns {
+                    code: f.code.clone(),
+                    name: f.name.clone(),
+                    gross,
+                    net,
+                    pme,
+                });
+            }
+            out.funds = Some(rows);
+        }
+        By::Holding => {
+            let mut rows = Vec::new();
+            for f in shown {
+                for c in holdings_of.get(&f.id).unwrap_or(&none) {
+                    let (code, cname) = name(&r.companies, *c);
+                    let gross = holding_gross(&folded.holdings[&(f.id, *c)]);
+                    rows.push(HoldingReturns {
+                        fund: f.code.clone(),
+                        company: code,
+                        company_name: cname,
+                        gross,
+                    });
+                }
+            }
+            out.holdings = Some(rows);
+        }
+        By::Lp => {
+            let mut rows = Vec::new();
+            for f in shown {
+                for i in lps_of.get(&f.id).unwrap_or(&none) {
+                    let p = &folded.lps[&(f.id, *i)];
+                    let (code, iname) = name(&r.investors, *i);
+                    let share = navs.share.get(&(f.id, *i)).copied().flatten();
+                    let irr =
+                        xirr_with_value(&p.flows, as_of, share.unwrap_or(Money::ZERO).as_decimal());
+                    let net = net_of(p.committed, p.paid_in, p.distributed, share, irr);
+                    rows.push(LpReturns {
+                        fund: f.code.clone(),
+                        investor: code,
+                        investor_name: iname,
+                        net,
+                    });
+                }
+            }
+            out.lps = Some(rows);
+        }
+    }
+    Ok(out)
+}
+
+fn coverage(c: Coverage, fund: &str) -> Error {
+    let message = match c {
+        Coverage::StartsAfter { date, first } => format!(
+            "the benchmark file starts on {first}, after fund '{fund}''s flow on {date}; \
+             it needs a level on or before every flow date"
+        ),
+        Coverage::EndsBefore { as_of, last } => format!(
+            "the benchmark file ends on {last}, before the as-of date {as_of}; \
+             add a level for {as_of} or report --as-of {last} or earlier"
+        ),
+    };
+    Error::refused("benchmark-coverage", message)
+}

@@ -1,0 +1,377 @@
+//! `import` and `export --format json` through the real binary: encodings, date and
+//! amount spellings, all-or-nothing with every bad row reported, dry runs, duplicate
+//! files, the JSON round trip, and a SIGKILL in the middle of an import.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{small_ledger, TestLedger};
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn write(t: &TestLedger, name: &str, text: &str) -> String {
+    let p = t.dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_example_files_import_with_their_figures() {
+    let t = TestLedger::new();
+    let csv = examples().join("import.csv");
+    let s = t.json(&["import", csv.to_str().unwrap()]);
+    assert_eq!(s["encoding"], "UTF-8");
+    assert_eq!(
+        (
+            s["funds"].as_i64(),
+            s["investors"].as_i64(),
+            s["companies"].as_i64()
+        ),
+        (Some(2), Some(2), Some(2))
+    );
+    assert_eq!(s["entries"], 12);
+    let p = t.json(&["report", "portfolio", "--as-of", "2022-12-31"]);
+    let yn = &p["funds"][0];
+    let yna = &p["funds"][1];
+    // YN: 2亿 committed, "100,000,000.00" paid on 2020年1月15日; deal P02 2000万 paid "¥20,000,000"; dividend 120万.
+    assert_eq!(yn["lp_committed"], "200000000.00");
+    assert_eq!(yn["lp_paid_in"], "100000000.00");
+    assert_eq!(yn["deal_paid_in"], "20000000.00");
+    assert_eq!(yn["proceeds"], "1200000.00");
+    // YN-A: LPs YN 6000万 + DCZB 1.4亿 = 2亿 committed, 3000万 + 7000万 paid; P01 5000万 agreed, 3000万 paid,
+    // marked 4500万: ratio 3000/5000 = 0.6.
+    assert_eq!(yna["parent"], "YN");
+    assert_eq!(yna["lp_committed"], "200000000.00");
+    assert_eq!(yna["lp_paid_in"], "100000000.00");
+    assert_eq!(yna["paid_in_ratio"], "0.6000");
+    assert_eq!(yna["value"], "45000000.00");
+    // The GBK file, as Excel on Chinese Windows saves it, reads the same way.
+    let gbk = examples().join("import-gbk.csv");
+    assert!(
+        std::str::from_utf8(&std::fs::read(&gbk).unwrap()).is_err(),
+        "the sample must really be GBK"
+    );
+    let s = t.json(&["import", gbk.to_str().unwrap()]);
+    assert_eq!(s["encoding"], "GB18030/GBK");
+    let f = t.json(&["fund", "list"]);
+    assert_eq!(f["funds"][2]["name"], "昆明市科技成果转化基金");
+    let p = t.json(&[
+        "report",
+        "portfolio",
+        "--fund",
+        "GBK",
+        "--as-of",
+        "2022-12-31",
+    ]);
+    // 5000万 committed, 2500万 paid; 800万 agreed and paid on 2021年3月15日.
+    assert_eq!(p["funds"][0]["lp_paid_in"], "25000000.00");
+    assert_eq!(p["funds"][0]["deal_paid_in"], "8000000.00");
+}
+
+#[test]
+fn utf8_with_a_byte_order_mark() {
+    let t = TestLedger::new();
+    let p = t.dir.path().join("bom.csv");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice("type,code,name,kind\nfund,B1,带BOM的基金,guidance\n".as_bytes());
+    std::fs::write(&p, bytes).unwrap();
+    let s = t.json(&["import", p.to_str().unwrap()]);
+    assert_eq!(s["encoding"], "UTF-8 (BOM)");
+    assert_eq!(t.json(&["fund", "list"])["funds"][0]["code"], "B1");
+}
+
+#[test]
+fn a_file_with_bad_rows_writes_nothing_and_reports_every_one() {
+    let t = small_ledger();
+    let file = write(
+        &t,
+        "bad.csv",
+        "type,code,name,kind,fund,investor,company,amount,date,detail\n\
+         company,C9,新公司,,,,,,,\n\
+         deal-commit,,,,S,,C9,100万,2021-01-01,\n\
+         deal-pay,,,,S,,C9,60万,2021-02-01,\n\
+         deal-pay,,,,S,,C9,50万,2021-03-01,\n\
+         deal-pay,,,,S,,A,12.345,2021-03-01,\n\
+         deal-pay,,,,SX,,A,1,2021-03-01,\n\
+         deal-pay,,,,S,,A,1,2021-02-30,\n\
+         deal-value,,,,S,,B,1,2021-03-01,\n\
+         lp-pay,,,,G,NOBODY,,1,2021-03-01,\n\
+         deal-commit,,,,S,,A,1,2019-01-01,\n\
+         deal-proceeds,,,,S,,A,1,2021-03-01,bonus\n",
+    );
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", &file]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(
+        before,
+        t.dump(),
+        "a refused import must not change the ledger"
+    );
+    let err: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    let rows = err["error"]["rows"].as_array().unwrap();
+    let got: Vec<(i64, &str)> = rows
+        .iter()
+        .map(|r| (r["row"].as_i64().unwrap(), r["column"].as_str().unwrap()))
+        .collect();
+    // Row 5: 60万 + 50万 = 110万 against 100万 committed in row 3 of the same file.
+    assert_eq!(
+        got,
+        vec![
+            (5, "amount"),    // over the commitment made earlier in this file
+            (6, "amount"),    // 12.345 is finer than a fen
+            (7, "fund"),      // unknown fund SX
+            (8, "date"),      // 2021-02-30
+            (9, "type"),      // a mark on a holding never paid into
+            (10, "investor"), // unknown investor
+            (11, "date"),     // before S's inception (2020-02-01)
+            (12, "detail"),   // 'bonus' is not a proceeds kind
+        ]
+    );
+    assert!(
+        rows[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("over by 100,000.00"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[2]["value"], "SX");
+    assert!(rows[2]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean 'S'"));
+    // The plain-text report lists them too, one per line.
+    let r = t.run(&["import", &file]);
+    assert!(r.stderr.contains("8 bad row(s)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("row 8, column date, value '2021-02-30'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn rows_are_applied_in_date_order_whatever_the_file_order() {
+    let t = small_ledger();
+    // The payment comes first in the file but is dated after the commitment.
+    let file = write(
+        &t,
+        "order.csv",
+        "type,fund,company,amount,date\n\
+         deal-pay,S,B,300000,2021-02-01\n\
+         deal-commit,S,B,500000,2021-01-01\n",
+    );
+    t.run(&["import", &file]).ok();
+    let p = t.json(&[
+        "report",
+        "portfolio",
+        "--fund",
+        "S",
+        "--as-of",
+        "2021-12-31",
+    ]);
+    assert_eq!(p["funds"][0]["deal_paid_in"], "1800000.00");
+    // Dated the other way round, the payment has no commitment on its date.
+    let file = write(
+        &t,
+        "order2.csv",
+        "type,fund,company,amount,date\n\
+         deal-commit,S,B,500000,2021-06-01\n\
+         deal-pay,S,B,300000,2021-05-01\n",
+    );
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", &file]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("\"row\":3"), "{}", r.stderr);
+    assert_eq!(before, t.dump());
+}
+
+#[test]
+fn dry_run_checks_everything_and_writes_nothing() {
+    let t = small_ledger();
+    let csv = examples().join("import.csv");
+    let before = t.dump();
+    let s = t.json(&["import", csv.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(s["dry_run"], true);
+    assert_eq!(s["entries"], 12);
+    assert_eq!(before, t.dump());
+    // A dry run of a bad file reports its rows the same way.
+    let file = write(
+        &t,
+        "bad.csv",
+        "type,fund,company,amount,date\ndeal-pay,S,A,1e5,2021-01-01\n",
+    );
+    t.refused_unchanged(&["import", &file, "--dry-run"], "row 2, column amount");
+}
+
+#[test]
+fn the_same_file_twice_is_refused_unless_allowed() {
+    let t = small_ledger();
+    let file = write(
+        &t,
+        "pay.csv",
+        "type,fund,company,amount,date\ndeal-pay,S,A,1000,2021-01-01\n",
+    );
+    t.run(&["import", &file]).ok();
+    let msg = t.refused_unchanged(&["import", &file], "duplicate-import");
+    assert!(msg.contains("pay.csv"), "{msg}");
+    // Renaming the file does not help: the fingerprint is of the content.
+    let copy = write(&t, "renamed.csv", &std::fs::read_to_string(&file).unwrap());
+    t.refused_unchanged(&["import", &copy], "duplicate-import");
+    t.run(&["import", &file, "--allow-duplicate"]).ok();
+    let p = t.json(&[
+        "report",
+        "portfolio",
+        "--fund",
+        "S",
+        "--as-of",
+        "2021-12-31",
+    ]);
+    // 1,500,000 + 1,000 + 1,000
+    assert_eq!(p["funds"][0]["deal_paid_in"], "1502000.00");
+}
+
+#[test]
+fn malformed_files_are_refused() {
+    let t = small_ledger();
+    let file = write(&t, "cols.csv", "type,fund,compnay,amount,date\n");
+    t.refused_unchanged(&["import", &file], "unknown column");
+    let p = t.dir.path().join("binary.csv");
+    std::fs::write(&p, b"\xFF\xFE\xFF\x00\x81").unwrap();
+    t.refused_unchanged(
+        &["import", p.to_str().unwrap()],
+        "neither UTF-8 nor GB18030",
+    );
+    let file = write(
+        &t,
+        "x.json",
+        "{\"format\": \"something-else\", \"version\": 1}",
+    );
+    t.refused_unchanged(&["import", &file], "not a fundledger export");
+}
+
+#[test]
+fn json_export_round_trips_into_an_empty_ledger() {
+    let t = small_ledger();
+    t.run(&[
+        "deal",
+        "value",
+        "S",
+        "A",
+        "--amount",
+        "1800000",
+        "--date",
+        "2020-12-31",
+        "--memo",
+        "估值, \"B轮\"",
+    ])
+    .ok();
+    t.run(&[
+        "deal",
+        "pay",
+        "S",
+        "A",
+        "--amount",
+        "500000",
+        "--date",
+        "2020-03-16",
+        "--by",
+        "李四",
+    ])
+    .ok();
+    t.run(&["reverse", "8", "--reason", "bank slip was for B"])
+        .ok();
+    let out = t.dir.path().join("export.json");
+    t.run(&[
+        "--format",
+        "json",
+        "export",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    // Never overwrites.
+    t.run(&[
+        "--format",
+        "json",
+        "export",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .refused("output-exists");
+
+    let r = TestLedger::new();
+    r.json(&["import", out.to_str().unwrap()]);
+    for args in [
+        &["log"][..],
+        &["--format", "json", "log"],
+        &[
+            "--format",
+            "json",
+            "report",
+            "portfolio",
+            "--as-of",
+            "2026-06-30",
+        ],
+        &["--format", "json", "fund", "list"],
+        &["--format", "json", "investor", "list"],
+        &["--format", "json", "company", "list"],
+    ] {
+        assert_eq!(
+            t.run(args).ok(),
+            r.run(args).ok(),
+            "{args:?} differs after the round trip"
+        );
+    }
+    // Even the hash chain is identical: same content, same order, same authors.
+    let a = t.json(&["audit"]);
+    let b = r.json(&["audit"]);
+    assert_eq!(a["head"], b["head"]);
+    assert_eq!(b["clean"], true);
+    // A restore needs an empty ledger.
+    t.refused_unchanged(
+        &["import", out.to_str().unwrap(), "--allow-duplicate"],
+        "needs an empty one",
+    );
+}
+
+#[test]
+fn a_killed_import_leaves_all_or_nothing() {
+    use std::process::{Command, Stdio};
+    let t = small_ledger();
+    // A large file, so the kill lands in the middle of writing.
+    let mut text = String::from("type,fund,company,amount,date\ndeal-commit,S,B,1亿,2020-03-01\n");
+    for i in 0..150_000 {
+        text.push_str(&format!("deal-pay,S,B,1.{:02},2020-04-01\n", i % 100));
+    }
+    let file = write(&t, "big.csv", &text);
+    let before = t.dump();
+    let journal = PathBuf::from(format!("{}-journal", t.db.display()));
+    let mut child = Command::new(common::bin())
+        .args(["--db", t.db.to_str().unwrap(), "import", &file])
+        .env("FUNDLEDGER_TODAY", "2026-06-30")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The rollback journal appears once the transaction has started changing pages.
+    let start = std::time::Instant::now();
+    while !journal.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    child.kill().unwrap(); // SIGKILL on Unix
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import finished before it could be killed; make the file larger"
+    );
+    // Opening the ledger rolls the interrupted transaction back: nothing of it remains.
+    let v = t.json(&["audit"]);
+    assert_eq!(v["clean"], true, "{v}");
+    assert_eq!(v["entries"], 8);
+    assert_eq!(before, t.dump());
+}
