@@ -1354,3 +1354,127 @@ fn every_loan_command_help_has_an_example() {
         assert!(r.ok().contains("Example"), "{cmd:?} --help has no example");
     }
 }
+
+#[test]
+fn json_export_restores_loans_and_grants_entry_for_entry() {
+    let t = TestLedger::new();
+    ep_loan(
+        &t,
+        "A",
+        &[
+            "--guarantor",
+            "KMDB",
+            "--jobs",
+            "3",
+            "--lpr",
+            "3.85%",
+            "--subsidy",
+            "lpr-minus:150",
+        ],
+    );
+    repay(&t, "A", "11000", "2021-03-10");
+    repay(&t, "A", "25000", "2021-03-12");
+    let dup = repay(&t, "A", "100", "2021-03-13")["id"].as_i64().unwrap();
+    t.run(&["reverse", &dup.to_string(), "--reason", "keyed twice"])
+        .ok();
+    add_loan(
+        &t,
+        "P",
+        "partnership",
+        "500000",
+        "4.85%",
+        "24",
+        "2021-04-01",
+        "interest-only",
+        &["--partners", "2"],
+    );
+    t.run(&["loan", "default", "P", "--date", "2021-09-01"])
+        .ok();
+    t.run(&[
+        "loan",
+        "compensate",
+        "P",
+        "--amount",
+        "300000",
+        "--date",
+        "2021-10-01",
+    ])
+    .ok();
+    t.run(&[
+        "loan",
+        "recover",
+        "P",
+        "--amount",
+        "1万",
+        "--date",
+        "2021-11-01",
+    ])
+    .ok();
+    t.run(&[
+        "grant",
+        "add",
+        "G1",
+        "--recipient",
+        "孙悦",
+        "--amount",
+        "3万",
+        "--date",
+        "2021-09-15",
+        "--programme",
+        "春城大学生创业行动",
+    ])
+    .ok();
+    let out = t.dir.path().join("export.json");
+    t.run(&[
+        "--format",
+        "json",
+        "export",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    let r = TestLedger::new();
+    r.json(&["import", out.to_str().unwrap()]);
+    for args in [
+        &["--format", "json", "log"][..],
+        &["--format", "json", "loan", "list", "--as-of", "2022-06-30"],
+        &[
+            "--format",
+            "json",
+            "loan",
+            "schedule",
+            "A",
+            "--as-of",
+            "2022-06-30",
+        ],
+        &[
+            "--format",
+            "json",
+            "report",
+            "loans",
+            "--as-of",
+            "2022-06-30",
+            "--by",
+            "guarantor",
+        ],
+        &["--format", "json", "grant", "list"],
+    ] {
+        assert_eq!(
+            t.run(args).ok(),
+            r.run(args).ok(),
+            "{args:?} differs after the round trip"
+        );
+    }
+    assert_eq!(t.json(&["audit"])["head"], r.json(&["audit"])["head"]);
+    // A stored split that the rules would not give is refused, and nothing is restored.
+    let text = std::fs::read_to_string(&out).unwrap().replacen(
+        "\"interest\": \"1000.00\"",
+        "\"interest\": \"999.00\"",
+        1,
+    );
+    let bad = t.dir.path().join("bad.json");
+    std::fs::write(&bad, text).unwrap();
+    let e = TestLedger::new();
+    let msg = e.refused_unchanged(&["import", bad.to_str().unwrap()], "import-json");
+    assert!(msg.contains("differs from the rules'"), "{msg}");
+}

@@ -6,15 +6,18 @@
 //! applied (`loan::engine`), so a back-dated entry or a reversal can never leave a
 //! later entry breaking a rule or allocated differently from what was stored.
 
+use std::collections::HashMap;
+
 use super::{check_code, check_not_future, non_empty};
-use crate::date::Date;
+use crate::date::{parse_date, Date};
 use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
 use crate::error::{unknown, Error, Result};
 use crate::loan::engine::{self, Allocation, LoanEvent, Violation};
 use crate::loan::{
     limit_warnings, BorrowerKind, Grant, Loan, LoanTerms, Method, Rate, SubsidyRule,
 };
-use crate::money::Money;
+use crate::money::{parse_amount, Money};
+use crate::reports::export::{ExEntry, ExGrant, ExLoan};
 use crate::store::{Ledger, Tx};
 
 /// Id the candidate entry takes during a replay: after every stored entry.
@@ -381,4 +384,126 @@ pub fn add_grant_tx(tx: &Tx<'_>, input: GrantInput) -> Result<(Grant, i64)> {
     };
     let id = tx.append_entry(&n)?;
     Ok((g, id))
+}
+
+/// For `import` of a JSON export: restore a loan or grant entry through the same
+/// operations the commands use (so every rule is checked again), verifying that a
+/// repayment or payout splits as it was exported. `Ok(None)` when the entry is
+/// neither. A loan is registered at its disbursement, a grant at its payment, so ids
+/// and the hash chain come out as they were.
+pub(crate) fn restore_entry_tx(
+    tx: &Tx<'_>,
+    kind: EntryKind,
+    e: &ExEntry,
+    loans: &HashMap<String, ExLoan>,
+    grants: &HashMap<String, ExGrant>,
+) -> Result<Option<i64>> {
+    let bad = |msg: String| Error::refused("import-json", format!("entry {}: {msg}", e.id));
+    let amount = e.amount.as_deref().map(parse_amount).transpose()?;
+    let date = parse_date(&e.date)?;
+    let loan_code = || {
+        e.loan
+            .clone()
+            .ok_or_else(|| bad(format!("a {kind} entry names no loan")))
+    };
+    match kind {
+        EntryKind::LoanDisburse => {
+            let code = loan_code()?;
+            let l = loans
+                .get(&code)
+                .ok_or_else(|| bad(format!("loan '{code}' is not among the export's loans")))?;
+            let field =
+                |what: &str, v: &str, m: String| bad(format!("loan '{code}' {what} '{v}': {m}"));
+            let input = LoanInput {
+                code: l.code.clone(),
+                borrower: l.borrower.clone(),
+                borrower_kind: l
+                    .borrower_kind
+                    .parse()
+                    .map_err(|m| field("borrower kind", &l.borrower_kind, m))?,
+                principal: parse_amount(&l.principal)?,
+                rate: Rate::parse("rate", &l.rate)?,
+                term_months: i64::from(l.term_months),
+                start: parse_date(&l.start)?,
+                method: l
+                    .method
+                    .parse()
+                    .map_err(|m| field("method", &l.method, m))?,
+                lpr: l
+                    .lpr
+                    .as_deref()
+                    .map(|r| Rate::parse("lpr", r))
+                    .transpose()?,
+                subsidy: SubsidyRule::parse(&l.subsidy)?,
+                guarantor: l.guarantor.clone(),
+                jobs: l.jobs.map(i64::from),
+                partners: l.partners.map(i64::from),
+                memo: e.memo.clone(),
+            };
+            let added = add_loan_tx(tx, input)?;
+            if amount != Some(added.loan.terms.principal) || date != added.loan.terms.start {
+                return Err(bad(format!(
+                    "the disbursement of {} on {} does not match loan '{code}' ({} from {})",
+                    amount.unwrap_or(Money::ZERO),
+                    date,
+                    added.loan.terms.principal,
+                    added.loan.terms.start
+                )));
+            }
+            Ok(Some(added.disbursement))
+        }
+        EntryKind::LoanRepay
+        | EntryKind::LoanDefault
+        | EntryKind::LoanCompensate
+        | EntryKind::LoanRecover
+        | EntryKind::LoanWriteOff => {
+            let req = LoanEntryRequest {
+                loan: loan_code()?,
+                kind,
+                amount,
+                date,
+                memo: e.memo.clone(),
+            };
+            let r = record_loan_entry_tx(tx, &req)?;
+            let exported = (
+                e.interest.as_deref().map(parse_amount).transpose()?,
+                e.subsidy.as_deref().map(parse_amount).transpose()?,
+            );
+            let restored = (
+                r.allocation.map(|a| a.interest),
+                r.allocation
+                    .filter(|_| kind == EntryKind::LoanRepay)
+                    .map(|a| a.subsidy),
+            );
+            if exported != restored {
+                return Err(bad(format!(
+                    "exported split (interest {:?}, subsidy {:?}) differs from the rules' (interest {:?}, subsidy {:?})",
+                    exported.0.map(Money::to_plain),
+                    exported.1.map(Money::to_plain),
+                    restored.0.map(Money::to_plain),
+                    restored.1.map(Money::to_plain)
+                )));
+            }
+            Ok(Some(r.id))
+        }
+        EntryKind::Grant => {
+            let code = e
+                .grant
+                .clone()
+                .ok_or_else(|| bad("a grant entry names no grant".into()))?;
+            let g = grants
+                .get(&code)
+                .ok_or_else(|| bad(format!("grant '{code}' is not among the export's grants")))?;
+            let input = GrantInput {
+                code: g.code.clone(),
+                recipient: g.recipient.clone(),
+                amount: amount.ok_or_else(|| bad("a grant entry has no amount".into()))?,
+                date,
+                programme: g.programme.clone(),
+                memo: e.memo.clone(),
+            };
+            Ok(Some(add_grant_tx(tx, input)?.1))
+        }
+        _ => Ok(None),
+    }
 }

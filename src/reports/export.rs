@@ -18,7 +18,40 @@ pub struct ExportDoc {
     pub funds: Vec<ExFund>,
     pub investors: Vec<ExInvestor>,
     pub companies: Vec<ExCompany>,
+    /// Startup guarantee loans and grants (absent from ledgers without any, so those
+    /// export exactly as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loans: Vec<ExLoan>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<ExGrant>,
     pub entries: Vec<ExEntry>,
+}
+
+/// A loan's contract terms; its disbursement is an entry.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExLoan {
+    pub code: String,
+    pub borrower: String,
+    pub borrower_kind: String,
+    /// Exact yuan.
+    pub principal: String,
+    /// Exact annual rate as a fraction, e.g. "0.0515".
+    pub rate: String,
+    pub term_months: u32,
+    pub start: String,
+    pub method: String,
+    pub lpr: Option<String>,
+    pub subsidy: String,
+    pub guarantor: Option<String>,
+    pub jobs: Option<u32>,
+    pub partners: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExGrant {
+    pub code: String,
+    pub recipient: String,
+    pub programme: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -64,6 +97,17 @@ pub struct ExEntry {
     pub amount: Option<String>,
     pub detail: Option<String>,
     pub reverses: Option<i64>,
+    /// Loan or grant code of a loan or grant entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loan: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<String>,
+    /// The stored split of a repayment or payout, exact yuan; a restore checks that
+    /// the rules give the same split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsidy: Option<String>,
 }
 
 pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
@@ -121,7 +165,39 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                     amount: l.entry.amount.map(|m| m.to_plain()),
                     detail: l.entry.detail,
                     reverses: l.entry.reverses,
+                    loan: l.loan.filter(|_| own),
+                    grant: l.grant.filter(|_| own),
+                    interest: l.entry.loan.interest.map(|m| m.to_plain()),
+                    subsidy: l.entry.loan.subsidy.map(|m| m.to_plain()),
                 }
+            })
+            .collect();
+        let loans = tx
+            .loans()?
+            .into_iter()
+            .map(|l| ExLoan {
+                code: l.code,
+                borrower: l.borrower,
+                borrower_kind: l.borrower_kind.as_str().into(),
+                principal: l.terms.principal.to_plain(),
+                rate: l.terms.rate.as_decimal().normalize().to_string(),
+                term_months: l.terms.term_months,
+                start: l.terms.start.to_string(),
+                method: l.terms.method.as_str().into(),
+                lpr: l.terms.lpr.map(|r| r.as_decimal().normalize().to_string()),
+                subsidy: l.terms.subsidy.to_string(),
+                guarantor: l.guarantor,
+                jobs: l.jobs,
+                partners: l.partners,
+            })
+            .collect();
+        let grants = tx
+            .grant_list()?
+            .into_iter()
+            .map(|g| ExGrant {
+                code: g.code,
+                recipient: g.recipient,
+                programme: g.programme,
             })
             .collect();
         Ok(ExportDoc {
@@ -130,6 +206,8 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
             funds,
             investors,
             companies,
+            loans,
+            grants,
             entries,
         })
     })

@@ -137,6 +137,16 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// Every loan, in the order registered.
+    pub fn loans(&self) -> Result<Vec<Loan>> {
+        let sql = format!("SELECT {LOAN_COLS} FROM loans l ORDER BY l.id");
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st
+            .query_map([], |r| loan_at(r, 0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     pub fn loan_codes(&self) -> Result<Vec<String>> {
         let mut st = self.conn().prepare("SELECT code FROM loans")?;
         let rows = st
@@ -259,6 +269,24 @@ impl Tx<'_> {
                 },
             )
             .optional()?)
+    }
+
+    /// Every grant, in the order registered.
+    pub fn grant_list(&self) -> Result<Vec<Grant>> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, code, recipient, programme FROM grants ORDER BY id")?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Grant {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    recipient: r.get(2)?,
+                    programme: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Every grant with its payment entry, reversed ones included, in the order added.
