@@ -1,6 +1,6 @@
 //! Generate the `report returns` benchmark ledger: 1,000 funds × 100 holdings × 10
 //! entries (1,000,000 deal entries) plus LP commitments, payments and distributions,
-//! and a daily index file for `--benchmark`.
+//! one reversal per fund, and a daily index file for `--benchmark`.
 //!
 //! Every entry goes through `ops::record_many` (one IMMEDIATE transaction per fund),
 //! so each one passes the same rules as `fundledger` would apply: nothing is
@@ -58,6 +58,7 @@ fn req(
         date,
         detail: detail.map(String::from),
         memo: None,
+        reinvest_weight: None,
     }
 }
 
@@ -320,7 +321,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             distributed += pay;
         }
-        total += ops::record_many(&mut ledger, ACTOR, &reqs)?.len();
+        let ids = ops::record_many(&mut ledger, ACTOR, &reqs)?;
+        total += ids.len();
+        // One correction per fund, as a real journal has: a mark reversed.
+        let mark = reqs
+            .iter()
+            .position(|r| r.kind == EntryKind::DealValue)
+            .expect("a mark");
+        ops::reverse(
+            &mut ledger,
+            ACTOR,
+            ids[mark],
+            "benchmark: mark keyed against the wrong date",
+        )?;
+        total += 1;
         if (k + 1) % 50 == 0 {
             eprintln!(
                 "{} funds, {total} entries, {:.0?}",

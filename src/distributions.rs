@@ -118,6 +118,7 @@ mod tests {
             detail: None,
             reverses: None,
             loan: Default::default(),
+            reinvest_weight: None,
         }
     }
     use EntryKind::*;

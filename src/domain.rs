@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::money::Money;
+use crate::policy::Factor;
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
@@ -142,6 +143,8 @@ pub struct Entry {
     pub detail: Option<String>,
     /// For a reversal: the entry it reverses.
     pub reverses: Option<i64>,
+    /// For a deal commitment: its 返投 recognition weight, if one was stated.
+    pub reinvest_weight: Option<Factor>,
     /// Loan-programme fields (loans migration); all `None` on other entries.
     pub loan: LoanFields,
 }
@@ -172,6 +175,7 @@ pub struct NewEntry {
     pub detail: Option<String>,
     pub reverses: Option<i64>,
     pub loan: LoanFields,
+    pub reinvest_weight: Option<Factor>,
 }
 
 impl NewEntry {
@@ -187,6 +191,7 @@ impl NewEntry {
             detail: None,
             reverses: None,
             loan: LoanFields::default(),
+            reinvest_weight: None,
         }
     }
 }

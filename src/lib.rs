@@ -23,6 +23,7 @@ pub mod loan;
 pub mod money;
 pub mod ops;
 pub mod pme;
+pub mod policy;
 pub mod reports;
 pub mod rules;
 pub mod store;

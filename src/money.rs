@@ -168,6 +168,24 @@ impl Money {
     pub fn mul_round_fen(self, factor: Decimal) -> Money {
         Money((self.0 * factor).round_dp_with_strategy(YUAN_DP, DISPLAY_ROUNDING))
     }
+
+    /// `self × num ÷ den`, rounded once to the fen half away from zero
+    /// ([`DISPLAY_ROUNDING`]): a pro-rata part of an amount, e.g. a guidance fund's
+    /// look-through share of a sub-fund's holding. Integer arithmetic in fen until that one
+    /// rounding, so no intermediate decimal is truncated. `None` when `den` is zero or the
+    /// result would not fit.
+    pub fn pro_rata(self, num: Money, den: Money) -> Option<Money> {
+        let den = i128::from(den.fen());
+        if den == 0 {
+            return None;
+        }
+        let a = i128::from(self.fen()) * i128::from(num.fen());
+        let (mut q, r) = (a / den, a % den);
+        if 2 * r.abs() >= den.abs() {
+            q += if (a < 0) == (den < 0) { 1 } else { -1 };
+        }
+        i64::try_from(q).ok().map(Money::from_fen)
+    }
 }
 
 /// Insert thousands separators into a plain decimal string (`-1234567.50` → `-1,234,567.50`).
@@ -520,6 +538,33 @@ mod tests {
         assert_eq!(Money::round_fen(Decimal::new(125, 3)).to_plain(), "0.13");
         assert_eq!(Money::round_fen(Decimal::new(-125, 3)).to_plain(), "-0.13");
         assert_eq!(Money::round_fen(Decimal::new(1234, 4)).to_plain(), "0.12");
+    }
+
+    #[test]
+    fn pro_rata_rounds_once_half_away() {
+        // 0.03 × 5 ÷ 6 = 0.025 exactly → 0.03 (half away), where a decimal 5/6 =
+        // 0.8333… would have given 0.02499… → 0.02.
+        assert_eq!(
+            Money::from_fen(3).pro_rata(Money::yuan(5), Money::yuan(6)),
+            Some(Money::from_fen(3))
+        );
+        // 48,000,000 × 34,400,000 ÷ 43,000,000 = 38,400,000 exactly.
+        let lt = Money::yuan(48_000_000).pro_rata(Money::yuan(34_400_000), Money::yuan(43_000_000));
+        assert_eq!(lt, Some(Money::yuan(38_400_000)));
+        // 100 × 1 ÷ 3 = 33.333… → 33.33; 200 × 1 ÷ 3 = 66.666… → 66.67.
+        assert_eq!(
+            Money::yuan(100).pro_rata(Money::yuan(1), Money::yuan(3)),
+            Some(Money::from_fen(3333))
+        );
+        assert_eq!(
+            Money::yuan(200).pro_rata(Money::yuan(1), Money::yuan(3)),
+            Some(Money::from_fen(6667))
+        );
+        assert_eq!(
+            (-Money::from_fen(3)).pro_rata(Money::yuan(5), Money::yuan(6)),
+            Some(-Money::from_fen(3))
+        );
+        assert_eq!(Money::yuan(1).pro_rata(Money::yuan(1), Money::ZERO), None);
     }
 
     #[test]

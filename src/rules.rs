@@ -156,6 +156,7 @@ mod tests {
             detail: detail.map(String::from),
             reverses: None,
             loan: Default::default(),
+            reinvest_weight: None,
         }
     }
     use EntryKind::*;

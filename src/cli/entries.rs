@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use fundledger::domain::EntryKind;
 use fundledger::error::Result;
 use fundledger::ops::{self, EntryRequest};
+use fundledger::policy;
 use fundledger::reports;
 use serde_json::json;
 
@@ -81,6 +82,18 @@ pub struct DealArgs {
     pub opts: EntryOpts,
 }
 
+/// `deal commit` alone takes a 返投 recognition weight.
+#[derive(Args, Debug)]
+pub struct DealCommitArgs {
+    #[command(flatten)]
+    pub deal: DealArgs,
+    /// 返投 recognition weight of this commitment, e.g. 2 (relocated fully), 1.8 (local
+    /// subsidiary), 1.5; it also applies to later payments and to later commitments that
+    /// state none [default: 1 for a company in the guidance fund's home region, else 0]
+    #[arg(long)]
+    pub reinvest_weight: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum ProceedsKindArg {
     Dividend,
@@ -92,9 +105,9 @@ pub enum ProceedsKindArg {
 pub enum DealCmd {
     /// Record a deal commitment (协议投资金额) from a fund to a company
     #[command(
-        after_help = "Example:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10"
+        after_help = "Examples:\n  fundledger deal commit SC-1 C01 --amount 1500万 --date 2020-05-10\n  fundledger deal commit SC-1 C07 --amount 800万 --date 2021-04-01 --reinvest-weight 2"
     )]
-    Commit(DealArgs),
+    Commit(DealCommitArgs),
     /// Record a paid-in tranche (实际出资); may not exceed the deal commitment
     #[command(
         after_help = "Example:\n  fundledger deal pay SC-1 C01 --amount 1200万 --date 2020-06-01"
@@ -166,6 +179,7 @@ fn request(
         date: date(&opts.date)?,
         detail: None,
         memo: opts.memo.clone(),
+        reinvest_weight: None,
     })
 }
 
@@ -178,6 +192,7 @@ fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
             "counterparty": req.counterparty,
             "amount": req.amount,
             "date": req.date.to_string(),
+            "reinvest_weight": req.reinvest_weight,
         }))?,
         Format::Csv => println!("id\n{id}"),
         // `run` refuses the other formats for writes before anything is written.
@@ -186,8 +201,12 @@ fn recorded(ctx: &Ctx, id: i64, req: &EntryRequest) -> Result<()> {
                 .amount
                 .map(|m| format!(" {}", ctx.out.money_str(m)))
                 .unwrap_or_default();
+            let weight = req
+                .reinvest_weight
+                .map(|w| format!(" (返投 weight {w})"))
+                .unwrap_or_default();
             println!(
-                "recorded entry {id}: {} {} {}{amt} on {}",
+                "recorded entry {id}: {} {} {}{amt} on {}{weight}",
                 req.kind, req.fund, req.counterparty, req.date
             );
         }
@@ -219,8 +238,16 @@ pub fn lp(ctx: &Ctx, cmd: LpCmd) -> Result<()> {
 }
 
 pub fn deal(ctx: &Ctx, cmd: DealCmd) -> Result<()> {
+    let mut weight = None;
     let (kind, d, detail) = match cmd {
-        DealCmd::Commit(d) => (EntryKind::DealCommit, d, None),
+        DealCmd::Commit(c) => {
+            weight = c
+                .reinvest_weight
+                .as_deref()
+                .map(policy::parse_weight)
+                .transpose()?;
+            (EntryKind::DealCommit, c.deal, None)
+        }
         DealCmd::Pay(d) => (EntryKind::DealPay, d, None),
         DealCmd::Value { deal, method } => (EntryKind::DealValue, deal, Some(method)),
         DealCmd::Proceeds { deal, kind } => {
@@ -242,6 +269,7 @@ pub fn deal(ctx: &Ctx, cmd: DealCmd) -> Result<()> {
     };
     let mut req = request(kind, d.fund, d.company, Some(&d.amount), &d.opts)?;
     req.detail = detail;
+    req.reinvest_weight = weight;
     record(ctx, &d.opts.who, req)
 }
 
@@ -291,7 +319,10 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
             opt_text(l.fund),
             opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
             o.opt_money(l.amount),
-            opt_text(l.detail),
+            opt_text(
+                l.detail
+                    .or(l.reinvest_weight.map(|w| format!("返投 weight {w}"))),
+            ),
             opt_text(l.memo),
             text(l.recorded_at),
             text(l.recorded_by),

@@ -7,8 +7,10 @@
 mod audit;
 mod entries;
 mod export;
+mod leverage;
 mod loans;
 mod output;
+mod policy;
 mod reference;
 mod render;
 mod report;

@@ -55,6 +55,9 @@ pub enum FundCmd {
     /// List funds
     #[command(after_help = "Example:\n  fundledger fund list --format csv")]
     List,
+    /// Policy terms (government-share cap, 返投 minimum and base) from a date; without --from, list them
+    #[command(after_help = super::policy::AFTER_HELP)]
+    Policy(super::policy::PolicyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -164,6 +167,7 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
             let f = ops::add_fund(&mut ledger, &a.who.actor(), input)?;
             added(ctx, "fund", &f.code)
         }
+        FundCmd::Policy(a) => super::policy::policy(ctx, &mut ledger, a),
         FundCmd::List => {
             let funds = reports::funds(&mut ledger)?;
             if ctx.out.format == Format::Json {

@@ -11,7 +11,7 @@ use super::{as_of, Ctx};
 pub enum ReportCmd {
     /// Per fund: LP capital, projects, deal committed / paid-in / unfunded, paid-in ratio, value, proceeds
     #[command(
-        after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json"
+        after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report portfolio\n  fundledger report portfolio --fund SC --as-of 2021-12-31 --format json\n  fundledger report portfolio --look-through --fund SC"
     )]
     Portfolio(PortfolioArgs),
     /// Returns per fund, holding or LP: gross (paid-in, proceeds, value, MOIC, IRR) and net (PIC, DPI, RVPI, TVPI, IRR), with optional PME
@@ -22,6 +22,9 @@ pub enum ReportCmd {
         after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report loans\n  fundledger report loans --as-of 2021-12-31 --by guarantor --format json"
     )]
     Loans(super::loans::ReportLoansArgs),
+    /// Leverage (放大倍数), social capital, 返投 and government share per guidance fund and sub-fund
+    #[command(after_help = super::leverage::LEVERAGE_HELP)]
+    Leverage(super::leverage::LeverageArgs),
 }
 
 #[derive(Args, Debug)]
@@ -32,6 +35,10 @@ pub struct PortfolioArgs {
     /// Only this fund and its sub-funds
     #[arg(long)]
     pub fund: Option<String>,
+    /// Per guidance fund: its direct holdings plus its pro-rata share (by paid-in) of each
+    /// sub-fund's holdings (穿透)
+    #[arg(long)]
+    pub look_through: bool,
 }
 
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
@@ -39,11 +46,15 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Portfolio(a) => portfolio(ctx, a),
         ReportCmd::Returns(a) => super::returns::returns(ctx, a),
         ReportCmd::Loans(a) => super::loans::report(ctx, a),
+        ReportCmd::Leverage(a) => super::leverage::report(ctx, a),
     }
 }
 
 fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
     let as_of = as_of(a.as_of.as_deref())?;
+    if a.look_through {
+        return super::leverage::look_through(ctx, as_of, a.fund.as_deref());
+    }
     let mut ledger = ctx.open()?;
     let p = reports::portfolio(&mut ledger, as_of, a.fund.as_deref())?;
     if ctx.out.format == Format::Json {

@@ -38,6 +38,10 @@ pub struct ReturnsArgs {
     /// Index levels (CSV `date,level`) for Kaplan–Schoar PME and Direct Alpha per fund
     #[arg(long, value_name = "FILE.csv")]
     pub benchmark: Option<PathBuf>,
+    /// 穿透: add each fund's pro-rata share (by paid-in) of the holdings of the funds it
+    /// is an LP of (--by fund: a look-through gross table; --by holding: extra rows)
+    #[arg(long)]
+    pub look_through: bool,
 }
 
 pub const RETURNS_HELP: &str = "\
@@ -46,6 +50,7 @@ Examples:
   fundledger report returns --fund NT --by holding --format json
   fundledger report returns --by lp --as-of 2022-06-30 --format csv
   fundledger report returns --benchmark csi300.csv --as-of 2021-12-31
+  fundledger --db ledger.db.example report returns --fund SC --by holding --look-through
 
 IRR is Excel's XIRR (actual days / 365, value or NAV at --as-of as a final inflow) with a status:
 ok, short-period, multiple-roots, no-sign-change, no-root, total-loss, out-of-range. See docs/metrics.md.";
@@ -131,8 +136,10 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
         fund: a.fund.as_deref(),
         by,
         benchmark: benchmark.as_ref(),
+        look_through: a.look_through,
     };
     let r = reports::returns(&mut ledger, &q)?;
+    let a_look_through = q.look_through;
     if ctx.out.format == Format::Json {
         return Ok(print_json(&r)?);
     }
@@ -192,19 +199,46 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
         }
         println!("Gross: fund ↔ companies");
         g.print(o.format)?;
+        if a_look_through {
+            let mut lt = Table::new(gross_headers(o, &["Code", "Name"]));
+            for f in funds {
+                if let Some(l) = &f.look_through {
+                    let mut row = vec![text(&f.code), text(&f.name)];
+                    row.extend(gross_cells(o, l, false));
+                    lt.push(row);
+                }
+            }
+            println!();
+            println!("Look-through (穿透): own holdings + share (by paid-in) of the holdings of funds it is an LP of");
+            lt.print(o.format)?;
+        }
         println!();
         println!("Net: LPs ↔ fund");
         n.notes = notes;
         return Ok(n.print(o.format)?);
     }
-    if let Some(holdings) = &r.holdings {
-        let mut headers = gross_headers(o, &["Fund", "Company", "Name"]);
+    if let Some(holdings) = r.holdings {
+        let lead: &[&str] = if a_look_through {
+            &["Fund", "Via", "Share", "Company", "Name"]
+        } else {
+            &["Fund", "Company", "Name"]
+        };
+        let mut headers = gross_headers(o, lead);
         if csv {
             headers.extend(["IRR roots", "IRR cumulative"].map(String::from));
         }
         let mut t = Table::new(headers);
+        let mut unmarked = false;
+        // By value: each row is freed once its cells hold the text (100,000 rows of a
+        // large ledger would otherwise sit in memory beside the renderer's copies).
         for h in holdings {
-            let mut row = vec![text(&h.fund), text(&h.company), text(&h.company_name)];
+            unmarked |= h.gross.unmarked > 0;
+            let mut row = vec![text(&h.fund)];
+            if a_look_through {
+                row.push(text(h.via.clone().unwrap_or_default()));
+                row.push(h.share.map_or_else(|| text(""), |s| ratio(Some(s))));
+            }
+            row.extend([text(&h.company), text(&h.company_name)]);
             row.extend(gross_cells(o, &h.gross, csv));
             t.push(row);
             irr_note(
@@ -215,14 +249,17 @@ pub fn returns(ctx: &Ctx, a: ReturnsArgs) -> Result<()> {
             );
         }
         if !csv {
-            if holdings.iter().any(|h| h.gross.unmarked > 0) {
+            if a_look_through {
+                notes.push("Look-through rows (Via a sub-fund): the fund's share of that holding, share = its paid-in ÷ all LPs' paid-in to the sub-fund; money scaled with one rounding to the fen, MOIC and IRR unchanged by scaling.".into());
+            }
+            if unmarked {
                 notes.push("* never marked: value is the paid-in cost.".into());
             }
             t.notes = notes;
         }
         return Ok(t.print(o.format)?);
     }
-    if let Some(lps) = &r.lps {
+    if let Some(lps) = r.lps {
         let mut headers = net_headers(o, &["Fund", "Investor", "Name"], false);
         if csv {
             headers.extend(["IRR roots", "IRR cumulative"].map(String::from));

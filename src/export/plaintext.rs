@@ -470,6 +470,7 @@ mod tests {
             detail: None,
             reverses: None,
             loan: Default::default(),
+            reinvest_weight: None,
         }
     }
 

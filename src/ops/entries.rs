@@ -5,6 +5,7 @@ use crate::date::Date;
 use crate::domain::{Entry, EntryKind, Fund, FundKind, Investor, InvestorType, NewEntry};
 use crate::error::{unknown, Error, Result};
 use crate::money::Money;
+use crate::policy::Factor;
 use crate::rules::{self, Violation};
 use crate::store::{CodeTable, Ledger, Tx};
 
@@ -19,6 +20,8 @@ pub struct EntryRequest {
     pub date: Date,
     pub detail: Option<String>,
     pub memo: Option<String>,
+    /// 返投 recognition weight; only a deal commitment takes one (storage refuses others).
+    pub reinvest_weight: Option<Factor>,
 }
 
 /// Record one entry; returns its id.
@@ -81,6 +84,7 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
     n.fund_id = Some(f.id);
     n.memo = non_empty(req.memo.clone());
     n.detail = non_empty(req.detail.clone());
+    n.reinvest_weight = req.reinvest_weight;
     let what = if is_lp {
         let inv = lp(tx, &req.counterparty)?;
         if inv.fund_id == Some(f.id) {
@@ -141,6 +145,7 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
         detail: n.detail.clone(),
         reverses: None,
         loan: Default::default(),
+        reinvest_weight: n.reinvest_weight,
     };
     let mut history = position(tx, &candidate)?;
     history.push(candidate.clone());

@@ -25,6 +25,23 @@ pub struct ExportDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<ExGrant>,
     pub entries: Vec<ExEntry>,
+    /// Policy records (docs/leverage.md); absent when there are none, so a ledger
+    /// without policies exports exactly as before they existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<ExPolicy>,
+}
+
+/// A policy record; shares and multiples as exact decimals ("0.3", "1.5").
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExPolicy {
+    pub fund: String,
+    pub from: String,
+    pub gov_share_max: Option<String>,
+    pub reinvest_min: Option<String>,
+    pub reinvest_base: Option<String>,
+    pub memo: Option<String>,
+    pub recorded_at: String,
+    pub recorded_by: String,
 }
 
 /// A loan's contract terms; its disbursement is an entry.
@@ -97,6 +114,9 @@ pub struct ExEntry {
     pub amount: Option<String>,
     pub detail: Option<String>,
     pub reverses: Option<i64>,
+    /// 返投 recognition weight of a deal commitment, exact ("1.8"); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reinvest_weight: Option<String>,
     /// Loan or grant code of a loan or grant entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<String>,
@@ -165,6 +185,7 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                     amount: l.entry.amount.map(|m| m.to_plain()),
                     detail: l.entry.detail,
                     reverses: l.entry.reverses,
+                    reinvest_weight: l.entry.reinvest_weight.map(|w| w.to_string()),
                     loan: l.loan.filter(|_| own),
                     grant: l.grant.filter(|_| own),
                     interest: l.entry.loan.interest.map(|m| m.to_plain()),
@@ -200,6 +221,20 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                 programme: g.programme,
             })
             .collect();
+        let policies = tx
+            .policies(None)?
+            .into_iter()
+            .map(|p| ExPolicy {
+                fund: p.fund,
+                from: p.from.to_string(),
+                gov_share_max: p.gov_share_max.map(|v| v.to_string()),
+                reinvest_min: p.reinvest_min.map(|v| v.to_string()),
+                reinvest_base: p.reinvest_base.map(|v| v.as_str().into()),
+                memo: p.memo,
+                recorded_at: p.recorded_at,
+                recorded_by: p.recorded_by,
+            })
+            .collect();
         Ok(ExportDoc {
             format: FORMAT.into(),
             version: VERSION,
@@ -209,6 +244,7 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
             loans,
             grants,
             entries,
+            policies,
         })
     })
 }

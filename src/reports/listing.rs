@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::domain::{Company, EntryKind, Fund, Investor};
 use crate::error::{unknown, Result};
 use crate::money::Money;
+use crate::policy::Factor;
 use crate::store::{CodeTable, EntryFilter, Ledger};
 
 pub fn funds(ledger: &mut Ledger) -> Result<Vec<Fund>> {
@@ -38,6 +39,7 @@ pub struct LogLine {
     pub recorded_by: String,
     pub reverses: Option<i64>,
     pub reversed_by: Option<i64>,
+    pub reinvest_weight: Option<Factor>,
 }
 
 /// Every entry (reversals included), optionally only those of one fund.
@@ -72,6 +74,7 @@ pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
                 recorded_by: l.entry.recorded_by,
                 reverses: l.entry.reverses,
                 reversed_by: l.reversed_by,
+                reinvest_weight: l.entry.reinvest_weight,
             })
             .collect())
     })

@@ -7,9 +7,12 @@
 pub mod audit;
 pub mod calc;
 pub mod export;
+pub mod leverage;
 pub mod listing;
 pub mod loans;
+pub mod lookthrough;
 pub mod plaintext;
+pub mod policy;
 pub mod portfolio;
 pub mod returns;
 

@@ -30,6 +30,7 @@ use crate::domain::{EntryKind, Fund};
 use crate::error::{unknown, Error, Result};
 use crate::money::{allocate_pro_rata, Money, Ratio};
 use crate::pme::{Benchmark, Coverage, Pme};
+use crate::reports::lookthrough::Stake;
 use crate::reports::portfolio::scope;
 use crate::store::{CodeTable, FlowRow, Ledger};
 use crate::xirr::{xirr_with_value, Irr};
@@ -74,6 +75,9 @@ pub struct ReturnsQuery<'a> {
     pub fund: Option<&'a str>,
     pub by: By,
     pub benchmark: Option<&'a Benchmark>,
+    /// 穿透: also show each fund's share of the holdings of funds it is an LP of
+    /// (pro rata to paid-in, see `reports::lookthrough`).
+    pub look_through: bool,
 }
 
 /// Fund ↔ company figures.
@@ -115,6 +119,10 @@ pub struct FundReturns {
     pub gross: Gross,
     pub net: Net,
     pub pme: Option<Pme>,
+    /// With `--look-through`: gross figures over the fund's own holdings plus its
+    /// pro-rata share of the holdings of the funds it is an LP of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub look_through: Option<Gross>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -123,6 +131,12 @@ pub struct HoldingReturns {
     pub company: String,
     #[serde(skip)]
     pub company_name: String,
+    /// With `--look-through`: the fund actually holding the company, when it is not
+    /// `fund` itself; `fund`'s share of it; and the money figures are that share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<Ratio>,
     #[serde(flatten)]
     pub gross: Gross,
 }
@@ -443,6 +457,45 @@ pub fn returns(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
     build(q, &reference, folded, &shown)
 }
 
+/// The stakes fund `holder` has, as an LP, in other funds, by paid-in as of the fold's
+/// date (the rule of `reports::lookthrough`), in fund id order.
+fn stakes_of(folded: &Folded, inv_fund: &HashMap<i64, i64>, holder: i64) -> Vec<Stake> {
+    let mut out: Vec<Stake> = folded
+        .lps
+        .iter()
+        .filter(|((_, inv), p)| inv_fund.get(inv) == Some(&holder) && p.paid_in.is_positive())
+        .map(|((g, _), p)| Stake {
+            fund_id: *g,
+            holder_paid_in: p.paid_in,
+            fund_paid_in: folded
+                .lps
+                .iter()
+                .filter(|((f, _), _)| f == g)
+                .map(|(_, q)| q.paid_in)
+                .sum(),
+        })
+        .collect();
+    out.sort_by_key(|s| s.fund_id);
+    out
+}
+
+/// A holding's gross figures scaled to a stake. Money is scaled with one rounding to
+/// the fen; the IRR is that of the unscaled flows (scaling every flow and the value by
+/// the same factor leaves the rate unchanged).
+fn scaled_gross(h: &HoldingAcc, s: &Stake, as_of: Date) -> Gross {
+    let (value, unrealised, unmarked) = h.figures();
+    let sc = |m: Money| s.apply(m).unwrap_or(Money::ZERO);
+    let irr = xirr_with_value(&h.flows, as_of, value.as_decimal());
+    gross_of(
+        sc(h.paid_in),
+        sc(h.proceeds),
+        sc(value),
+        sc(unrealised),
+        irr,
+        usize::from(unmarked),
+    )
+}
+
 fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) -> Result<Returns> {
     let as_of = q.as_of;
     let mut cash: HashMap<i64, Cash> = HashMap::default();
@@ -540,12 +593,45 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                     ),
                     None => None,
                 };
+                let look_through = q.look_through.then(|| {
+                    let (
+                        mut lt_paid,
+                        mut lt_proceeds,
+                        mut lt_value,
+                        mut lt_unrealised,
+                        mut lt_unmarked,
+                    ) = (paid_in, proceeds, value, unrealised, unmarked);
+                    let mut lt_flows = flows.clone();
+                    for s in stakes_of(&folded, &r.inv_fund, f.id) {
+                        let factor = s.holder_paid_in.as_decimal() / s.fund_paid_in.as_decimal();
+                        for c in holdings_of.get(&s.fund_id).unwrap_or(&none) {
+                            let h = &folded.holdings[&(s.fund_id, *c)];
+                            let g = scaled_gross(h, &s, as_of);
+                            lt_paid += g.paid_in;
+                            lt_proceeds += g.proceeds;
+                            lt_value += g.value;
+                            lt_unrealised += g.unrealised;
+                            lt_unmarked += g.unmarked;
+                            lt_flows.extend(h.flows.iter().map(|(d, a)| (*d, *a * factor)));
+                        }
+                    }
+                    let irr = xirr_with_value(&lt_flows, as_of, lt_value.as_decimal());
+                    gross_of(
+                        lt_paid,
+                        lt_proceeds,
+                        lt_value,
+                        lt_unrealised,
+                        irr,
+                        lt_unmarked,
+                    )
+                });
                 rows.push(FundReturns {
                     code: f.code.clone(),
                     name: f.name.clone(),
                     gross,
                     net,
                     pme,
+                    look_through,
                 });
             }
             out.funds = Some(rows);
@@ -560,8 +646,31 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
                         fund: f.code.clone(),
                         company: code,
                         company_name: cname,
+                        via: None,
+                        share: None,
                         gross,
                     });
+                }
+                if !q.look_through {
+                    continue;
+                }
+                for s in stakes_of(&folded, &r.inv_fund, f.id) {
+                    let via = r
+                        .funds
+                        .iter()
+                        .find(|g| g.id == s.fund_id)
+                        .map(|g| g.code.clone());
+                    for c in holdings_of.get(&s.fund_id).unwrap_or(&none) {
+                        let (code, cname) = name(&r.companies, *c);
+                        rows.push(HoldingReturns {
+                            fund: f.code.clone(),
+                            company: code,
+                            company_name: cname,
+                            via: via.clone(),
+                            share: s.share(),
+                            gross: scaled_gross(&folded.holdings[&(s.fund_id, *c)], &s, as_of),
+                        });
+                    }
                 }
             }
             out.holdings = Some(rows);

@@ -10,14 +10,15 @@ use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
 use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
+use crate::policy::Factor;
 
 pub(super) const ENTRY_COLS: &str =
     "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
-     e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, \
+     e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, e.reinvest_weight_bp, \
      e.loan_id, e.grant_id, e.interest_fen, e.subsidy_fen";
 
 /// Number of columns in `ENTRY_COLS`; queries that select more read them from here on.
-const ENTRY_NCOLS: usize = 16;
+const ENTRY_NCOLS: usize = 17;
 
 /// Entries that count in reports: not reversals and not reversed.
 pub(super) const EFFECTIVE: &str =
@@ -40,11 +41,12 @@ pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         amount: r.get::<_, Option<i64>>(9)?.map(Money::from_fen),
         detail: r.get(10)?,
         reverses: r.get(11)?,
+        reinvest_weight: r.get::<_, Option<i64>>(12)?.map(Factor::from_bp),
         loan: LoanFields {
-            loan_id: r.get(12)?,
-            grant_id: r.get(13)?,
-            interest: r.get::<_, Option<i64>>(14)?.map(Money::from_fen),
-            subsidy: r.get::<_, Option<i64>>(15)?.map(Money::from_fen),
+            loan_id: r.get(13)?,
+            grant_id: r.get(14)?,
+            interest: r.get::<_, Option<i64>>(15)?.map(Money::from_fen),
+            subsidy: r.get::<_, Option<i64>>(16)?.map(Money::from_fen),
         },
     })
 }
@@ -108,6 +110,7 @@ impl Tx<'_> {
             ("amount_fen", int(n.amount.map(Money::fen))),
             ("detail", n.detail.clone()),
             ("reverses", int(n.reverses)),
+            ("reinvest_weight_bp", int(n.reinvest_weight.map(Factor::bp))),
             ("loan_id", int(n.loan.loan_id)),
             ("grant_id", int(n.loan.grant_id)),
             ("interest_fen", int(n.loan.interest.map(Money::fen))),
@@ -120,8 +123,8 @@ impl Tx<'_> {
         self.cached_exec(
             "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
                  investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
-                 loan_id, grant_id, interest_fen, subsidy_fen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 reinvest_weight_bp, loan_id, grant_id, interest_fen, subsidy_fen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             params![
                 id,
                 n.kind.as_str(),
@@ -137,6 +140,7 @@ impl Tx<'_> {
                 n.reverses,
                 prev,
                 hash,
+                n.reinvest_weight.map(Factor::bp),
                 n.loan.loan_id,
                 n.loan.grant_id,
                 n.loan.interest.map(Money::fen),
@@ -156,6 +160,7 @@ impl Tx<'_> {
             amount: n.amount,
             detail: n.detail.clone(),
             reverses: n.reverses,
+            reinvest_weight: n.reinvest_weight,
             loan: n.loan.clone(),
         };
         let mut cache = self.cache.borrow_mut();

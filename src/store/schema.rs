@@ -9,7 +9,7 @@
 pub const APPLICATION_ID: i32 = 0x464C_4447;
 
 /// Each element upgrades the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1_CORE, V2_IMPORTS, V3_RETURNS_INDEX, V4_LOANS];
+pub const MIGRATIONS: &[&str] = &[V1_CORE, V2_IMPORTS, V3_RETURNS_INDEX, V4_POLICY, V5_LOANS];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -138,6 +138,36 @@ const V3_RETURNS_INDEX: &str = r#"
 CREATE INDEX entries_investor ON entries (investor_id) WHERE investor_id IS NOT NULL;
 "#;
 
+/// Guidance-fund policy terms with effective dates, and the 返投 recognition weight of
+/// a deal commitment. Shares, multiples and weights are INTEGER ten-thousandths
+/// (30% = 3000, 1.5× = 15000): exact, never REAL.
+const V4_POLICY: &str = r#"
+ALTER TABLE entries ADD COLUMN reinvest_weight_bp INTEGER
+    CHECK (reinvest_weight_bp IS NULL OR (kind = 'deal-commit' AND reinvest_weight_bp BETWEEN 0 AND 100000));
+
+-- Append-only like the journal: a change of terms is a new record from a new date;
+-- a mistake is corrected by a later record for the same date, which supersedes it.
+CREATE TABLE fund_policies (
+    id               INTEGER PRIMARY KEY,
+    fund_id          INTEGER NOT NULL REFERENCES funds(id),
+    effective_from   TEXT NOT NULL CHECK (date(effective_from) IS effective_from),
+    gov_share_max_bp INTEGER CHECK (gov_share_max_bp IS NULL OR gov_share_max_bp BETWEEN 1 AND 10000),
+    reinvest_min_bp  INTEGER CHECK (reinvest_min_bp IS NULL OR reinvest_min_bp BETWEEN 0 AND 100000),
+    reinvest_base    TEXT CHECK (reinvest_base IS NULL OR reinvest_base IN ('committed', 'paid-in')),
+    memo             TEXT,
+    recorded_at      TEXT NOT NULL,
+    recorded_by      TEXT NOT NULL CHECK (length(recorded_by) > 0),
+    CHECK (gov_share_max_bp IS NOT NULL OR reinvest_min_bp IS NOT NULL OR reinvest_base IS NOT NULL)
+) STRICT;
+
+CREATE INDEX fund_policies_fund ON fund_policies (fund_id, effective_from);
+
+CREATE TRIGGER fund_policies_append_only_update BEFORE UPDATE ON fund_policies
+BEGIN SELECT RAISE(ABORT, 'policy records are append-only: record new terms from a date instead'); END;
+CREATE TRIGGER fund_policies_append_only_delete BEFORE DELETE ON fund_policies
+BEGIN SELECT RAISE(ABORT, 'policy records are append-only: record new terms from a date instead'); END;
+"#;
+
 /// Startup guarantee loans (创业担保贷款) and grants (无偿资助).
 ///
 /// Loans are reference data holding the contract terms; what happens to a loan is
@@ -146,7 +176,7 @@ CREATE INDEX entries_investor ON entries (investor_id) WHERE investor_id IS NOT 
 /// entries, so the hash chain (over stored non-NULL columns) keeps old hashes valid,
 /// and `audit` recomputes new hashes from the file as before. The shape of loan entries is enforced by a trigger because
 /// ALTER TABLE cannot add table CHECKs.
-const V4_LOANS: &str = r#"
+const V5_LOANS: &str = r#"
 CREATE TABLE loans (
     id            INTEGER PRIMARY KEY,
     code          TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),

@@ -56,6 +56,7 @@ pub const COLUMNS: &[&str] = &[
     "date",
     "detail",
     "memo",
+    "reinvest_weight",
 ];
 
 struct Fields<'a> {
@@ -200,6 +201,14 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 EntryKind::DealValue => Some(f.opt("detail").unwrap_or_else(|| "appraisal".into())),
                 _ => f.opt("detail"),
             };
+            // 返投 recognition weight: deal commitments only (docs/leverage.md).
+            let reinvest_weight = f.parse("reinvest_weight", false, |v| {
+                if kind == EntryKind::DealCommit {
+                    crate::policy::parse_weight(v).map_err(|e| e.to_string())
+                } else {
+                    Err("only a deal-commit row takes a 返投 weight".into())
+                }
+            });
             if kind != EntryKind::DealWriteOff && amount.is_none() {
                 return None;
             }
@@ -211,6 +220,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 date: date?,
                 detail,
                 memo: f.opt("memo"),
+                reinvest_weight,
             })
         }
     };

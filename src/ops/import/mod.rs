@@ -312,6 +312,7 @@ fn restore(
         )?;
         summary.companies += 1;
     }
+    restore_policies(tx, &doc.policies)?;
     let total = doc.entries.len();
     summary.rows = summary.funds + summary.investors + summary.companies + total;
     let mut new_id: HashMap<i64, i64> = HashMap::new();
@@ -356,6 +357,11 @@ fn restore(
                 date: parse_date(&e.date)?,
                 detail: e.detail,
                 memo: e.memo,
+                reinvest_weight: e
+                    .reinvest_weight
+                    .as_deref()
+                    .map(crate::policy::parse_weight)
+                    .transpose()?,
             };
             record_tx(tx, &req).map_err(|err| bad("entry", &e.id.to_string(), err.to_string()))?
         };
@@ -366,5 +372,48 @@ fn restore(
         }
     }
     *tx.stamp.borrow_mut() = None;
+    Ok(())
+}
+
+/// Policy records of an export, with their original authors and times.
+fn restore_policies(tx: &Tx<'_>, policies: &[crate::reports::export::ExPolicy]) -> Result<()> {
+    use crate::policy::{Factor, ReinvestBase};
+    let bad = |what: &str, v: &str| {
+        Error::refused("import-json", format!("policy {what} '{v}' is not valid"))
+    };
+    let factor = |what: &str, v: &Option<String>| -> Result<Option<Factor>> {
+        v.as_deref()
+            .map(|s| {
+                rust_decimal::Decimal::from_str_exact(s)
+                    .ok()
+                    .and_then(Factor::from_decimal)
+                    .ok_or_else(|| bad(what, s))
+            })
+            .transpose()
+    };
+    for p in policies {
+        let fund = tx
+            .fund_by_code(&p.fund)?
+            .ok_or_else(|| bad("fund", &p.fund))?;
+        let n = crate::store::NewPolicy {
+            fund_id: fund.id,
+            from: parse_date(&p.from)?,
+            gov_share_max: factor("gov_share_max", &p.gov_share_max)?,
+            reinvest_min: factor("reinvest_min", &p.reinvest_min)?,
+            reinvest_base: p
+                .reinvest_base
+                .as_deref()
+                .map(|b| {
+                    b.parse::<ReinvestBase>()
+                        .map_err(|_| bad("reinvest_base", b))
+                })
+                .transpose()?,
+            memo: p.memo.clone(),
+        };
+        *tx.stamp.borrow_mut() = Some((p.recorded_at.clone(), p.recorded_by.clone()));
+        let inserted = tx.insert_policy(&n);
+        *tx.stamp.borrow_mut() = None;
+        inserted?;
+    }
     Ok(())
 }

@@ -1,0 +1,205 @@
+//! `fund policy`.
+
+use clap::Args;
+use fundledger::error::Result;
+use fundledger::ops::{self, PolicyInput};
+use fundledger::policy::{self, Factor, PolicyRecord, ReinvestBase, Term};
+use fundledger::reports::policy::policy_history;
+use fundledger::store::Ledger;
+use serde_json::json;
+
+use fundledger::xlsx::NumberFormat;
+
+use super::render::{count, date_cell, opt_text, print_json, text, Cell, Format, Table};
+use super::{as_of, date, Ctx, Who};
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReinvestBaseArg {
+    Committed,
+    PaidIn,
+}
+
+impl From<ReinvestBaseArg> for ReinvestBase {
+    fn from(b: ReinvestBaseArg) -> ReinvestBase {
+        match b {
+            ReinvestBaseArg::Committed => ReinvestBase::Committed,
+            ReinvestBaseArg::PaidIn => ReinvestBase::PaidIn,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct PolicyArgs {
+    /// Guidance fund or sub-fund code
+    pub fund: String,
+    /// Date the terms apply from; without it, the fund's policy history is listed
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Cap on the government's share of a sub-fund's committed capital, e.g. 30%
+    /// (set on a guidance fund it applies to all its sub-funds)
+    #[arg(long, requires = "from")]
+    pub gov_share_max: Option<String>,
+    /// 返投 minimum, as a multiple of the guidance fund's contribution, e.g. 1.5 (0 = none)
+    #[arg(long, requires = "from")]
+    pub reinvest_min: Option<String>,
+    /// What the guidance fund's contribution is measured on for 返投 [default: committed]
+    #[arg(long, value_enum, requires = "from")]
+    pub reinvest_base: Option<ReinvestBaseArg>,
+    /// Where the terms come from (agreement, rule number), kept with the record
+    #[arg(long, requires = "from")]
+    pub memo: Option<String>,
+    /// When listing: show the terms in force on this date [default: today]
+    #[arg(long, conflicts_with = "from")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+pub const AFTER_HELP: &str = "\
+Terms not given keep their earlier value; a sub-fund's own term beats its guidance fund's.
+A record is never edited: to correct one, record the right terms for the same date (the later record wins).
+
+Examples:
+  fundledger fund policy SC --from 2020-01-01 --gov-share-max 40% --reinvest-min 1.5 --reinvest-base committed
+  fundledger fund policy SC --from 2025-01-01 --reinvest-min 1 --memo \"2025 rule lowers 返投\"
+  fundledger fund policy SC --as-of 2024-12-31";
+
+fn cap_text(f: Factor) -> String {
+    f.percent()
+}
+
+fn min_text(f: Factor) -> String {
+    format!("{f}×")
+}
+
+/// A term's value in the current format: readable in tables, a plain number in CSV.
+fn term_cell(format: Format, v: Option<Factor>, readable: fn(Factor) -> String) -> Cell {
+    match (v, format) {
+        (None, _) => text(""),
+        (Some(v), Format::Table) => Cell::Num(readable(v)),
+        (Some(v), _) => Cell::Number {
+            shown: v.fixed(),
+            value: v.as_decimal(),
+            format: NumberFormat::Ratio,
+        },
+    }
+}
+
+fn source<T>(t: &Term<T>) -> String {
+    format!("{} record #{} from {}", t.fund, t.policy_id, t.from)
+}
+
+pub fn policy(ctx: &Ctx, ledger: &mut Ledger, a: PolicyArgs) -> Result<()> {
+    let Some(from) = a.from else {
+        return list(ctx, ledger, &a.fund, a.as_of.as_deref());
+    };
+    let input = PolicyInput {
+        fund: a.fund,
+        from: date(&from)?,
+        gov_share_max: a
+            .gov_share_max
+            .as_deref()
+            .map(policy::parse_percent)
+            .transpose()?,
+        reinvest_min: a
+            .reinvest_min
+            .as_deref()
+            .map(policy::parse_reinvest_min)
+            .transpose()?,
+        reinvest_base: a.reinvest_base.map(Into::into),
+        memo: a.memo,
+    };
+    let r = ops::set_policy(ledger, &a.who.actor(), input)?;
+    match ctx.out.format {
+        Format::Json => print_json(&r)?,
+        Format::Csv => println!("id\n{}", r.id),
+        // `run` refuses the other formats for writes before anything is written.
+        _ => println!(
+            "recorded policy #{} for {} from {}: {}",
+            r.id,
+            r.fund,
+            r.from,
+            describe(&r)
+        ),
+    }
+    Ok(())
+}
+
+fn describe(r: &PolicyRecord) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = r.gov_share_max {
+        parts.push(format!(
+            "government share of a sub-fund at most {}",
+            cap_text(v)
+        ));
+    }
+    if let Some(v) = r.reinvest_min {
+        parts.push(format!("返投 at least {}", min_text(v)));
+    }
+    if let Some(v) = r.reinvest_base {
+        parts.push(format!("返投 on the {v} contribution"));
+    }
+    parts.join("; ")
+}
+
+fn list(ctx: &Ctx, ledger: &mut Ledger, code: &str, as_of_arg: Option<&str>) -> Result<()> {
+    let h = policy_history(ledger, code, as_of(as_of_arg)?)?;
+    if ctx.out.format == Format::Json {
+        return Ok(print_json(&json!(h))?);
+    }
+    let f = ctx.out.format;
+    let mut t = Table::new(
+        [
+            "Id",
+            "From",
+            "Gov share max",
+            "Reinvest min",
+            "Reinvest base",
+            "Memo",
+            "Recorded",
+            "By",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for r in &h.policies {
+        t.push(vec![
+            count(r.id),
+            date_cell(r.from),
+            term_cell(f, r.gov_share_max, cap_text),
+            term_cell(f, r.reinvest_min, min_text),
+            opt_text(r.reinvest_base),
+            opt_text(r.memo.as_ref()),
+            text(&r.recorded_at),
+            text(&r.recorded_by),
+        ]);
+    }
+    if f == Format::Table {
+        if h.policies.is_empty() {
+            t.notes
+                .push(format!("No policy recorded for {} itself.", h.fund));
+        } else {
+            t.notes
+                .push("Blank = not set by that record (the earlier value carries over).".into());
+        }
+        let i = &h.in_force;
+        let cap = i.gov_share_max.as_ref().map_or("none".to_string(), |t| {
+            format!("{} ({})", cap_text(t.value), source(t))
+        });
+        let min = i.reinvest_min.as_ref().map_or("none".to_string(), |t| {
+            format!("{} ({})", min_text(t.value), source(t))
+        });
+        let base = i
+            .reinvest_base
+            .as_ref()
+            .map_or(format!("{} (default)", ReinvestBase::DEFAULT), |t| {
+                format!("{} ({})", t.value, source(t))
+            });
+        t.notes
+            .push(format!("In force for {} on {}:", h.fund, h.as_of));
+        t.notes.push(format!("  government share cap: {cap}"));
+        t.notes.push(format!("  返投 minimum: {min}"));
+        t.notes.push(format!("  返投 base: {base}"));
+    }
+    Ok(t.print(f)?)
+}
