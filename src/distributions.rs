@@ -117,6 +117,7 @@ mod tests {
             amount: Some(Money::yuan(yuan)),
             detail: None,
             reverses: None,
+            loan: Default::default(),
             reinvest_weight: None,
         }
     }

@@ -71,6 +71,13 @@ string_enum!(
         DealProceeds => "deal-proceeds",
         DealWriteOff => "deal-write-off",
         Reversal => "reversal",
+        LoanDisburse => "loan-disburse",
+        LoanRepay => "loan-repay",
+        LoanDefault => "loan-default",
+        LoanCompensate => "loan-compensate",
+        LoanRecover => "loan-recover",
+        LoanWriteOff => "loan-write-off",
+        Grant => "grant",
     }
 );
 
@@ -138,6 +145,21 @@ pub struct Entry {
     pub reverses: Option<i64>,
     /// For a deal commitment: its 返投 recognition weight, if one was stated.
     pub reinvest_weight: Option<Factor>,
+    /// Loan-programme fields (loans migration); all `None` on other entries.
+    pub loan: LoanFields,
+}
+
+/// The columns the loans migration added to entries. Grouped so that entries of the
+/// fund side only ever write `loan: LoanFields::default()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoanFields {
+    pub loan_id: Option<i64>,
+    pub grant_id: Option<i64>,
+    /// Interest part of a repayment or guarantee payout; the rest of `amount` is
+    /// principal. Stored, so later reports never re-allocate history differently.
+    pub interest: Option<Money>,
+    /// Interest subsidy (贴息) share of `interest`, for repayments.
+    pub subsidy: Option<Money>,
 }
 
 /// An entry about to be appended (no id, no timestamps yet).
@@ -152,6 +174,7 @@ pub struct NewEntry {
     pub amount: Option<Money>,
     pub detail: Option<String>,
     pub reverses: Option<i64>,
+    pub loan: LoanFields,
     pub reinvest_weight: Option<Factor>,
 }
 
@@ -167,6 +190,7 @@ impl NewEntry {
             amount: None,
             detail: None,
             reverses: None,
+            loan: LoanFields::default(),
             reinvest_weight: None,
         }
     }

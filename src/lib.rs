@@ -1,7 +1,8 @@
 //! fundledger: an exact, append-only ledger for a city's startup-finance programmes.
 //!
 //! Layers, each depending only on those above it:
-//! - [`money`], [`date`], [`uscc`], [`domain`], [`rules`], [`book`], [`hashchain`]:
+//! - [`money`], [`date`], [`uscc`], [`domain`], [`rules`], [`book`], [`hashchain`],
+//!   [`loan`]:
 //!   values and pure calculations; no I/O, no SQL.
 //! - [`store`]: SQLite, migrations; the only module with SQL.
 //! - [`ops`] (writes) and [`reports`] (reads): use cases returning plain data.
@@ -18,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod hashchain;
+pub mod loan;
 pub mod money;
 pub mod ops;
 pub mod pme;

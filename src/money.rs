@@ -156,6 +156,13 @@ impl Money {
         self.in_unit(unit).to_string()
     }
 
+    /// An amount computed from rates or shares (interest, an installment, a subsidy,
+    /// an average), rounded to the fen half away from zero ([`DISPLAY_ROUNDING`]). The
+    /// loan schedule's rounding points all go through here.
+    pub fn round_fen(d: Decimal) -> Money {
+        Money(d.round_dp_with_strategy(YUAN_DP, DISPLAY_ROUNDING))
+    }
+
     /// Multiply by an exact factor (a share, a weight) and round to the fen half away
     /// from zero. The name says where rounding happens.
     pub fn mul_round_fen(self, factor: Decimal) -> Money {
@@ -523,6 +530,14 @@ mod tests {
         assert_eq!(Money::yuan(150).display_in(Unit::Wan), "0.02");
         assert_eq!((-Money::yuan(50)).display_in(Unit::Wan), "-0.01");
         assert_eq!(Money::from_fen(-123456789).to_string(), "-1,234,567.89");
+    }
+
+    #[test]
+    fn round_fen_is_half_away_from_zero() {
+        // 0.125 → 0.13 (banker's rounding would give 0.12); −0.125 → −0.13.
+        assert_eq!(Money::round_fen(Decimal::new(125, 3)).to_plain(), "0.13");
+        assert_eq!(Money::round_fen(Decimal::new(-125, 3)).to_plain(), "-0.13");
+        assert_eq!(Money::round_fen(Decimal::new(1234, 4)).to_plain(), "0.12");
     }
 
     #[test]

@@ -155,6 +155,7 @@ mod tests {
             amount: yuan.map(Money::yuan),
             detail: detail.map(String::from),
             reverses: None,
+            loan: Default::default(),
             reinvest_weight: None,
         }
     }

@@ -317,7 +317,7 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
             date_cell(l.date),
             text(l.kind.as_str()),
             opt_text(l.fund),
-            opt_text(l.investor.or(l.company)),
+            opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
             o.opt_money(l.amount),
             opt_text(
                 l.detail

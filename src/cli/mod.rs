@@ -8,6 +8,7 @@ mod audit;
 mod entries;
 mod export;
 mod leverage;
+mod loans;
 mod output;
 mod policy;
 mod reference;
@@ -115,6 +116,12 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Startup guarantee loans (创业担保贷款): schedules, repayments, default, guarantee payouts
+    #[command(subcommand)]
+    Loan(loans::LoanCmd),
+    /// Grants (无偿资助) to founders and projects
+    #[command(subcommand)]
+    Grant(loans::GrantCmd),
     /// Verify invariants, the hash chain and file integrity; reconcile with a statement
     #[command(
         after_help = "Exit codes: 0 clean, 3 findings, 1 error.\n\nExamples:\n  fundledger audit\n  fundledger audit --expect-head 120:3f5a…\n  fundledger audit --against bank-statement.csv --as-of 2021-12-31"
@@ -149,11 +156,13 @@ fn check_output(cli: &Cli) {
             | Command::Log(_)
             | Command::Report(_)
             | Command::Audit(_)
+            | Command::Loan(loans::LoanCmd::List(_) | loans::LoanCmd::Schedule(_))
+            | Command::Grant(loans::GrantCmd::List)
     );
     let export = matches!(cli.command, Command::Export(_));
     let problem = match cli.format {
         Format::Xlsx if !tabular => Some(
-            "--format xlsx applies to commands that print a table (report, log, fund/investor/company list, audit)",
+            "--format xlsx applies to commands that print a table (report, log, fund/investor/company/loan/grant list, loan schedule, audit)",
         ),
         Format::Xlsx if cli.output.is_none() => {
             Some("--format xlsx needs --output FILE.xlsx (a workbook is not sent to a terminal)")
@@ -162,7 +171,7 @@ fn check_output(cli: &Cli) {
             Some("--format hledger and --format beancount apply to `export` only")
         }
         _ if cli.output.is_some() && !(tabular || export) => Some(
-            "--output applies to report, log, fund/investor/company list, audit and export",
+            "--output applies to report, log, fund/investor/company/loan/grant list, loan schedule, audit and export",
         ),
         _ => None,
     };
@@ -242,6 +251,8 @@ pub fn run() -> ExitCode {
         Command::Reverse(a) => ok(entries::reverse(&ctx, a)),
         Command::Log(a) => ok(entries::log(&ctx, a)),
         Command::Report(c) => ok(report::run(&ctx, c)),
+        Command::Loan(c) => ok(loans::loan(&ctx, c)),
+        Command::Grant(c) => ok(loans::grant(&ctx, c)),
         Command::Export(a) => ok(export::run(&ctx, a)),
         Command::Calc(c) => ok(returns::calc(&ctx, c)),
     };

@@ -17,6 +17,11 @@ pub enum ReportCmd {
     /// Returns per fund, holding or LP: gross (paid-in, proceeds, value, MOIC, IRR) and net (PIC, DPI, RVPI, TVPI, IRR), with optional PME
     #[command(after_help = super::returns::RETURNS_HELP)]
     Returns(super::returns::ReturnsArgs),
+    /// The loan book: disbursed, outstanding, repaid, interest and subsidy, arrears, PAR30/PAR90, guarantee flows, jobs, grants
+    #[command(
+        after_help = "Examples:\n  fundledger --db ledger.db.example --unit wan report loans\n  fundledger report loans --as-of 2021-12-31 --by guarantor --format json"
+    )]
+    Loans(super::loans::ReportLoansArgs),
     /// Leverage (放大倍数), social capital, 返投 and government share per guidance fund and sub-fund
     #[command(after_help = super::leverage::LEVERAGE_HELP)]
     Leverage(super::leverage::LeverageArgs),
@@ -40,6 +45,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     match cmd {
         ReportCmd::Portfolio(a) => portfolio(ctx, a),
         ReportCmd::Returns(a) => super::returns::returns(ctx, a),
+        ReportCmd::Loans(a) => super::loans::report(ctx, a),
         ReportCmd::Leverage(a) => super::leverage::report(ctx, a),
     }
 }

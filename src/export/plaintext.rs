@@ -469,6 +469,7 @@ mod tests {
             amount: fen.map(Money::from_fen),
             detail: None,
             reverses: None,
+            loan: Default::default(),
             reinvest_weight: None,
         }
     }

@@ -144,6 +144,7 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
         amount: n.amount,
         detail: n.detail.clone(),
         reverses: None,
+        loan: Default::default(),
         reinvest_weight: n.reinvest_weight,
     };
     let mut history = position(tx, &candidate)?;
@@ -227,6 +228,7 @@ pub(crate) fn reverse_tx(tx: &Tx<'_>, id: i64, reason: &str) -> Result<i64> {
         ));
     }
     let what = format!("reversal of entry {id} ({} on {})", e.kind, e.date);
+    super::loans::check_reversal(tx, &e, &what)?;
     let history: Vec<Entry> = position(tx, &e)?
         .into_iter()
         .filter(|h| h.id != id)

@@ -328,6 +328,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
 
         let names = Names::load(tx)?;
         check_positions(tx, &names, as_of, &mut findings)?;
+        findings.extend(super::loans::audit_findings(tx, as_of)?);
 
         let reconciliation = match statement {
             None => None,

@@ -18,6 +18,12 @@ pub struct ExportDoc {
     pub funds: Vec<ExFund>,
     pub investors: Vec<ExInvestor>,
     pub companies: Vec<ExCompany>,
+    /// Startup guarantee loans and grants (absent from ledgers without any, so those
+    /// export exactly as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loans: Vec<ExLoan>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<ExGrant>,
     pub entries: Vec<ExEntry>,
     /// Policy records (docs/leverage.md); absent when there are none, so a ledger
     /// without policies exports exactly as before they existed.
@@ -36,6 +42,33 @@ pub struct ExPolicy {
     pub memo: Option<String>,
     pub recorded_at: String,
     pub recorded_by: String,
+}
+
+/// A loan's contract terms; its disbursement is an entry.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExLoan {
+    pub code: String,
+    pub borrower: String,
+    pub borrower_kind: String,
+    /// Exact yuan.
+    pub principal: String,
+    /// Exact annual rate as a fraction, e.g. "0.0515".
+    pub rate: String,
+    pub term_months: u32,
+    pub start: String,
+    pub method: String,
+    pub lpr: Option<String>,
+    pub subsidy: String,
+    pub guarantor: Option<String>,
+    pub jobs: Option<u32>,
+    pub partners: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExGrant {
+    pub code: String,
+    pub recipient: String,
+    pub programme: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -84,6 +117,17 @@ pub struct ExEntry {
     /// 返投 recognition weight of a deal commitment, exact ("1.8"); absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reinvest_weight: Option<String>,
+    /// Loan or grant code of a loan or grant entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loan: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<String>,
+    /// The stored split of a repayment or payout, exact yuan; a restore checks that
+    /// the rules give the same split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsidy: Option<String>,
 }
 
 pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
@@ -142,7 +186,39 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                     detail: l.entry.detail,
                     reverses: l.entry.reverses,
                     reinvest_weight: l.entry.reinvest_weight.map(|w| w.to_string()),
+                    loan: l.loan.filter(|_| own),
+                    grant: l.grant.filter(|_| own),
+                    interest: l.entry.loan.interest.map(|m| m.to_plain()),
+                    subsidy: l.entry.loan.subsidy.map(|m| m.to_plain()),
                 }
+            })
+            .collect();
+        let loans = tx
+            .loans()?
+            .into_iter()
+            .map(|l| ExLoan {
+                code: l.code,
+                borrower: l.borrower,
+                borrower_kind: l.borrower_kind.as_str().into(),
+                principal: l.terms.principal.to_plain(),
+                rate: l.terms.rate.as_decimal().normalize().to_string(),
+                term_months: l.terms.term_months,
+                start: l.terms.start.to_string(),
+                method: l.terms.method.as_str().into(),
+                lpr: l.terms.lpr.map(|r| r.as_decimal().normalize().to_string()),
+                subsidy: l.terms.subsidy.to_string(),
+                guarantor: l.guarantor,
+                jobs: l.jobs,
+                partners: l.partners,
+            })
+            .collect();
+        let grants = tx
+            .grant_list()?
+            .into_iter()
+            .map(|g| ExGrant {
+                code: g.code,
+                recipient: g.recipient,
+                programme: g.programme,
             })
             .collect();
         let policies = tx
@@ -165,6 +241,8 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
             funds,
             investors,
             companies,
+            loans,
+            grants,
             entries,
             policies,
         })

@@ -9,6 +9,7 @@ pub mod calc;
 pub mod export;
 pub mod leverage;
 pub mod listing;
+pub mod loans;
 pub mod lookthrough;
 pub mod plaintext;
 pub mod policy;

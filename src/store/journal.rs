@@ -6,7 +6,7 @@ use super::cache::Side;
 use super::reference::parse_date_col;
 use super::Tx;
 use crate::date::Date;
-use crate::domain::{Entry, EntryKind, NewEntry};
+use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
 use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
@@ -14,7 +14,11 @@ use crate::policy::Factor;
 
 pub(super) const ENTRY_COLS: &str =
     "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
-     e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, e.reinvest_weight_bp";
+     e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, e.reinvest_weight_bp, \
+     e.loan_id, e.grant_id, e.interest_fen, e.subsidy_fen";
+
+/// Number of columns in `ENTRY_COLS`; queries that select more read them from here on.
+const ENTRY_NCOLS: usize = 17;
 
 /// Entries that count in reports: not reversals and not reversed.
 pub(super) const EFFECTIVE: &str =
@@ -38,6 +42,12 @@ pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         detail: r.get(10)?,
         reverses: r.get(11)?,
         reinvest_weight: r.get::<_, Option<i64>>(12)?.map(Factor::from_bp),
+        loan: LoanFields {
+            loan_id: r.get(13)?,
+            grant_id: r.get(14)?,
+            interest: r.get::<_, Option<i64>>(15)?.map(Money::from_fen),
+            subsidy: r.get::<_, Option<i64>>(16)?.map(Money::from_fen),
+        },
     })
 }
 
@@ -55,6 +65,8 @@ pub struct LoggedEntry {
     pub investor: Option<String>,
     pub company: Option<String>,
     pub reversed_by: Option<i64>,
+    pub loan: Option<String>,
+    pub grant: Option<String>,
 }
 
 impl Tx<'_> {
@@ -99,6 +111,10 @@ impl Tx<'_> {
             ("detail", n.detail.clone()),
             ("reverses", int(n.reverses)),
             ("reinvest_weight_bp", int(n.reinvest_weight.map(Factor::bp))),
+            ("loan_id", int(n.loan.loan_id)),
+            ("grant_id", int(n.loan.grant_id)),
+            ("interest_fen", int(n.loan.interest.map(Money::fen))),
+            ("subsidy_fen", int(n.loan.subsidy.map(Money::fen))),
         ];
         let hash = hashchain::chain_hash(
             &prev,
@@ -107,8 +123,8 @@ impl Tx<'_> {
         self.cached_exec(
             "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
                  investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
-                 reinvest_weight_bp)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 reinvest_weight_bp, loan_id, grant_id, interest_fen, subsidy_fen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             params![
                 id,
                 n.kind.as_str(),
@@ -124,7 +140,11 @@ impl Tx<'_> {
                 n.reverses,
                 prev,
                 hash,
-                n.reinvest_weight.map(Factor::bp)
+                n.reinvest_weight.map(Factor::bp),
+                n.loan.loan_id,
+                n.loan.grant_id,
+                n.loan.interest.map(Money::fen),
+                n.loan.subsidy.map(Money::fen)
             ],
         )?;
         let stored = Entry {
@@ -141,6 +161,7 @@ impl Tx<'_> {
             detail: n.detail.clone(),
             reverses: n.reverses,
             reinvest_weight: n.reinvest_weight,
+            loan: n.loan.clone(),
         };
         let mut cache = self.cache.borrow_mut();
         cache.tail = Some((id, hash));
@@ -268,13 +289,15 @@ impl Tx<'_> {
     /// Every entry, reversals included, for `log`.
     pub fn log(&self, filter: &EntryFilter) -> Result<Vec<LoggedEntry>> {
         let sql = format!(
-            "SELECT {ENTRY_COLS}, f.code, i.code, c.code, r.id
+            "SELECT {ENTRY_COLS}, f.code, i.code, c.code, r.id, l.code, g.code
              FROM entries e
              LEFT JOIN entries o ON o.id = e.reverses
              LEFT JOIN funds f ON f.id = COALESCE(e.fund_id, o.fund_id)
              LEFT JOIN investors i ON i.id = COALESCE(e.investor_id, o.investor_id)
              LEFT JOIN companies c ON c.id = COALESCE(e.company_id, o.company_id)
              LEFT JOIN entries r ON r.reverses = e.id
+             LEFT JOIN loans l ON l.id = COALESCE(e.loan_id, o.loan_id)
+             LEFT JOIN grants g ON g.id = COALESCE(e.grant_id, o.grant_id)
              WHERE ?1 IS NULL OR COALESCE(e.fund_id, o.fund_id) = ?1
              ORDER BY e.id"
         );
@@ -283,10 +306,12 @@ impl Tx<'_> {
             .query_map([filter.fund_id], |r| {
                 Ok(LoggedEntry {
                     entry: entry_row(r)?,
-                    fund: r.get(13)?,
-                    investor: r.get(14)?,
-                    company: r.get(15)?,
-                    reversed_by: r.get(16)?,
+                    fund: r.get(ENTRY_NCOLS)?,
+                    investor: r.get(ENTRY_NCOLS + 1)?,
+                    company: r.get(ENTRY_NCOLS + 2)?,
+                    reversed_by: r.get(ENTRY_NCOLS + 3)?,
+                    loan: r.get(ENTRY_NCOLS + 4)?,
+                    grant: r.get(ENTRY_NCOLS + 5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

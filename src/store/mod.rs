@@ -12,6 +12,7 @@
 mod audit;
 mod cache;
 mod journal;
+mod loans;
 mod policy;
 mod reference;
 mod returns;
@@ -26,6 +27,7 @@ use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
 pub use journal::{EntryFilter, LoggedEntry};
+pub use loans::GrantRow;
 pub use policy::NewPolicy;
 pub use reference::CodeTable;
 pub use returns::FlowRow;

@@ -9,7 +9,7 @@
 pub const APPLICATION_ID: i32 = 0x464C_4447;
 
 /// Each element upgrades the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1_CORE, V2_IMPORTS, V3_RETURNS_INDEX, V4_POLICY];
+pub const MIGRATIONS: &[&str] = &[V1_CORE, V2_IMPORTS, V3_RETURNS_INDEX, V4_POLICY, V5_LOANS];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -166,4 +166,85 @@ CREATE TRIGGER fund_policies_append_only_update BEFORE UPDATE ON fund_policies
 BEGIN SELECT RAISE(ABORT, 'policy records are append-only: record new terms from a date instead'); END;
 CREATE TRIGGER fund_policies_append_only_delete BEFORE DELETE ON fund_policies
 BEGIN SELECT RAISE(ABORT, 'policy records are append-only: record new terms from a date instead'); END;
+"#;
+
+/// Startup guarantee loans (创业担保贷款) and grants (无偿资助).
+///
+/// Loans are reference data holding the contract terms; what happens to a loan is
+/// journal entries (`loan-*`). Rates are INTEGER at a fixed scale of 10⁻⁸ (5.15% is
+/// 5150000), so they are exact and never REAL. The new entry columns are NULL on older
+/// entries, so the hash chain (over stored non-NULL columns) keeps old hashes valid,
+/// and `audit` recomputes new hashes from the file as before. The shape of loan entries is enforced by a trigger because
+/// ALTER TABLE cannot add table CHECKs.
+const V5_LOANS: &str = r#"
+CREATE TABLE loans (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    borrower      TEXT NOT NULL CHECK (length(borrower) > 0),
+    borrower_kind TEXT NOT NULL CHECK (borrower_kind IN ('individual', 'small-firm', 'partnership')),
+    principal_fen INTEGER NOT NULL CHECK (principal_fen > 0),
+    rate_e8       INTEGER NOT NULL CHECK (rate_e8 >= 0 AND rate_e8 < 100000000),
+    term_months   INTEGER NOT NULL CHECK (term_months BETWEEN 1 AND 600),
+    start_date    TEXT NOT NULL CHECK (date(start_date) IS start_date),
+    method        TEXT NOT NULL CHECK (method IN ('equal-installment', 'equal-principal', 'interest-only', 'bullet')),
+    lpr_e8        INTEGER CHECK (lpr_e8 IS NULL OR (lpr_e8 >= 0 AND lpr_e8 < 100000000)),
+    subsidy       TEXT NOT NULL CHECK (subsidy = 'none' OR subsidy GLOB 'lpr-minus:[0-9]*' OR subsidy GLOB 'share:[0-9]*'),
+    guarantor     TEXT CHECK (guarantor IS NULL OR length(guarantor) BETWEEN 1 AND 64),
+    jobs          INTEGER CHECK (jobs IS NULL OR jobs >= 0),
+    partners      INTEGER CHECK (partners IS NULL OR partners > 0),
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    CHECK (subsidy NOT GLOB 'lpr-minus:*' OR lpr_e8 IS NOT NULL)
+) STRICT;
+
+CREATE TABLE grants (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    recipient  TEXT NOT NULL CHECK (length(recipient) > 0),
+    programme  TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+
+-- Contract terms are never edited: a loan keyed wrongly is cancelled by reversing its
+-- disbursement and entered again under a new code.
+CREATE TRIGGER loans_no_update BEFORE UPDATE ON loans
+BEGIN SELECT RAISE(ABORT, 'loan terms are never edited: reverse the disbursement and add the loan again'); END;
+CREATE TRIGGER loans_no_delete BEFORE DELETE ON loans
+BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
+CREATE TRIGGER grants_no_update BEFORE UPDATE ON grants
+BEGIN SELECT RAISE(ABORT, 'grants are never edited: reverse the grant entry and add it again'); END;
+CREATE TRIGGER grants_no_delete BEFORE DELETE ON grants
+BEGIN SELECT RAISE(ABORT, 'reference data is never deleted'); END;
+
+INSERT INTO entry_kinds (kind) VALUES
+    ('loan-disburse'), ('loan-repay'), ('loan-default'), ('loan-compensate'),
+    ('loan-recover'), ('loan-write-off'), ('grant');
+
+ALTER TABLE entries ADD COLUMN loan_id INTEGER REFERENCES loans(id);
+ALTER TABLE entries ADD COLUMN grant_id INTEGER REFERENCES grants(id);
+ALTER TABLE entries ADD COLUMN interest_fen INTEGER CHECK (interest_fen IS NULL OR interest_fen >= 0);
+ALTER TABLE entries ADD COLUMN subsidy_fen INTEGER CHECK (subsidy_fen IS NULL OR subsidy_fen >= 0);
+
+-- (loan_id, effective_date) then rowid: a loan's entries come out in date order.
+CREATE INDEX entries_loan ON entries (loan_id, effective_date);
+
+CREATE TRIGGER entries_loan_shape BEFORE INSERT ON entries
+WHEN NEW.kind <> 'reversal' AND (
+       (NEW.kind GLOB 'loan-*') <> (NEW.loan_id IS NOT NULL)
+    OR (NEW.kind = 'grant') <> (NEW.grant_id IS NOT NULL)
+    OR ((NEW.kind GLOB 'loan-*' OR NEW.kind = 'grant')
+        AND (NEW.fund_id IS NOT NULL OR NEW.investor_id IS NOT NULL OR NEW.company_id IS NOT NULL))
+    OR (NEW.kind IN ('loan-disburse', 'loan-repay', 'loan-compensate', 'loan-recover', 'grant')
+        AND NEW.amount_fen IS NULL)
+    OR (NEW.kind IN ('loan-default', 'loan-write-off') AND NEW.amount_fen IS NOT NULL)
+    OR (NEW.kind IN ('loan-repay', 'loan-compensate')) <> (NEW.interest_fen IS NOT NULL)
+    OR (NEW.kind = 'loan-repay') <> (NEW.subsidy_fen IS NOT NULL)
+    OR NEW.interest_fen > NEW.amount_fen
+    OR NEW.subsidy_fen > NEW.interest_fen)
+BEGIN SELECT RAISE(ABORT, 'malformed loan or grant entry'); END;
+CREATE TRIGGER entries_reversal_no_loan_fields BEFORE INSERT ON entries
+WHEN NEW.kind = 'reversal' AND (NEW.loan_id IS NOT NULL OR NEW.grant_id IS NOT NULL
+    OR NEW.interest_fen IS NOT NULL OR NEW.subsidy_fen IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'a reversal carries no loan fields; it points at the entry it reverses'); END;
 "#;

@@ -244,7 +244,7 @@ fn restore(
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
-    let doc: ExportDoc = serde_json::from_str(text)
+    let mut doc: ExportDoc = serde_json::from_str(text)
         .map_err(|e| Error::refused("import-json", format!("not a fundledger export: {e}")))?;
     if doc.format != FORMAT || doc.version != 1 {
         return Err(Error::refused(
@@ -316,6 +316,14 @@ fn restore(
     let total = doc.entries.len();
     summary.rows = summary.funds + summary.investors + summary.companies + total;
     let mut new_id: HashMap<i64, i64> = HashMap::new();
+    let loans: HashMap<_, _> = std::mem::take(&mut doc.loans)
+        .into_iter()
+        .map(|l| (l.code.clone(), l))
+        .collect();
+    let grants: HashMap<_, _> = std::mem::take(&mut doc.grants)
+        .into_iter()
+        .map(|g| (g.code.clone(), g))
+        .collect();
     for (i, e) in doc.entries.into_iter().enumerate() {
         *tx.stamp.borrow_mut() = Some((e.recorded_at.clone(), e.recorded_by.clone()));
         let id = if let Some(target) = e.reverses {
@@ -332,6 +340,11 @@ fn restore(
                 .kind
                 .parse::<EntryKind>()
                 .map_err(|m| bad("entry kind", &e.kind, m))?;
+            if let Some(id) = super::loans::restore_entry_tx(tx, kind, &e, &loans, &grants)? {
+                new_id.insert(e.id, id);
+                note_entry(summary, id);
+                continue;
+            }
             let is_lp = matches!(
                 kind,
                 EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
