@@ -375,3 +375,42 @@ fn a_killed_import_leaves_all_or_nothing() {
     assert_eq!(v["entries"], 8);
     assert_eq!(before, t.dump());
 }
+
+#[test]
+fn loans_repayments_and_grants_import() {
+    let t = TestLedger::new();
+    let csv = examples().join("import-loans.csv");
+    let s = t.json(&["import", csv.to_str().unwrap()]);
+    // Two disbursements, two repayments, one grant.
+    assert_eq!(s["entries"], 5);
+    let r = t.json(&["report", "loans", "--as-of", "2022-03-31"]);
+    // 20万 + 1,500,000 disbursed.
+    assert_eq!(r["disbursed"], "1700000.00");
+    // L2022-001: 200,000 at 4.35%/12 = 0.3625% a month over 24 months; the first
+    // installment is 8,716.17 = 725.00 interest (200,000 × 0.003625) + 7,991.17 principal.
+    // L2022-002: equal principal 1,500,000 / 24 = 62,500.00 + 5,437.50 interest.
+    assert_eq!(r["principal_repaid"], "70491.17");
+    assert_eq!(r["interest_paid"], "6162.50");
+    assert_eq!(r["grants"], "50000.00");
+    assert_eq!(r["jobs"], 15);
+    // A bad loan row is reported with the others, and nothing is written.
+    let bad = write(
+        &t,
+        "bad-loans.csv",
+        "type,code,borrower,borrower_kind,principal,rate,term_months,start,method,loan,amount,date\n\
+         loan,L9,王五,individual,10万,-1%,12,2022-01-01,bullet,,,\n\
+         loan-repay,,,,,,,,,NOPE,100,2022-02-01\n",
+    );
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", &bad]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(before, t.dump());
+    let err: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    let rows: Vec<i64> = err["error"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["row"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rows, vec![2, 3]);
+}

@@ -55,6 +55,9 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         eprintln!();
     }
     let s = result?;
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
     match ctx.out.format {
         Format::Json => print_json(&s)?,
         _ => println!(

@@ -7,8 +7,11 @@ use std::collections::HashMap;
 use crate::date::{parse_date, Date};
 use crate::domain::{EntryKind, FundKind, InvestorType, ProceedsKind};
 use crate::error::RowProblem;
+use crate::loan::{BorrowerKind, Method, Rate, SubsidyRule};
 use crate::money::parse_amount;
-use crate::ops::{CompanyInput, EntryRequest, FundInput, InvestorInput};
+use crate::ops::{
+    CompanyInput, EntryRequest, FundInput, GrantInput, InvestorInput, LoanEntryRequest, LoanInput,
+};
 
 /// A parsed row, with the file row it came from.
 #[derive(Clone, Debug)]
@@ -23,16 +26,33 @@ pub enum Record {
     Investor(InvestorInput),
     Company(CompanyInput),
     Entry(EntryRequest),
+    /// A loan: its terms, and its disbursement on the start date.
+    Loan(LoanInput),
+    LoanEntry(LoanEntryRequest),
+    Grant(GrantInput),
 }
 
 impl Record {
-    /// Reference rows sort before entries; entries sort by date.
+    /// Reference rows sort before entries; entries (loans by their start date) sort by date.
     pub fn date(&self) -> Option<Date> {
         match self {
             Record::Entry(e) => Some(e.date),
+            Record::Loan(l) => Some(l.start),
+            Record::LoanEntry(e) => Some(e.date),
+            Record::Grant(g) => Some(g.date),
             _ => None,
         }
     }
+}
+
+fn loan_entry_kind(t: &str) -> Option<EntryKind> {
+    use EntryKind::*;
+    let k = t.parse::<EntryKind>().ok()?;
+    matches!(
+        k,
+        LoanRepay | LoanDefault | LoanCompensate | LoanRecover | LoanWriteOff
+    )
+    .then_some(k)
 }
 
 /// Every column the format knows; anything else is refused so a typo in a header
@@ -56,6 +76,21 @@ pub const COLUMNS: &[&str] = &[
     "date",
     "detail",
     "memo",
+    "borrower",
+    "borrower_kind",
+    "principal",
+    "rate",
+    "term_months",
+    "start",
+    "method",
+    "lpr",
+    "subsidy",
+    "guarantor",
+    "jobs",
+    "partners",
+    "loan",
+    "recipient",
+    "programme",
     "reinvest_weight",
 ];
 
@@ -168,14 +203,104 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
             region: f.opt("region"),
             uscc: f.opt("uscc"),
         }),
+        "loan" => {
+            let code = f.req("code");
+            let borrower = f.req("borrower");
+            let borrower_kind = f.parse("borrower_kind", true, |v| v.parse::<BorrowerKind>());
+            let principal = f.parse("principal", true, |v| {
+                parse_amount(v).map_err(|e| e.to_string())
+            });
+            let rate = f.parse("rate", true, |v| {
+                Rate::parse("rate", v).map_err(|e| e.to_string())
+            });
+            let term_months = f.parse("term_months", true, |v| {
+                v.parse::<i64>()
+                    .map_err(|_| "not a whole number of months".to_string())
+            });
+            let start = f.date("start", true);
+            let method = f.parse("method", true, |v| v.parse::<Method>());
+            let lpr = f.parse("lpr", false, |v| {
+                Rate::parse("lpr", v).map_err(|e| e.to_string())
+            });
+            let subsidy = f.parse("subsidy", false, |v| {
+                SubsidyRule::parse(v).map_err(|e| e.to_string())
+            });
+            let int = |f: &mut Fields<'_>, c: &str| {
+                f.parse(c, false, |v| {
+                    v.parse::<i64>()
+                        .map_err(|_| "not a whole number".to_string())
+                })
+            };
+            let jobs = int(f, "jobs");
+            let partners = int(f, "partners");
+            Record::Loan(LoanInput {
+                code,
+                borrower,
+                borrower_kind: borrower_kind?,
+                principal: principal?,
+                rate: rate?,
+                term_months: term_months?,
+                start: start?,
+                method: method?,
+                lpr,
+                subsidy: match subsidy {
+                    Some(s) => s,
+                    None => SubsidyRule::parse("none").ok()?,
+                },
+                guarantor: f.opt("guarantor"),
+                jobs,
+                partners,
+                memo: f.opt("memo"),
+            })
+        }
+        "grant" => {
+            let code = f.req("code");
+            let recipient = f.req("recipient");
+            let amount = f.parse("amount", true, |v| {
+                parse_amount(v).map_err(|e| e.to_string())
+            });
+            let date = f.date("date", true);
+            Record::Grant(GrantInput {
+                code,
+                recipient,
+                amount: amount?,
+                date: date?,
+                programme: f.opt("programme"),
+                memo: f.opt("memo"),
+            })
+        }
+        other if loan_entry_kind(other).is_some() => {
+            let kind = loan_entry_kind(other)?;
+            let loan = f.req("loan");
+            let needs_amount = matches!(
+                kind,
+                EntryKind::LoanRepay | EntryKind::LoanCompensate | EntryKind::LoanRecover
+            );
+            let amount = if needs_amount {
+                Some(f.parse("amount", true, |v| {
+                    parse_amount(v).map_err(|e| e.to_string())
+                })?)
+            } else {
+                None
+            };
+            let date = f.date("date", true);
+            Record::LoanEntry(LoanEntryRequest {
+                loan,
+                kind,
+                amount,
+                date: date?,
+                memo: f.opt("memo"),
+            })
+        }
         other => {
             let Some(kind) = entry_kind(other) else {
                 f.problem(
                     "type",
                     other,
                     format!(
-                        "unknown row type; expected fund, investor, company, or an entry type ({})",
-                        "lp-commit, lp-pay, lp-distribute, deal-commit, deal-pay, deal-value, deal-proceeds, deal-write-off"
+                        "unknown row type; expected fund, investor, company, loan, grant, or an entry type ({})",
+                        "lp-commit, lp-pay, lp-distribute, deal-commit, deal-pay, deal-value, deal-proceeds, deal-write-off, \
+                         loan-repay, loan-default, loan-compensate, loan-recover, loan-write-off"
                     ),
                 );
                 return None;

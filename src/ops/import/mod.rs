@@ -49,6 +49,8 @@ pub struct ImportSummary {
     pub entries: usize,
     pub first_entry: Option<i64>,
     pub last_entry: Option<i64>,
+    /// Limits exceeded that are warnings, not refusals (loan limits vary by place).
+    pub warnings: Vec<String>,
 }
 
 /// Called with (rows done, rows in total) as the import goes.
@@ -100,6 +102,23 @@ fn refusal_to_problem(row: usize, e: &Error, kind: Option<EntryKind>, value: Str
     }
 }
 
+/// A refused loan or grant row: amounts and dates name their column, the rest the
+/// loan (or grant) code.
+fn loan_problem(row: usize, e: &Error, code: String) -> RowProblem {
+    let column = match e.rule() {
+        Some("amount") => "amount",
+        Some("date" | "future-date") => "date",
+        Some("duplicate-code" | "bad-code") => "code",
+        _ => "loan",
+    };
+    RowProblem {
+        row,
+        column: column.to_string(),
+        value: code,
+        reason: e.to_string(),
+    }
+}
+
 fn rows_error(problems: Vec<RowProblem>, dry_run: bool) -> Error {
     let n = problems.len();
     let message = format!(
@@ -138,6 +157,7 @@ pub fn import(
         entries: 0,
         first_entry: None,
         last_entry: None,
+        warnings: Vec::new(),
     };
     let is_json = text.trim_start().starts_with('{');
     ledger.write_with(actor, !opts.dry_run, |tx| {
@@ -203,6 +223,39 @@ fn apply_csv(
                 add_company_tx(tx, c)
                     .map(|_| summary.companies += 1)
                     .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+            }
+            Record::Loan(l) => {
+                let code = l.code.clone();
+                match crate::ops::loans::add_loan_tx(tx, l) {
+                    Ok(added) => {
+                        summary.warnings.extend(
+                            added
+                                .warnings
+                                .into_iter()
+                                .map(|w| format!("row {}: {w}", r.row)),
+                        );
+                        note_entry(summary, added.disbursement);
+                        Ok(())
+                    }
+                    Err(e) => Err(loan_problem(r.row, &e, code)),
+                }
+            }
+            Record::LoanEntry(req) => match crate::ops::loans::record_loan_entry_tx(tx, &req) {
+                Ok(rec) => {
+                    note_entry(summary, rec.id);
+                    Ok(())
+                }
+                Err(e) => Err(loan_problem(r.row, &e, req.loan.clone())),
+            },
+            Record::Grant(g) => {
+                let code = g.code.clone();
+                match crate::ops::loans::add_grant_tx(tx, g) {
+                    Ok((_, id)) => {
+                        note_entry(summary, id);
+                        Ok(())
+                    }
+                    Err(e) => Err(loan_problem(r.row, &e, code)),
+                }
             }
             Record::Entry(req) => match record_tx(tx, &req) {
                 Ok(id) => {
