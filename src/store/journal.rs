@@ -204,7 +204,10 @@ impl Tx<'_> {
             None => {
                 let any: Option<i64> = self
                     .cached_row(
-                        "SELECT id FROM entries WHERE fund_id = ?1 LIMIT 1",
+                        // Two probes, one per partial position index; a bare
+                        // `fund_id = ?` would scan the journal.
+                        "SELECT 1 WHERE EXISTS (SELECT 1 FROM entries WHERE fund_id = ?1 AND company_id IS NOT NULL)
+                            OR EXISTS (SELECT 1 FROM entries WHERE fund_id = ?1 AND investor_id IS NOT NULL)",
                         [key.0],
                         |r| r.get(0),
                     )

@@ -69,8 +69,13 @@ impl Tx<'_> {
     /// distributions to LPs, and distributions it received as an LP of other funds.
     pub fn fund_cash_events(&self, fund_id: i64) -> Result<Vec<Entry>> {
         let sql = format!(
+            // Split by side so that each half can use its partial position index
+            // (the CHECK constraints guarantee company_id / investor_id are set).
             "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.fund_id = ?1 AND e.kind IN ('deal-proceeds', 'lp-distribute') AND {EFFECTIVE}
+             WHERE e.fund_id = ?1 AND e.company_id IS NOT NULL AND e.kind = 'deal-proceeds' AND {EFFECTIVE}
+             UNION ALL
+             SELECT {ENTRY_COLS} FROM entries e
+             WHERE e.fund_id = ?1 AND e.investor_id IS NOT NULL AND e.kind = 'lp-distribute' AND {EFFECTIVE}
              UNION ALL
              SELECT {ENTRY_COLS} FROM entries e
              WHERE e.investor_id = (SELECT id FROM investors WHERE fund_id = ?1)

@@ -22,14 +22,15 @@ pub struct Row {
 
 #[derive(Clone, Debug)]
 pub enum Record {
-    Fund(FundInput),
-    Investor(InvestorInput),
-    Company(CompanyInput),
+    Fund(Box<FundInput>),
+    Investor(Box<InvestorInput>),
+    Company(Box<CompanyInput>),
     Entry(EntryRequest),
-    /// A loan: its terms, and its disbursement on the start date.
-    Loan(LoanInput),
-    LoanEntry(LoanEntryRequest),
-    Grant(GrantInput),
+    /// A loan: its terms, and its disbursement on the start date. Boxed, like the
+    /// other rare row types, so that a million fund entries stay small in memory.
+    Loan(Box<LoanInput>),
+    LoanEntry(Box<LoanEntryRequest>),
+    Grant(Box<GrantInput>),
 }
 
 impl Record {
@@ -176,7 +177,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
             let name = f.req("name");
             let kind = f.parse("kind", true, |v| v.parse::<FundKind>());
             let inception = f.date("inception", false);
-            Record::Fund(FundInput {
+            Record::Fund(Box::new(FundInput {
                 code,
                 name,
                 kind: kind?,
@@ -184,25 +185,25 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 manager: f.opt("manager"),
                 inception,
                 region: f.opt("region"),
-            })
+            }))
         }
         "investor" => {
             let code = f.req("code");
             let name = f.req("name");
             let investor_type = f.parse("investor_type", true, |v| v.parse::<InvestorType>())?;
-            Record::Investor(InvestorInput {
+            Record::Investor(Box::new(InvestorInput {
                 code,
                 name,
                 investor_type,
-            })
+            }))
         }
-        "company" => Record::Company(CompanyInput {
+        "company" => Record::Company(Box::new(CompanyInput {
             code: f.req("code"),
             name: f.req("name"),
             sector: f.opt("sector"),
             region: f.opt("region"),
             uscc: f.opt("uscc"),
-        }),
+        })),
         "loan" => {
             let code = f.req("code");
             let borrower = f.req("borrower");
@@ -233,7 +234,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
             };
             let jobs = int(f, "jobs");
             let partners = int(f, "partners");
-            Record::Loan(LoanInput {
+            Record::Loan(Box::new(LoanInput {
                 code,
                 borrower,
                 borrower_kind: borrower_kind?,
@@ -251,7 +252,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 jobs,
                 partners,
                 memo: f.opt("memo"),
-            })
+            }))
         }
         "grant" => {
             let code = f.req("code");
@@ -260,14 +261,14 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 parse_amount(v).map_err(|e| e.to_string())
             });
             let date = f.date("date", true);
-            Record::Grant(GrantInput {
+            Record::Grant(Box::new(GrantInput {
                 code,
                 recipient,
                 amount: amount?,
                 date: date?,
                 programme: f.opt("programme"),
                 memo: f.opt("memo"),
-            })
+            }))
         }
         other if loan_entry_kind(other).is_some() => {
             let kind = loan_entry_kind(other)?;
@@ -284,13 +285,13 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 None
             };
             let date = f.date("date", true);
-            Record::LoanEntry(LoanEntryRequest {
+            Record::LoanEntry(Box::new(LoanEntryRequest {
                 loan,
                 kind,
                 amount,
                 date: date?,
                 memo: f.opt("memo"),
-            })
+            }))
         }
         other => {
             let Some(kind) = entry_kind(other) else {
@@ -356,53 +357,66 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
 pub fn parse(text: &str) -> (Vec<Row>, Vec<RowProblem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    for_each(text, |r| match r {
+        Ok(row) => rows.push(row),
+        Err(p) => problems.push(p),
+    });
+    (rows, problems)
+}
+
+/// Parse a file row by row, handing each good row or each problem to `f` as it goes,
+/// so that a caller can apply a large file without holding all its rows.
+pub fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>)) {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
         Err(e) => {
-            problems.push(RowProblem {
+            f(Err(RowProblem {
                 row: 1,
                 column: String::new(),
                 value: String::new(),
                 reason: e.to_string(),
-            });
-            return (rows, problems);
+            }));
+            return;
         }
     };
+    let mut header_ok = true;
     for h in &headers {
         if !h.is_empty() && !COLUMNS.contains(&h.as_str()) {
-            problems.push(RowProblem {
+            header_ok = false;
+            f(Err(RowProblem {
                 row: 1,
                 column: h.clone(),
                 value: h.clone(),
                 reason: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
-            });
+            }));
         }
     }
     if !headers.iter().any(|h| h == "type") {
-        problems.push(RowProblem {
+        header_ok = false;
+        f(Err(RowProblem {
             row: 1,
             column: "type".into(),
             value: String::new(),
             reason: "the header has no 'type' column".into(),
-        });
+        }));
     }
-    if !problems.is_empty() {
-        return (rows, problems);
+    if !header_ok {
+        return;
     }
     for (i, rec) in rdr.records().enumerate() {
         let row = i + 2;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                problems.push(RowProblem {
+                f(Err(RowProblem {
                     row,
                     column: String::new(),
                     value: String::new(),
                     reason: e.to_string(),
-                });
+                }));
                 continue;
             }
         };
@@ -410,21 +424,22 @@ pub fn parse(text: &str) -> (Vec<Row>, Vec<RowProblem>) {
             continue; // Excel leaves blank lines at the end
         }
         let values = headers.iter().map(String::as_str).zip(rec.iter()).collect();
-        let mut f = Fields {
+        let mut fields = Fields {
             row,
             values,
             problems: Vec::new(),
         };
-        let record = parse_row(&mut f);
-        if f.problems.is_empty() {
+        let record = parse_row(&mut fields);
+        if fields.problems.is_empty() {
             if let Some(record) = record {
-                rows.push(Row { row, record });
+                f(Ok(Row { row, record }));
             }
         } else {
-            problems.extend(f.problems);
+            for p in fields.problems {
+                f(Err(p));
+            }
         }
     }
-    (rows, problems)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Text encodings of files saved by Excel: UTF-8 with or without a byte-order mark,
 //! and GB18030/GBK (what Excel writes for "CSV" on Chinese Windows).
 
+use std::borrow::Cow;
+
 use encoding_rs::GB18030;
 
 /// Which encoding a file was read as.
@@ -24,16 +26,17 @@ impl Encoding {
 /// Decode `bytes`. Valid UTF-8 is taken as UTF-8 (a GBK file of Chinese text is almost
 /// never valid UTF-8, while ASCII is both); anything else must decode as GB18030
 /// without a single malformed sequence, or the file is refused.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
+/// UTF-8 is borrowed, not copied: a large file is held once.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
-            .map(|s| (s.to_string(), Encoding::Utf8Bom))
+            .map(|s| (Cow::Borrowed(s), Encoding::Utf8Bom))
             .map_err(|e| {
                 format!("the file starts with a UTF-8 byte-order mark but is not valid UTF-8 ({e})")
             });
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), Encoding::Utf8));
+        return Ok((Cow::Borrowed(s), Encoding::Utf8));
     }
     let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
     if had_errors {
@@ -42,7 +45,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
                 .into(),
         );
     }
-    Ok((text.into_owned(), Encoding::Gb18030))
+    Ok((Cow::Owned(text.into_owned()), Encoding::Gb18030))
 }
 
 #[cfg(test)]
@@ -53,18 +56,18 @@ mod tests {
     fn utf8_bom_and_gbk() {
         assert_eq!(
             decode("基金".as_bytes()).unwrap(),
-            ("基金".to_string(), Encoding::Utf8)
+            (Cow::from("基金"), Encoding::Utf8)
         );
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice("基金".as_bytes());
         assert_eq!(
             decode(&bom).unwrap(),
-            ("基金".to_string(), Encoding::Utf8Bom)
+            (Cow::from("基金"), Encoding::Utf8Bom)
         );
         // 基金 in GBK is BB F9 BD F0 (基 = BBF9, 金 = BDF0 in GB2312).
         assert_eq!(
             decode(b"\xBB\xF9\xBD\xF0").unwrap(),
-            ("基金".to_string(), Encoding::Gb18030)
+            (Cow::from("基金"), Encoding::Gb18030)
         );
         assert!(decode(b"\xFF\xFF\xFF").is_err());
     }

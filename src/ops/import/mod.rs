@@ -24,7 +24,7 @@ use crate::error::{Error, Result, RowProblem};
 use crate::money::parse_amount;
 use crate::reports::export::{ExportDoc, FORMAT};
 use crate::store::{Ledger, Tx};
-use csvfile::Record;
+use csvfile::{Record, Row};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -188,98 +188,143 @@ fn note_entry(summary: &mut ImportSummary, id: i64) {
     summary.last_entry = Some(id);
 }
 
+/// Apply one parsed row with the same rules as the CLI command it stands for.
+fn apply_row(
+    tx: &Tx<'_>,
+    summary: &mut ImportSummary,
+    r: Row,
+) -> std::result::Result<(), RowProblem> {
+    match r.record {
+        Record::Fund(f) => {
+            let code = f.code.clone();
+            add_fund_tx(tx, *f)
+                .map(|_| summary.funds += 1)
+                .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+        }
+        Record::Investor(inv) => {
+            let code = inv.code.clone();
+            add_investor_tx(tx, *inv)
+                .map(|_| summary.investors += 1)
+                .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+        }
+        Record::Company(c) => {
+            let code = c.code.clone();
+            add_company_tx(tx, *c)
+                .map(|_| summary.companies += 1)
+                .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+        }
+        Record::Loan(l) => {
+            let code = l.code.clone();
+            match crate::ops::loans::add_loan_tx(tx, *l) {
+                Ok(added) => {
+                    summary.warnings.extend(
+                        added
+                            .warnings
+                            .into_iter()
+                            .map(|w| format!("row {}: {w}", r.row)),
+                    );
+                    note_entry(summary, added.disbursement);
+                    Ok(())
+                }
+                Err(e) => Err(loan_problem(r.row, &e, code)),
+            }
+        }
+        Record::LoanEntry(req) => match crate::ops::loans::record_loan_entry_tx(tx, &req) {
+            Ok(rec) => {
+                note_entry(summary, rec.id);
+                Ok(())
+            }
+            Err(e) => Err(loan_problem(r.row, &e, req.loan.clone())),
+        },
+        Record::Grant(g) => {
+            let code = g.code.clone();
+            match crate::ops::loans::add_grant_tx(tx, *g) {
+                Ok((_, id)) => {
+                    note_entry(summary, id);
+                    Ok(())
+                }
+                Err(e) => Err(loan_problem(r.row, &e, code)),
+            }
+        }
+        Record::Entry(req) => match record_tx(tx, &req) {
+            Ok(id) => {
+                note_entry(summary, id);
+                Ok(())
+            }
+            Err(e) => {
+                let col = column_of(&e, Some(req.kind));
+                let value = match col {
+                    "fund" => req.fund.clone(),
+                    "investor" | "company" => req.counterparty.clone(),
+                    "date" => req.date.to_string(),
+                    "amount" => req.amount.map(|m| m.to_plain()).unwrap_or_default(),
+                    _ => req.kind.as_str().to_string(),
+                };
+                Err(refusal_to_problem(r.row, &e, Some(req.kind), value))
+            }
+        },
+    }
+}
+
 fn apply_csv(
     tx: &Tx<'_>,
     text: &str,
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
-    let (mut rows, mut problems) = csvfile::parse(text);
-    summary.rows = rows.len()
-        + problems
-            .iter()
-            .map(|p| p.row)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
-    // Reference data first, in file order; then entries by date, stable.
-    rows.sort_by_key(|r| (r.record.date().is_some(), r.record.date()));
-    let total = rows.len();
-    for (i, r) in rows.into_iter().enumerate() {
-        let outcome = match r.record {
-            Record::Fund(f) => {
-                let code = f.code.clone();
-                add_fund_tx(tx, f)
-                    .map(|_| summary.funds += 1)
-                    .map_err(|e| refusal_to_problem(r.row, &e, None, code))
+    // Pass 1: every parse problem, the reference rows, and whether the entry rows are
+    // already in date order (exports and most spreadsheets are).
+    let mut problems = Vec::new();
+    let mut bad_rows = std::collections::BTreeSet::new();
+    let mut reference = Vec::new();
+    let (mut entries, mut ordered, mut last) = (0usize, true, None);
+    csvfile::for_each(text, |r| match r {
+        Ok(row) => match row.record.date() {
+            None => reference.push(row),
+            Some(d) => {
+                ordered &= last.is_none_or(|l| l <= d);
+                last = Some(d);
+                entries += 1;
             }
-            Record::Investor(inv) => {
-                let code = inv.code.clone();
-                add_investor_tx(tx, inv)
-                    .map(|_| summary.investors += 1)
-                    .map_err(|e| refusal_to_problem(r.row, &e, None, code))
-            }
-            Record::Company(c) => {
-                let code = c.code.clone();
-                add_company_tx(tx, c)
-                    .map(|_| summary.companies += 1)
-                    .map_err(|e| refusal_to_problem(r.row, &e, None, code))
-            }
-            Record::Loan(l) => {
-                let code = l.code.clone();
-                match crate::ops::loans::add_loan_tx(tx, l) {
-                    Ok(added) => {
-                        summary.warnings.extend(
-                            added
-                                .warnings
-                                .into_iter()
-                                .map(|w| format!("row {}: {w}", r.row)),
-                        );
-                        note_entry(summary, added.disbursement);
-                        Ok(())
-                    }
-                    Err(e) => Err(loan_problem(r.row, &e, code)),
-                }
-            }
-            Record::LoanEntry(req) => match crate::ops::loans::record_loan_entry_tx(tx, &req) {
-                Ok(rec) => {
-                    note_entry(summary, rec.id);
-                    Ok(())
-                }
-                Err(e) => Err(loan_problem(r.row, &e, req.loan.clone())),
-            },
-            Record::Grant(g) => {
-                let code = g.code.clone();
-                match crate::ops::loans::add_grant_tx(tx, g) {
-                    Ok((_, id)) => {
-                        note_entry(summary, id);
-                        Ok(())
-                    }
-                    Err(e) => Err(loan_problem(r.row, &e, code)),
-                }
-            }
-            Record::Entry(req) => match record_tx(tx, &req) {
-                Ok(id) => {
-                    note_entry(summary, id);
-                    Ok(())
-                }
-                Err(e) => {
-                    let col = column_of(&e, Some(req.kind));
-                    let value = match col {
-                        "fund" => req.fund.clone(),
-                        "investor" | "company" => req.counterparty.clone(),
-                        "date" => req.date.to_string(),
-                        "amount" => req.amount.map(|m| m.to_plain()).unwrap_or_default(),
-                        _ => req.kind.as_str().to_string(),
-                    };
-                    Err(refusal_to_problem(r.row, &e, Some(req.kind), value))
-                }
-            },
-        };
-        if let Err(p) = outcome {
+        },
+        Err(p) => {
+            bad_rows.insert(p.row);
             problems.push(p);
         }
-        if i % 10_000 == 0 || i + 1 == total {
-            progress(i + 1, total);
+    });
+    summary.rows = reference.len() + entries + bad_rows.len();
+    // Reference data first, in file order.
+    for r in reference {
+        if let Err(p) = apply_row(tx, summary, r) {
+            problems.push(p);
+        }
+    }
+    // Then entries by date, stable: straight from the file when it is already in
+    // order, so memory does not grow with its size; otherwise sorted in memory.
+    let mut done = 0;
+    let mut apply = |r: Row, problems: &mut Vec<RowProblem>| {
+        if let Err(p) = apply_row(tx, summary, r) {
+            problems.push(p);
+        }
+        done += 1;
+        if done % 10_000 == 0 || done == entries {
+            progress(done, entries);
+        }
+    };
+    if ordered {
+        csvfile::for_each(text, |r| {
+            if let Ok(row) = r {
+                if row.record.date().is_some() {
+                    apply(row, &mut problems);
+                }
+            }
+        });
+    } else {
+        let (mut rows, _) = csvfile::parse(text);
+        rows.retain(|r| r.record.date().is_some());
+        rows.sort_by_key(|r| r.record.date());
+        for row in rows {
+            apply(row, &mut problems);
         }
     }
     if problems.is_empty() {
