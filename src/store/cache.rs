@@ -19,7 +19,7 @@ pub(crate) enum Side {
 
 /// Above this many cached history entries the position cache is dropped and rebuilt
 /// on demand, which bounds an import's memory whatever the file's size.
-const MAX_CACHED_ENTRIES: usize = 200_000;
+const MAX_CACHED_ENTRIES: usize = 100_000;
 
 #[derive(Default)]
 pub(crate) struct TxCache {
