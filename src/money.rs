@@ -5,7 +5,7 @@
 //! sub-fen amount into storage, and the only rounding in the crate happens in the
 //! functions named here, with the strategy spelled out.
 //!
-//! Architecture Invariant: no `f32`/`f64` ever touches a `Money`. Storage sees only
+//! Architecture Invariant: no binary floating-point value ever touches a `Money`. Storage sees only
 //! `i64` fen (see [`Money::fen`]).
 
 use std::fmt;
