@@ -1302,3 +1302,60 @@ fn an_older_ledger_is_upgraded_in_place() {
     ])
     .ok();
 }
+
+/// The subcommands a `--help` page lists under "Commands:" (without `help`).
+fn subcommands(help: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in help.lines() {
+        if line.starts_with("Commands:") {
+            inside = true;
+            continue;
+        }
+        if inside {
+            if !line.starts_with("  ") {
+                break;
+            }
+            // Wrapped descriptions are indented further than command names.
+            if line.as_bytes().get(2).is_some_and(|b| *b == b' ') {
+                continue;
+            }
+            if let Some(name) = line.split_whitespace().next() {
+                if name != "help" {
+                    out.push(name.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_in_the_whole_tree_has_an_example() {
+    // Walks the real command tree, so commands added later are covered too.
+    let dir = tempfile::tempdir().unwrap();
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    let mut leaves = 0;
+    while let Some(path) = todo.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = run_in(dir.path(), &args).ok().to_string();
+        let subs = subcommands(&help);
+        if subs.is_empty() {
+            leaves += 1;
+            assert!(
+                help.contains("Example"),
+                "`fundledger {}` --help has no example",
+                path.join(" ")
+            );
+        }
+        for s in subs {
+            let mut p = path.clone();
+            p.push(s);
+            todo.push(p);
+        }
+    }
+    // init, fund ×3, investor ×2, company ×2, lp ×3, deal ×5, reverse, log, report ×4,
+    // loan ×8, grant ×2, audit, import, backup, export, calc ×1 at the time of writing.
+    assert!(leaves >= 30, "only {leaves} commands found");
+}
