@@ -316,3 +316,47 @@ impl Tx<'_> {
         Ok(rows)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Ledger;
+
+    /// The loan queries still find their entries through the (partial, since schema
+    /// version 6) `entries_loan` index rather than by scanning the journal.
+    #[test]
+    fn loan_queries_use_the_partial_loan_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Ledger::create(&dir.path().join("l.db")).unwrap();
+        let queries = [
+            format!("SELECT e.id FROM entries e WHERE e.loan_id = ?1 AND {NOT_REVERSED} ORDER BY e.id"),
+            format!(
+                "SELECT {LOAN_COLS}, e.id FROM loans l
+                 LEFT JOIN entries e ON e.loan_id = l.id AND e.effective_date <= ?1 AND {NOT_REVERSED}
+                 ORDER BY l.id, e.effective_date, e.id"
+            ),
+            format!(
+                "SELECT {LOAN_COLS}, e.id FROM entries e LEFT JOIN loans l ON l.id = e.loan_id
+                 WHERE (e.loan_id IS NOT NULL OR e.grant_id IS NOT NULL)
+                   AND e.effective_date <= ?1 AND {NOT_REVERSED}
+                 ORDER BY e.loan_id, e.effective_date, e.id"
+            ),
+        ];
+        for q in queries {
+            let mut st = l
+                .connection()
+                .prepare(&format!("EXPLAIN QUERY PLAN {q}"))
+                .unwrap();
+            let plan: Vec<String> = st
+                .query_map([1], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let outer = plan
+                .iter()
+                .find(|d| d.contains(" e ") || d.ends_with(" e"))
+                .unwrap_or_else(|| panic!("{plan:?}"));
+            assert!(outer.contains("INDEX entries_loan"), "{q}\n{plan:?}");
+        }
+    }
+}
