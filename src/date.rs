@@ -41,12 +41,18 @@ pub fn parse_date(input: &str) -> Result<Date, DateError> {
 
 /// Today in local time, unless `FUNDLEDGER_TODAY` pins it (reproducible examples and tests).
 pub fn today() -> Date {
-    if let Ok(s) = std::env::var("FUNDLEDGER_TODAY") {
-        if let Ok(d) = parse_date(&s) {
-            return d;
+    // Read once per process: every row of an import asks, and the local clock and
+    // time zone are not free. A run that spans midnight keeps the day it started on,
+    // as its transaction keeps one `recorded_at`.
+    static TODAY: std::sync::OnceLock<Date> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| {
+        if let Ok(s) = std::env::var("FUNDLEDGER_TODAY") {
+            if let Ok(d) = parse_date(&s) {
+                return d;
+            }
         }
-    }
-    chrono::Local::now().date_naive()
+        chrono::Local::now().date_naive()
+    })
 }
 
 #[cfg(test)]

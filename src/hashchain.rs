@@ -34,6 +34,53 @@ pub fn canonical<'a>(cols: impl IntoIterator<Item = (&'a str, Option<&'a str>)>)
     out
 }
 
+/// The canonical text built from columns handed over already in name order, without
+/// the list and sort of [`canonical`]: the append path of a bulk import builds one per
+/// row. Equal to [`canonical`] over the same columns (tested in `store::journal`).
+pub struct SortedCanonical {
+    out: String,
+    last: &'static str,
+}
+
+impl Default for SortedCanonical {
+    fn default() -> Self {
+        SortedCanonical {
+            out: String::with_capacity(320),
+            last: "",
+        }
+    }
+}
+
+impl SortedCanonical {
+    /// A text column; `None` is a NULL, which the canonical text leaves out.
+    pub fn text(&mut self, column: &'static str, v: Option<&str>) -> &mut Self {
+        debug_assert!(column > self.last, "{column} after {}", self.last);
+        self.last = column;
+        if let Some(v) = v {
+            self.out.push_str(column);
+            self.out.push('=');
+            push_json_string(&mut self.out, v);
+            self.out.push('\n');
+        }
+        self
+    }
+
+    /// An integer column, written in decimal as SQLite gives it back as text.
+    pub fn int(&mut self, column: &'static str, v: Option<i64>) -> &mut Self {
+        use std::fmt::Write;
+        debug_assert!(column > self.last, "{column} after {}", self.last);
+        self.last = column;
+        if let Some(v) = v {
+            let _ = writeln!(self.out, "{column}=\"{v}\"");
+        }
+        self
+    }
+
+    pub fn finish(&mut self) -> String {
+        std::mem::take(&mut self.out)
+    }
+}
+
 /// Append `v` as a JSON string literal (RFC 8259 escaping, as serde_json writes it).
 fn push_json_string(out: &mut String, v: &str) {
     use std::fmt::Write;
@@ -108,6 +155,30 @@ mod tests {
                 "{v:?}"
             );
         }
+    }
+
+    #[test]
+    fn sorted_canonical_equals_canonical() {
+        let mut w = SortedCanonical::default();
+        w.int("amount_fen", Some(809_500_000))
+            .int("company_id", None)
+            .text("detail", Some("估值\"法\"\n"))
+            .text("effective_date", Some("2021-03-01"))
+            .int("fund_id", Some(-7))
+            .int("id", Some(12))
+            .text("kind", Some("deal-pay"))
+            .text("memo", None);
+        let generic = canonical([
+            ("kind", Some("deal-pay")),
+            ("id", Some("12")),
+            ("memo", None),
+            ("fund_id", Some("-7")),
+            ("effective_date", Some("2021-03-01")),
+            ("detail", Some("估值\"法\"\n")),
+            ("company_id", None),
+            ("amount_fen", Some("809500000")),
+        ]);
+        assert_eq!(w.finish(), generic);
     }
 
     #[test]

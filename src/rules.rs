@@ -67,9 +67,13 @@ pub fn timeline_order(entries: &mut [Entry]) {
     entries.sort_by_key(|e| (e.date, rank(e), e.id));
 }
 
+fn timeline_order_refs(entries: &mut [&Entry]) {
+    entries.sort_by_key(|e| (e.date, rank(e), e.id));
+}
+
 /// Paid-in never exceeds committed at the end of any day.
 fn check_paid_within_committed(
-    entries: &[Entry],
+    entries: &[&Entry],
     commit: EntryKind,
     pay: EntryKind,
 ) -> Result<(), Violation> {
@@ -94,18 +98,29 @@ fn check_paid_within_committed(
 }
 
 /// Rules for an LP position (one investor in one fund).
-pub fn check_lp(mut entries: Vec<Entry>) -> Result<(), Violation> {
-    timeline_order(&mut entries);
+pub fn check_lp(entries: Vec<Entry>) -> Result<(), Violation> {
+    check_lp_refs(entries.iter().collect())
+}
+
+/// [`check_lp`] over borrowed entries, so that a write can check a cached history
+/// plus its candidate without copying the history.
+pub fn check_lp_refs(mut entries: Vec<&Entry>) -> Result<(), Violation> {
+    timeline_order_refs(&mut entries);
     check_paid_within_committed(&entries, EntryKind::LpCommit, EntryKind::LpPay)
 }
 
 /// Rules for a holding (one fund in one company).
-pub fn check_holding(mut entries: Vec<Entry>) -> Result<(), Violation> {
-    timeline_order(&mut entries);
+pub fn check_holding(entries: Vec<Entry>) -> Result<(), Violation> {
+    check_holding_refs(entries.iter().collect())
+}
+
+/// [`check_holding`] over borrowed entries.
+pub fn check_holding_refs(mut entries: Vec<&Entry>) -> Result<(), Violation> {
+    timeline_order_refs(&mut entries);
     check_paid_within_committed(&entries, EntryKind::DealCommit, EntryKind::DealPay)?;
     let mut paid = Money::ZERO;
     let mut closed: Option<(Date, &'static str)> = None;
-    for e in &entries {
+    for e in entries {
         if let Some((closed_on, closed_by)) = closed {
             return Err(Violation::AfterClose {
                 date: e.date,

@@ -1,5 +1,7 @@
 //! Recording and reversing journal entries.
 
+use std::rc::Rc;
+
 use super::{check_not_future, non_empty};
 use crate::date::Date;
 use crate::domain::{Entry, EntryKind, Fund, FundKind, Investor, InvestorType, NewEntry};
@@ -34,18 +36,18 @@ pub fn record_many(ledger: &mut Ledger, actor: &str, reqs: &[EntryRequest]) -> R
     ledger.write(actor, |tx| reqs.iter().map(|r| record_tx(tx, r)).collect())
 }
 
-fn fund(tx: &Tx<'_>, code: &str) -> Result<Fund> {
-    tx.fund_by_code(code)?
+fn fund(tx: &Tx<'_>, code: &str) -> Result<Rc<Fund>> {
+    tx.fund_rc(code)?
         .ok_or_else(|| unknown("fund", code, tx.codes(CodeTable::Funds).unwrap_or_default()))
 }
 
 /// The LP named `code`: a registered investor, or a guidance fund acting as an LP
 /// (registered as a government investor on first use, linked to the fund).
-fn lp(tx: &Tx<'_>, code: &str) -> Result<Investor> {
-    if let Some(i) = tx.investor_by_code(code)? {
+fn lp(tx: &Tx<'_>, code: &str) -> Result<Rc<Investor>> {
+    if let Some(i) = tx.investor_rc(code)? {
         return Ok(i);
     }
-    match tx.fund_by_code(code)? {
+    match tx.fund_rc(code)? {
         Some(f) if f.kind == FundKind::Guidance => {
             let mut inv = Investor {
                 id: 0,
@@ -55,7 +57,7 @@ fn lp(tx: &Tx<'_>, code: &str) -> Result<Investor> {
                 fund_id: Some(f.id),
             };
             inv.id = tx.insert_investor(&inv)?;
-            Ok(inv)
+            Ok(Rc::new(inv))
         }
         Some(f) => Err(Error::refused(
             "unknown-code",
@@ -85,7 +87,10 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
     n.memo = non_empty(req.memo.clone());
     n.detail = non_empty(req.detail.clone());
     n.reinvest_weight = req.reinvest_weight;
-    let what = if is_lp {
+    // What the entry is, for refusals only: formatted when one is made, since a bulk
+    // import checks hundreds of thousands of rows that pass.
+    let counterparty: String;
+    if is_lp {
         let inv = lp(tx, &req.counterparty)?;
         if inv.fund_id == Some(f.id) {
             return Err(Error::refused(
@@ -94,9 +99,9 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
             ));
         }
         n.investor_id = Some(inv.id);
-        format!("{kind} of investor '{}' in fund '{}'", inv.code, f.code)
+        counterparty = inv.code.clone();
     } else {
-        let c = tx.company_by_code(&req.counterparty)?.ok_or_else(|| {
+        let c = tx.company_rc(&req.counterparty)?.ok_or_else(|| {
             unknown(
                 "company",
                 &req.counterparty,
@@ -104,27 +109,37 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
             )
         })?;
         n.company_id = Some(c.id);
-        format!("{kind} of fund '{}' in company '{}'", f.code, c.code)
+        counterparty = c.code.clone();
+    }
+    let what = || {
+        if is_lp {
+            format!("{kind} of investor '{counterparty}' in fund '{}'", f.code)
+        } else {
+            format!("{kind} of fund '{}' in company '{counterparty}'", f.code)
+        }
     };
     if kind != EntryKind::DealWriteOff {
-        let amount = req
-            .amount
-            .ok_or_else(|| Error::refused("amount-required", format!("{what} needs --amount")))?;
+        let amount = req.amount.ok_or_else(|| {
+            Error::refused("amount-required", format!("{} needs --amount", what()))
+        })?;
         if !amount.is_positive() {
             return Err(Error::refused(
                 "amount-not-positive",
-                format!("{what}: amount must be greater than 0, found {amount}"),
+                format!("{}: amount must be greater than 0, found {amount}", what()),
             ));
         }
         n.amount = Some(amount);
     }
-    check_not_future(&what, req.date)?;
+    if req.date > crate::date::today() {
+        check_not_future(&what(), req.date)?;
+    }
     if let Some(inception) = f.inception {
         if req.date < inception {
             return Err(Error::refused(
                 "before-inception",
                 format!(
-                    "{what} is dated {}, before the fund's inception on {inception} ({} days earlier)",
+                    "{} is dated {}, before the fund's inception on {inception} ({} days earlier)",
+                    what(),
                     req.date,
                     (inception - req.date).num_days()
                 ),
@@ -147,10 +162,21 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
         loan: Default::default(),
         reinvest_weight: n.reinvest_weight,
     };
-    let mut history = position(tx, &candidate)?;
-    history.push(candidate.clone());
-    check_position(is_lp, history, &what)?;
-    super::distribute::check_new(tx, &candidate, &what)?;
+    // The position's whole history with the candidate applied, read in place from the
+    // transaction cache.
+    let checked = match (n.investor_id, n.company_id) {
+        (Some(i), _) => tx.with_lp_entries(f.id, i, |h| {
+            rules::check_lp_refs(h.iter().chain(std::iter::once(&candidate)).collect())
+        })?,
+        (None, Some(c)) => tx.with_holding_entries(f.id, c, |h| {
+            rules::check_holding_refs(h.iter().chain(std::iter::once(&candidate)).collect())
+        })?,
+        (None, None) => Ok(()),
+    };
+    checked.map_err(|v| violation_error(&v, &what()))?;
+    if kind == EntryKind::LpDistribute {
+        super::distribute::check_new(tx, &candidate, &what())?;
+    }
     tx.append_entry(&n)
 }
 

@@ -7,8 +7,13 @@
 //! which keeps it in step, so it can never disagree with the database it fronts.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::domain::{Company, Entry, Fund, Investor};
+
+/// A map with a fast, fixed hasher: keys are the ledger's own codes and ids, looked up
+/// several times per imported row, and SipHash's flood resistance buys nothing here.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Which side of a fund a position is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,14 +28,14 @@ const MAX_CACHED_ENTRIES: usize = 100_000;
 
 #[derive(Default)]
 pub(crate) struct TxCache {
-    pub funds: HashMap<String, Fund>,
-    pub investors: HashMap<String, Investor>,
-    pub companies: HashMap<String, Company>,
+    pub funds: FastMap<String, Rc<Fund>>,
+    pub investors: FastMap<String, Rc<Investor>>,
+    pub companies: FastMap<String, Rc<Company>>,
     /// Histories as the rules read them (memo and authorship left blank).
-    pub positions: HashMap<(i64, Side, i64), Vec<Entry>>,
+    pub positions: FastMap<(i64, Side, i64), Vec<Entry>>,
     /// Fund id → whether it had no journal entries when first asked; such a fund's
     /// positions start empty without asking SQLite.
-    pub fund_was_empty: HashMap<i64, bool>,
+    pub fund_was_empty: FastMap<i64, bool>,
     pub cached_entries: usize,
     /// (id, hash) of the last entry.
     pub tail: Option<(i64, String)>,
@@ -38,12 +43,12 @@ pub(crate) struct TxCache {
 
 impl TxCache {
     /// A copy of `e` with only what the rules read.
-    pub fn slim(e: &Entry) -> Entry {
+    pub fn slim(e: Entry) -> Entry {
         Entry {
             recorded_at: String::new(),
             recorded_by: String::new(),
             memo: None,
-            ..e.clone()
+            ..e
         }
     }
 
@@ -55,7 +60,7 @@ impl TxCache {
         }
     }
 
-    pub fn store(&mut self, key: (i64, Side, i64), history: &[Entry]) {
+    pub fn store(&mut self, key: (i64, Side, i64), history: Vec<Entry>) {
         if self.cached_entries > MAX_CACHED_ENTRIES {
             self.positions.clear();
             self.cached_entries = 0;
@@ -66,11 +71,11 @@ impl TxCache {
         }
         self.cached_entries += history.len();
         self.positions
-            .insert(key, history.iter().map(Self::slim).collect());
+            .insert(key, history.into_iter().map(Self::slim).collect());
     }
 
     /// Keep the cache in step with an appended entry.
-    pub fn appended(&mut self, e: &Entry) {
+    pub fn appended(&mut self, e: Entry) {
         if let Some(target) = e.reverses {
             // A reversal removes an entry from some position's history; rather than
             // find it, forget every cached history (reversals are rare in bulk).
@@ -82,7 +87,7 @@ impl TxCache {
             }
             return;
         }
-        let Some(key) = Self::key(e) else { return };
+        let Some(key) = Self::key(&e) else { return };
         if let Some(v) = self.positions.get_mut(&key) {
             v.push(Self::slim(e));
             self.cached_entries += 1;

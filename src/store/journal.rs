@@ -74,7 +74,7 @@ impl Tx<'_> {
     /// Must run inside [`super::Ledger::write`] (IMMEDIATE), which serialises writers so
     /// the chain cannot fork.
     pub fn append_entry(&self, n: &NewEntry) -> Result<i64> {
-        let cached_tail = self.cache.borrow().tail.clone();
+        let cached_tail = self.cache.borrow_mut().tail.take();
         let last: Option<(i64, String)> = match cached_tail {
             Some(t) => Some(t),
             None => self
@@ -89,37 +89,38 @@ impl Tx<'_> {
             Some((id, h)) => (id + 1, h),
             None => (1, hashchain::GENESIS.to_string()),
         };
-        let (recorded_at, recorded_by) = self
-            .stamp
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| (self.now.clone(), self.actor.clone()));
-        // Column values exactly as SQLite will store them; the hash is computed over
-        // the same text an auditor reads back from the file.
-        let int = |v: Option<i64>| v.map(|v| v.to_string());
-        let cols: Vec<(&str, Option<String>)> = vec![
-            ("id", Some(id.to_string())),
-            ("kind", Some(n.kind.as_str().to_string())),
-            ("effective_date", Some(n.date.to_string())),
-            ("recorded_at", Some(recorded_at.clone())),
-            ("recorded_by", Some(recorded_by.clone())),
-            ("memo", n.memo.clone()),
-            ("fund_id", int(n.fund_id)),
-            ("investor_id", int(n.investor_id)),
-            ("company_id", int(n.company_id)),
-            ("amount_fen", int(n.amount.map(Money::fen))),
-            ("detail", n.detail.clone()),
-            ("reverses", int(n.reverses)),
-            ("reinvest_weight_bp", int(n.reinvest_weight.map(Factor::bp))),
-            ("loan_id", int(n.loan.loan_id)),
-            ("grant_id", int(n.loan.grant_id)),
-            ("interest_fen", int(n.loan.interest.map(Money::fen))),
-            ("subsidy_fen", int(n.loan.subsidy.map(Money::fen))),
-        ];
-        let hash = hashchain::chain_hash(
-            &prev,
-            &hashchain::canonical(cols.iter().map(|(k, v)| (*k, v.as_deref()))),
-        );
+        let stamp = self.stamp.borrow();
+        let (recorded_at, recorded_by) = match &*stamp {
+            Some((at, by)) => (at.as_str(), by.as_str()),
+            None => (self.now.as_str(), self.actor.as_str()),
+        };
+        let date = n.date.to_string();
+        let amount_fen = n.amount.map(Money::fen);
+        let weight_bp = n.reinvest_weight.map(Factor::bp);
+        let interest_fen = n.loan.interest.map(Money::fen);
+        let subsidy_fen = n.loan.subsidy.map(Money::fen);
+        // Column values exactly as SQLite will store them, in column-name order; the
+        // hash is computed over the same text an auditor reads back from the file.
+        let canonical = hashchain::SortedCanonical::default()
+            .int("amount_fen", amount_fen)
+            .int("company_id", n.company_id)
+            .text("detail", n.detail.as_deref())
+            .text("effective_date", Some(&date))
+            .int("fund_id", n.fund_id)
+            .int("grant_id", n.loan.grant_id)
+            .int("id", Some(id))
+            .int("interest_fen", interest_fen)
+            .int("investor_id", n.investor_id)
+            .text("kind", Some(n.kind.as_str()))
+            .int("loan_id", n.loan.loan_id)
+            .text("memo", n.memo.as_deref())
+            .text("recorded_at", Some(recorded_at))
+            .text("recorded_by", Some(recorded_by))
+            .int("reinvest_weight_bp", weight_bp)
+            .int("reverses", n.reverses)
+            .int("subsidy_fen", subsidy_fen)
+            .finish();
+        let hash = hashchain::chain_hash(&prev, &canonical);
         self.cached_exec(
             "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
                  investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
@@ -128,25 +129,26 @@ impl Tx<'_> {
             params![
                 id,
                 n.kind.as_str(),
-                n.date.to_string(),
+                date,
                 recorded_at,
                 recorded_by,
                 n.memo,
                 n.fund_id,
                 n.investor_id,
                 n.company_id,
-                n.amount.map(Money::fen),
+                amount_fen,
                 n.detail,
                 n.reverses,
                 prev,
                 hash,
-                n.reinvest_weight.map(Factor::bp),
+                weight_bp,
                 n.loan.loan_id,
                 n.loan.grant_id,
-                n.loan.interest.map(Money::fen),
-                n.loan.subsidy.map(Money::fen)
+                interest_fen,
+                subsidy_fen
             ],
         )?;
+        drop(stamp);
         let stored = Entry {
             id,
             kind: n.kind,
@@ -165,7 +167,7 @@ impl Tx<'_> {
         };
         let mut cache = self.cache.borrow_mut();
         cache.tail = Some((id, hash));
-        cache.appended(&stored);
+        cache.appended(stored);
         Ok(id)
     }
 
@@ -195,8 +197,33 @@ impl Tx<'_> {
     /// A position's effective history as the rules read it (memo and authorship are
     /// left blank), through the transaction cache.
     fn history(&self, key: (i64, Side, i64)) -> Result<Vec<Entry>> {
+        self.with_history(key, <[Entry]>::to_vec)
+    }
+
+    /// Run `f` over a holding's effective history (as [`Tx::holding_entries`] gives
+    /// it) without copying it out of the transaction cache.
+    pub fn with_holding_entries<R>(
+        &self,
+        fund_id: i64,
+        company_id: i64,
+        f: impl FnOnce(&[Entry]) -> R,
+    ) -> Result<R> {
+        self.with_history((fund_id, Side::Holding, company_id), f)
+    }
+
+    /// Run `f` over an LP position's effective history without copying it.
+    pub fn with_lp_entries<R>(
+        &self,
+        fund_id: i64,
+        investor_id: i64,
+        f: impl FnOnce(&[Entry]) -> R,
+    ) -> Result<R> {
+        self.with_history((fund_id, Side::Lp, investor_id), f)
+    }
+
+    fn with_history<R>(&self, key: (i64, Side, i64), f: impl FnOnce(&[Entry]) -> R) -> Result<R> {
         if let Some(v) = self.cache.borrow().positions.get(&key) {
-            return Ok(v.clone());
+            return Ok(f(v));
         }
         let was_empty = self.cache.borrow().fund_was_empty.get(&key.0).copied();
         let was_empty = match was_empty {
@@ -224,8 +251,9 @@ impl Tx<'_> {
         } else {
             self.position_sql(key.0, key.1, key.2)?
         };
-        self.cache.borrow_mut().store(key, &history);
-        Ok(history)
+        let out = f(&history);
+        self.cache.borrow_mut().store(key, history);
+        Ok(out)
     }
 
     /// A position's effective entries from SQLite, all dates, in journal order.

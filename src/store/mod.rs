@@ -10,6 +10,7 @@
 //! (`Money::fen` / `Money::from_fen`); SQL never sums or compares money as text.
 
 mod audit;
+mod bulk;
 mod cache;
 mod journal;
 mod loans;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
+pub use bulk::SuspendedGuards;
 pub use journal::{EntryFilter, LoggedEntry};
 pub use loans::GrantRow;
 pub use policy::NewPolicy;

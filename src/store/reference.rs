@@ -2,6 +2,9 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use std::rc::Rc;
+
+use super::cache::{FastMap, TxCache};
 use super::Tx;
 use crate::date::Date;
 use crate::domain::{Company, Fund, FundKind, Investor, InvestorType};
@@ -61,6 +64,24 @@ fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
 }
 
 impl Tx<'_> {
+    /// A record by code through the transaction cache (only records found are cached,
+    /// so a code added later in the transaction is still found).
+    fn through_cache<T>(
+        &self,
+        code: &str,
+        pick: fn(&mut TxCache) -> &mut FastMap<String, Rc<T>>,
+        load: impl FnOnce() -> Result<Option<T>>,
+    ) -> Result<Option<Rc<T>>> {
+        if let Some(x) = pick(&mut self.cache.borrow_mut()).get(code) {
+            return Ok(Some(x.clone()));
+        }
+        let found = load()?.map(Rc::new);
+        if let Some(x) = &found {
+            pick(&mut self.cache.borrow_mut()).insert(code.to_string(), x.clone());
+        }
+        Ok(found)
+    }
+
     pub fn insert_fund(&self, f: &Fund) -> Result<i64> {
         self.cached_exec(
             "INSERT INTO funds (code, name, kind, parent_id, manager, inception, region, created_at, created_by)
@@ -81,17 +102,12 @@ impl Tx<'_> {
     }
 
     pub fn fund_by_code(&self, code: &str) -> Result<Option<Fund>> {
-        if let Some(x) = self.cache.borrow().funds.get(code) {
-            return Ok(Some(x.clone()));
-        }
-        let found = self.fund_by_code_sql(code)?;
-        if let Some(x) = &found {
-            self.cache
-                .borrow_mut()
-                .funds
-                .insert(code.to_string(), x.clone());
-        }
-        Ok(found)
+        Ok(self.fund_rc(code)?.map(|x| (*x).clone()))
+    }
+
+    /// [`Tx::fund_by_code`] without copying the record: the hot path of an import.
+    pub fn fund_rc(&self, code: &str) -> Result<Option<Rc<Fund>>> {
+        self.through_cache(code, |c| &mut c.funds, || self.fund_by_code_sql(code))
     }
 
     fn fund_by_code_sql(&self, code: &str) -> Result<Option<Fund>> {
@@ -133,17 +149,16 @@ impl Tx<'_> {
     }
 
     pub fn investor_by_code(&self, code: &str) -> Result<Option<Investor>> {
-        if let Some(x) = self.cache.borrow().investors.get(code) {
-            return Ok(Some(x.clone()));
-        }
-        let found = self.investor_by_code_sql(code)?;
-        if let Some(x) = &found {
-            self.cache
-                .borrow_mut()
-                .investors
-                .insert(code.to_string(), x.clone());
-        }
-        Ok(found)
+        Ok(self.investor_rc(code)?.map(|x| (*x).clone()))
+    }
+
+    /// [`Tx::investor_by_code`] without copying the record: the hot path of an import.
+    pub fn investor_rc(&self, code: &str) -> Result<Option<Rc<Investor>>> {
+        self.through_cache(
+            code,
+            |c| &mut c.investors,
+            || self.investor_by_code_sql(code),
+        )
     }
 
     fn investor_by_code_sql(&self, code: &str) -> Result<Option<Investor>> {
@@ -176,17 +191,16 @@ impl Tx<'_> {
     }
 
     pub fn company_by_code(&self, code: &str) -> Result<Option<Company>> {
-        if let Some(x) = self.cache.borrow().companies.get(code) {
-            return Ok(Some(x.clone()));
-        }
-        let found = self.company_by_code_sql(code)?;
-        if let Some(x) = &found {
-            self.cache
-                .borrow_mut()
-                .companies
-                .insert(code.to_string(), x.clone());
-        }
-        Ok(found)
+        Ok(self.company_rc(code)?.map(|x| (*x).clone()))
+    }
+
+    /// [`Tx::company_by_code`] without copying the record: the hot path of an import.
+    pub fn company_rc(&self, code: &str) -> Result<Option<Rc<Company>>> {
+        self.through_cache(
+            code,
+            |c| &mut c.companies,
+            || self.company_by_code_sql(code),
+        )
     }
 
     fn company_by_code_sql(&self, code: &str) -> Result<Option<Company>> {

@@ -2,8 +2,6 @@
 //! columns named after the CLI's options (see docs/import.md). Parsing is pure and
 //! goes on past bad rows so that every bad row is reported.
 
-use std::collections::HashMap;
-
 use crate::date::{parse_date, Date};
 use crate::domain::{EntryKind, FundKind, InvestorType, ProceedsKind};
 use crate::error::RowProblem;
@@ -95,9 +93,56 @@ pub const COLUMNS: &[&str] = &[
     "reinvest_weight",
 ];
 
+/// The position in [`COLUMNS`] of a column name the parser asks for. A `match` rather
+/// than a search or a hash: it runs several times for every row of a large file.
+fn column_index(c: &str) -> usize {
+    match c {
+        "type" => 0,
+        "code" => 1,
+        "name" => 2,
+        "kind" => 3,
+        "parent" => 4,
+        "manager" => 5,
+        "inception" => 6,
+        "region" => 7,
+        "investor_type" => 8,
+        "sector" => 9,
+        "uscc" => 10,
+        "fund" => 11,
+        "investor" => 12,
+        "company" => 13,
+        "amount" => 14,
+        "date" => 15,
+        "detail" => 16,
+        "memo" => 17,
+        "borrower" => 18,
+        "borrower_kind" => 19,
+        "principal" => 20,
+        "rate" => 21,
+        "term_months" => 22,
+        "start" => 23,
+        "method" => 24,
+        "lpr" => 25,
+        "subsidy" => 26,
+        "guarantor" => 27,
+        "jobs" => 28,
+        "partners" => 29,
+        "loan" => 30,
+        "recipient" => 31,
+        "programme" => 32,
+        "reinvest_weight" => 33,
+        other => unreachable!("the parser asked for an unknown column {other}"),
+    }
+}
+
+/// For each of [`COLUMNS`], which field of a record holds it (the file's header may
+/// name columns in any order, and leave any out).
+type ColumnMap = [Option<usize>; COLUMNS.len()];
+
 struct Fields<'a> {
     row: usize,
-    values: HashMap<&'a str, &'a str>,
+    columns: &'a ColumnMap,
+    record: &'a csv::StringRecord,
     problems: Vec<RowProblem>,
 }
 
@@ -111,8 +156,8 @@ impl<'a> Fields<'a> {
         });
     }
     fn opt(&self, c: &str) -> Option<String> {
-        self.values
-            .get(c)
+        self.columns[column_index(c)]
+            .and_then(|i| self.record.get(i))
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
             .map(String::from)
@@ -357,86 +402,227 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
 pub fn parse(text: &str) -> (Vec<Row>, Vec<RowProblem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for_each(text, |r| match r {
+    for_each(text, |r, _| match r {
         Ok(row) => rows.push(row),
         Err(p) => problems.push(p),
     });
     (rows, problems)
 }
 
-/// Parse a file row by row, handing each good row or each problem to `f` as it goes,
-/// so that a caller can apply a large file without holding all its rows.
-pub fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>)) {
+/// Where a good dated row (an entry, loan or grant) is in the file, so that rows can be
+/// applied in date order without all of them being held parsed in memory.
+#[derive(Clone, Debug)]
+pub struct EntryKey {
+    pub date: Date,
+    pub row: usize,
+    pos: csv::Position,
+}
+
+/// What a first pass over a file finds.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Reference rows (funds, investors, companies), parsed, in file order.
+    pub reference: Vec<Row>,
+    /// Good dated rows, in file order.
+    pub entries: Vec<EntryKey>,
+    /// Whether `entries` is already in date order (exports and most sheets are).
+    pub ordered: bool,
+    /// The problems of every bad row, and how many rows were bad.
+    pub problems: Vec<RowProblem>,
+    pub bad_rows: usize,
+}
+
+/// First pass: every parse problem, the reference rows, and where each dated row is.
+pub fn scan(text: &str) -> Scan {
+    let mut scan = Scan {
+        ordered: true,
+        ..Scan::default()
+    };
+    let mut last_bad = 0;
+    for_each(text, |r, pos| match r {
+        Ok(row) => match row.record.date() {
+            None => scan.reference.push(row),
+            Some(date) => {
+                scan.ordered &= scan.entries.last().is_none_or(|l| l.date <= date);
+                scan.entries.push(EntryKey {
+                    date,
+                    row: row.row,
+                    pos: pos.clone(),
+                });
+            }
+        },
+        Err(p) => {
+            if p.row != last_bad {
+                scan.bad_rows += 1;
+                last_bad = p.row;
+            }
+            scan.problems.push(p);
+        }
+    });
+    scan
+}
+
+/// Second pass: parse the rows at `keys`, in the order given, handing each to `f`.
+/// Keys in file order are read straight through; others are reached by seeking.
+pub fn rows_at(text: &str, keys: &[EntryKey], mut f: impl FnMut(Row)) {
+    let Some((columns, mut rdr)) = open(text, &mut |_, _| {}) else {
+        return;
+    };
+    let in_file_order = keys.windows(2).all(|w| w[0].row < w[1].row);
+    let mut record = csv::StringRecord::new();
+    let mut parse_next = |rdr: &mut csv::Reader<std::io::Cursor<&[u8]>>, row: usize| {
+        if rdr.read_record(&mut record).unwrap_or(false) {
+            if let Ok(r) = parse_record(&columns, &record, row) {
+                f(r);
+            }
+        }
+    };
+    if in_file_order {
+        let mut skip = csv::ByteRecord::new();
+        for k in keys {
+            // Skip to the record: reference and bad rows in between are not parsed.
+            while rdr.position().record() < k.pos.record() {
+                if !rdr.read_byte_record(&mut skip).unwrap_or(false) {
+                    return;
+                }
+            }
+            parse_next(&mut rdr, k.row);
+        }
+    } else {
+        for k in keys {
+            if rdr.seek(k.pos.clone()).is_ok() {
+                parse_next(&mut rdr, k.row);
+            }
+        }
+    }
+}
+
+/// A reader past the header, and the header's column map; problems with the header
+/// go to `f` and give `None`.
+fn open<'t>(
+    text: &'t str,
+    f: &mut dyn FnMut(Result<Row, RowProblem>, &csv::Position),
+) -> Option<(ColumnMap, csv::Reader<std::io::Cursor<&'t [u8]>>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(std::io::Cursor::new(text.as_bytes()));
+    let start = csv::Position::new();
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
         Err(e) => {
-            f(Err(RowProblem {
-                row: 1,
-                column: String::new(),
-                value: String::new(),
-                reason: e.to_string(),
-            }));
-            return;
-        }
-    };
-    let mut header_ok = true;
-    for h in &headers {
-        if !h.is_empty() && !COLUMNS.contains(&h.as_str()) {
-            header_ok = false;
-            f(Err(RowProblem {
-                row: 1,
-                column: h.clone(),
-                value: h.clone(),
-                reason: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
-            }));
-        }
-    }
-    if !headers.iter().any(|h| h == "type") {
-        header_ok = false;
-        f(Err(RowProblem {
-            row: 1,
-            column: "type".into(),
-            value: String::new(),
-            reason: "the header has no 'type' column".into(),
-        }));
-    }
-    if !header_ok {
-        return;
-    }
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                f(Err(RowProblem {
-                    row,
+            f(
+                Err(RowProblem {
+                    row: 1,
                     column: String::new(),
                     value: String::new(),
                     reason: e.to_string(),
-                }));
+                }),
+                &start,
+            );
+            return None;
+        }
+    };
+    let mut header_ok = true;
+    let mut columns: ColumnMap = [None; COLUMNS.len()];
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        match COLUMNS.iter().position(|c| c == h) {
+            // The first of a repeated column wins, as a lookup by name did before.
+            Some(c) => {
+                columns[c].get_or_insert(i);
+            }
+            None => {
+                header_ok = false;
+                f(
+                    Err(RowProblem {
+                        row: 1,
+                        column: h.clone(),
+                        value: h.clone(),
+                        reason: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
+                    }),
+                    &start,
+                );
+            }
+        }
+    }
+    if columns[column_index("type")].is_none() {
+        header_ok = false;
+        f(
+            Err(RowProblem {
+                row: 1,
+                column: "type".into(),
+                value: String::new(),
+                reason: "the header has no 'type' column".into(),
+            }),
+            &start,
+        );
+    }
+    header_ok.then_some((columns, rdr))
+}
+
+/// One record to a row, or the problems that make it bad.
+fn parse_record(
+    columns: &ColumnMap,
+    record: &csv::StringRecord,
+    row: usize,
+) -> Result<Row, Vec<RowProblem>> {
+    let mut fields = Fields {
+        row,
+        columns,
+        record,
+        problems: Vec::new(),
+    };
+    let parsed = parse_row(&mut fields);
+    match parsed {
+        Some(record) if fields.problems.is_empty() => Ok(Row { row, record }),
+        _ => Err(fields.problems),
+    }
+}
+
+/// Parse a file row by row, handing each good row or each problem to `f` with the
+/// record's position, so that a caller can go through a large file without holding
+/// all its rows.
+fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>, &csv::Position)) {
+    let Some((columns, mut rdr)) = open(text, &mut f) else {
+        return;
+    };
+    let mut record = csv::StringRecord::new();
+    let mut i = 0;
+    loop {
+        let row = i + 2;
+        i += 1;
+        match rdr.read_record(&mut record) {
+            Ok(false) => return,
+            Ok(true) => {}
+            Err(e) => {
+                let pos = e.position().cloned().unwrap_or_else(csv::Position::new);
+                f(
+                    Err(RowProblem {
+                        row,
+                        column: String::new(),
+                        value: String::new(),
+                        reason: e.to_string(),
+                    }),
+                    &pos,
+                );
                 continue;
             }
-        };
-        if rec.iter().all(|v| v.trim().is_empty()) {
+        }
+        if record.iter().all(|v| v.trim().is_empty()) {
             continue; // Excel leaves blank lines at the end
         }
-        let values = headers.iter().map(String::as_str).zip(rec.iter()).collect();
-        let mut fields = Fields {
-            row,
-            values,
-            problems: Vec::new(),
-        };
-        let record = parse_row(&mut fields);
-        if fields.problems.is_empty() {
-            if let Some(record) = record {
-                f(Ok(Row { row, record }));
-            }
-        } else {
-            for p in fields.problems {
-                f(Err(p));
+        let pos = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
+        match parse_record(&columns, &record, row) {
+            Ok(r) => f(Ok(r), &pos),
+            Err(problems) => {
+                for p in problems {
+                    f(Err(p), &pos);
+                }
             }
         }
     }
@@ -467,6 +653,13 @@ mod tests {
                 assert_eq!(e.date.to_string(), "2021-03-01");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn column_index_matches_columns() {
+        for (i, c) in COLUMNS.iter().enumerate() {
+            assert_eq!(column_index(c), i, "{c}");
         }
     }
 

@@ -171,10 +171,16 @@ pub fn import(
                 ));
             }
         }
+        // Bulk mode (store/bulk.rs): the per-row guard triggers are checked once over
+        // all the new rows instead; a refusal there rolls everything back.
+        let guards = tx.suspend_insert_guards()?;
         if is_json {
             restore(tx, &text, &mut summary, progress)?;
         } else {
             apply_csv(tx, &text, &mut summary, progress)?;
+        }
+        if let Some(g) = guards {
+            tx.restore_insert_guards(g)?;
         }
         let span = summary.first_entry.zip(summary.last_entry);
         tx.record_import(&fp, &opts.file_name, summary.rows, span)?;
@@ -272,61 +278,57 @@ fn apply_csv(
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
-    // Pass 1: every parse problem, the reference rows, and whether the entry rows are
-    // already in date order (exports and most spreadsheets are).
-    let mut problems = Vec::new();
-    let mut bad_rows = std::collections::BTreeSet::new();
-    let mut reference = Vec::new();
-    let (mut entries, mut ordered, mut last) = (0usize, true, None);
-    csvfile::for_each(text, |r| match r {
-        Ok(row) => match row.record.date() {
-            None => reference.push(row),
-            Some(d) => {
-                ordered &= last.is_none_or(|l| l <= d);
-                last = Some(d);
-                entries += 1;
-            }
-        },
-        Err(p) => {
-            bad_rows.insert(p.row);
-            problems.push(p);
-        }
-    });
-    summary.rows = reference.len() + entries + bad_rows.len();
+    // Pass 1: every parse problem, the reference rows, and where each dated row is.
+    let csvfile::Scan {
+        reference,
+        mut entries,
+        ordered,
+        mut problems,
+        bad_rows,
+    } = csvfile::scan(text);
+    summary.rows = reference.len() + entries.len() + bad_rows;
     // Reference data first, in file order.
     for r in reference {
         if let Err(p) = apply_row(tx, summary, r) {
             problems.push(p);
         }
     }
-    // Then entries by date, stable: straight from the file when it is already in
-    // order, so memory does not grow with its size; otherwise sorted in memory.
-    let mut done = 0;
-    let mut apply = |r: Row, problems: &mut Vec<RowProblem>| {
-        if let Err(p) = apply_row(tx, summary, r) {
-            problems.push(p);
-        }
-        done += 1;
-        if done % 10_000 == 0 || done == entries {
-            progress(done, entries);
-        }
-    };
-    if ordered {
-        csvfile::for_each(text, |r| {
-            if let Ok(row) = r {
-                if row.record.date().is_some() {
-                    apply(row, &mut problems);
+    // Then the dated rows by date, stable (same-day rows keep file order). Only their
+    // positions are sorted; a second thread parses each row again as it is due, while
+    // this one checks and writes, so the two passes overlap and parsed rows are never
+    // all held at once.
+    if !ordered {
+        entries.sort_by_key(|k| (k.date, k.row));
+    }
+    let total = entries.len();
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
+    let entries = &entries;
+    std::thread::scope(|s| {
+        // `move`: the sender must go with the thread, so the loop below ends with it.
+        s.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            csvfile::rows_at(text, entries, |row| {
+                batch.push(row);
+                if batch.len() == BATCH {
+                    // The receiver only goes away if this thread is no longer needed.
+                    let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            });
+            let _ = send.send(batch);
+        });
+        let mut done = 0;
+        for batch in receive.iter() {
+            for row in batch {
+                if let Err(p) = apply_row(tx, summary, row) {
+                    problems.push(p);
+                }
+                done += 1;
+                if done % 10_000 == 0 || done == total {
+                    progress(done, total);
                 }
             }
-        });
-    } else {
-        let (mut rows, _) = csvfile::parse(text);
-        rows.retain(|r| r.record.date().is_some());
-        rows.sort_by_key(|r| r.record.date());
-        for row in rows {
-            apply(row, &mut problems);
         }
-    }
+    });
     if problems.is_empty() {
         Ok(())
     } else {
@@ -334,6 +336,9 @@ fn apply_csv(
         Err(rows_error(problems, false))
     }
 }
+
+/// Rows handed from the parsing thread to the writing one at a time.
+const BATCH: usize = 1024;
 
 /// Restore an `export --format json` document into an empty ledger, entry for entry.
 fn restore(
