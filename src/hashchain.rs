@@ -67,11 +67,13 @@ impl SortedCanonical {
 
     /// An integer column, written in decimal as SQLite gives it back as text.
     pub fn int(&mut self, column: &'static str, v: Option<i64>) -> &mut Self {
-        use std::fmt::Write;
         debug_assert!(column > self.last, "{column} after {}", self.last);
         self.last = column;
         if let Some(v) = v {
-            let _ = writeln!(self.out, "{column}=\"{v}\"");
+            self.out.push_str(column);
+            self.out.push_str("=\"");
+            push_decimal(&mut self.out, v);
+            self.out.push_str("\"\n");
         }
         self
     }
@@ -81,10 +83,35 @@ impl SortedCanonical {
     }
 }
 
+/// Append `v` in decimal, as `v.to_string()` would, without the formatting machinery.
+fn push_decimal(out: &mut String, v: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+}
+
 /// Append `v` as a JSON string literal (RFC 8259 escaping, as serde_json writes it).
 fn push_json_string(out: &mut String, v: &str) {
     use std::fmt::Write;
     out.push('"');
+    // Most values (codes, dates, kinds) need no escaping at all.
+    if !v.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(v);
+        out.push('"');
+        return;
+    }
     for c in v.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -115,12 +142,12 @@ pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
+    let mut s = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
+        s.push(DIGITS[(b >> 4) as usize]);
+        s.push(DIGITS[(b & 15) as usize]);
     }
-    s
+    String::from_utf8(s).expect("hex digits are ASCII")
 }
 
 #[cfg(test)]
@@ -154,6 +181,15 @@ mod tests {
                 serde_json::Value::String(v.to_string()).to_string(),
                 "{v:?}"
             );
+        }
+    }
+
+    #[test]
+    fn decimals_match_to_string() {
+        for v in [0, 7, -7, 10, 809_500_000, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            push_decimal(&mut s, v);
+            assert_eq!(s, v.to_string());
         }
     }
 

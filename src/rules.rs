@@ -47,45 +47,61 @@ impl Violation {
     }
 }
 
-fn is_exit(e: &Entry) -> bool {
-    e.kind == EntryKind::DealProceeds && e.detail.as_deref() == Some(ProceedsKind::Exit.as_str())
+/// What the rules read of an entry, and no more: 32 bytes, so a bulk import can keep
+/// every position it touches in memory (see `store/cache.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub id: i64,
+    pub amount: Money,
+    pub date: Date,
+    pub kind: EntryKind,
+    /// A `deal-proceeds` entry that is a full exit (it closes the holding).
+    pub exit: bool,
 }
 
-fn rank(e: &Entry) -> u8 {
+impl From<&Entry> for Event {
+    fn from(e: &Entry) -> Event {
+        Event {
+            id: e.id,
+            amount: e.amount.unwrap_or(Money::ZERO),
+            date: e.date,
+            kind: e.kind,
+            exit: e.kind == EntryKind::DealProceeds
+                && e.detail.as_deref() == Some(ProceedsKind::Exit.as_str()),
+        }
+    }
+}
+
+fn rank(e: &Event) -> u8 {
     match e.kind {
         EntryKind::LpCommit | EntryKind::DealCommit => 0,
         EntryKind::LpPay | EntryKind::DealPay => 1,
         EntryKind::DealValue => 2,
-        EntryKind::DealProceeds if !is_exit(e) => 3,
+        EntryKind::DealProceeds if !e.exit => 3,
         EntryKind::LpDistribute => 3,
         _ => 4,
     }
 }
 
-/// Sort a position's entries into the order the rules read them.
-pub fn timeline_order(entries: &mut [Entry]) {
-    entries.sort_by_key(|e| (e.date, rank(e), e.id));
-}
-
-fn timeline_order_refs(entries: &mut [&Entry]) {
-    entries.sort_by_key(|e| (e.date, rank(e), e.id));
+/// Sort a position's events into the order the rules read them.
+fn timeline_order(events: &mut [Event]) {
+    events.sort_by_key(|e| (e.date, rank(e), e.id));
 }
 
 /// Paid-in never exceeds committed at the end of any day.
 fn check_paid_within_committed(
-    entries: &[&Entry],
+    events: &[Event],
     commit: EntryKind,
     pay: EntryKind,
 ) -> Result<(), Violation> {
     let (mut committed, mut paid) = (Money::ZERO, Money::ZERO);
-    for (i, e) in entries.iter().enumerate() {
-        let amount = e.amount.unwrap_or(Money::ZERO);
+    for (i, e) in events.iter().enumerate() {
         if e.kind == commit {
-            committed += amount;
+            committed += e.amount;
         } else if e.kind == pay {
-            paid += amount;
+            paid += e.amount;
         }
-        let end_of_day = entries.get(i + 1).is_none_or(|n| n.date != e.date);
+        let end_of_day = events.get(i + 1).is_none_or(|n| n.date != e.date);
         if end_of_day && paid > committed {
             return Err(Violation::PaidExceedsCommitted {
                 date: e.date,
@@ -99,28 +115,27 @@ fn check_paid_within_committed(
 
 /// Rules for an LP position (one investor in one fund).
 pub fn check_lp(entries: Vec<Entry>) -> Result<(), Violation> {
-    check_lp_refs(entries.iter().collect())
+    check_lp_events(entries.iter().map(Event::from).collect())
 }
 
-/// [`check_lp`] over borrowed entries, so that a write can check a cached history
-/// plus its candidate without copying the history.
-pub fn check_lp_refs(mut entries: Vec<&Entry>) -> Result<(), Violation> {
-    timeline_order_refs(&mut entries);
-    check_paid_within_committed(&entries, EntryKind::LpCommit, EntryKind::LpPay)
+/// [`check_lp`] over events.
+pub fn check_lp_events(mut events: Vec<Event>) -> Result<(), Violation> {
+    timeline_order(&mut events);
+    check_paid_within_committed(&events, EntryKind::LpCommit, EntryKind::LpPay)
 }
 
 /// Rules for a holding (one fund in one company).
 pub fn check_holding(entries: Vec<Entry>) -> Result<(), Violation> {
-    check_holding_refs(entries.iter().collect())
+    check_holding_events(entries.iter().map(Event::from).collect())
 }
 
-/// [`check_holding`] over borrowed entries.
-pub fn check_holding_refs(mut entries: Vec<&Entry>) -> Result<(), Violation> {
-    timeline_order_refs(&mut entries);
-    check_paid_within_committed(&entries, EntryKind::DealCommit, EntryKind::DealPay)?;
+/// [`check_holding`] over events.
+pub fn check_holding_events(mut events: Vec<Event>) -> Result<(), Violation> {
+    timeline_order(&mut events);
+    check_paid_within_committed(&events, EntryKind::DealCommit, EntryKind::DealPay)?;
     let mut paid = Money::ZERO;
     let mut closed: Option<(Date, &'static str)> = None;
-    for e in entries {
+    for e in &events {
         if let Some((closed_on, closed_by)) = closed {
             return Err(Violation::AfterClose {
                 date: e.date,
@@ -130,7 +145,7 @@ pub fn check_holding_refs(mut entries: Vec<&Entry>) -> Result<(), Violation> {
             });
         }
         match e.kind {
-            EntryKind::DealPay => paid += e.amount.unwrap_or(Money::ZERO),
+            EntryKind::DealPay => paid += e.amount,
             EntryKind::DealValue | EntryKind::DealProceeds | EntryKind::DealWriteOff => {
                 // Payments on the same day sort first, so `paid` is the end-of-day figure.
                 if paid.is_zero() {
@@ -141,7 +156,7 @@ pub fn check_holding_refs(mut entries: Vec<&Entry>) -> Result<(), Violation> {
                 }
                 if e.kind == EntryKind::DealWriteOff {
                     closed = Some((e.date, "a write-off"));
-                } else if is_exit(e) {
+                } else if e.exit {
                     closed = Some((e.date, "a full exit"));
                 }
             }
@@ -240,6 +255,12 @@ mod tests {
             e(4, DealProceeds, "2021-07-01", Some(1), Some("dividend")),
         ];
         assert_eq!(check_holding(h).unwrap_err().rule(), "holding-closed");
+    }
+
+    #[test]
+    fn an_event_stays_small() {
+        // The import's position cache is sized in events (store/cache.rs).
+        assert!(std::mem::size_of::<Event>() <= 32);
     }
 
     #[test]

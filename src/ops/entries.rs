@@ -8,7 +8,7 @@ use crate::domain::{Entry, EntryKind, Fund, FundKind, Investor, InvestorType, Ne
 use crate::error::{unknown, Error, Result};
 use crate::money::Money;
 use crate::policy::Factor;
-use crate::rules::{self, Violation};
+use crate::rules::{self, Event, Violation};
 use crate::store::{CodeTable, Ledger, Tx};
 
 /// An entry as a user asks for it, by codes. `counterparty` is the investor for LP
@@ -164,12 +164,16 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
     };
     // The position's whole history with the candidate applied, read in place from the
     // transaction cache.
+    let with_candidate = |h: &[Event]| {
+        let mut v = Vec::with_capacity(h.len() + 1);
+        v.extend_from_slice(h);
+        v.push(Event::from(&candidate));
+        v
+    };
     let checked = match (n.investor_id, n.company_id) {
-        (Some(i), _) => tx.with_lp_entries(f.id, i, |h| {
-            rules::check_lp_refs(h.iter().chain(std::iter::once(&candidate)).collect())
-        })?,
-        (None, Some(c)) => tx.with_holding_entries(f.id, c, |h| {
-            rules::check_holding_refs(h.iter().chain(std::iter::once(&candidate)).collect())
+        (Some(i), _) => tx.with_lp_events(f.id, i, |h| rules::check_lp_events(with_candidate(h)))?,
+        (None, Some(c)) => tx.with_holding_events(f.id, c, |h| {
+            rules::check_holding_events(with_candidate(h))
         })?,
         (None, None) => Ok(()),
     };

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::domain::{Company, Entry, Fund, Investor};
+use crate::rules::Event;
 
 /// A map with a fast, fixed hasher: keys are the ledger's own codes and ids, looked up
 /// several times per imported row, and SipHash's flood resistance buys nothing here.
@@ -22,36 +23,29 @@ pub(crate) enum Side {
     Holding,
 }
 
-/// Above this many cached history entries the position cache is dropped and rebuilt
-/// on demand, which bounds an import's memory whatever the file's size.
-const MAX_CACHED_ENTRIES: usize = 100_000;
+/// Above this many cached events the position cache is dropped and rebuilt on demand,
+/// which bounds an import's memory whatever the file's size: 2,000,000 × 32 bytes is
+/// 64 MB. Large enough that a million-row import never re-reads a position; each
+/// re-read is an SQL query, and dropping a smaller cache every ~100,000 entries once
+/// cost a third of such an import's time.
+const MAX_CACHED_EVENTS: usize = 2_000_000;
 
 #[derive(Default)]
 pub(crate) struct TxCache {
     pub funds: FastMap<String, Rc<Fund>>,
     pub investors: FastMap<String, Rc<Investor>>,
     pub companies: FastMap<String, Rc<Company>>,
-    /// Histories as the rules read them (memo and authorship left blank).
-    pub positions: FastMap<(i64, Side, i64), Vec<Entry>>,
+    /// Each position's effective history as the rules read it.
+    pub positions: FastMap<(i64, Side, i64), Vec<Event>>,
     /// Fund id → whether it had no journal entries when first asked; such a fund's
     /// positions start empty without asking SQLite.
     pub fund_was_empty: FastMap<i64, bool>,
-    pub cached_entries: usize,
+    pub cached_events: usize,
     /// (id, hash) of the last entry.
     pub tail: Option<(i64, String)>,
 }
 
 impl TxCache {
-    /// A copy of `e` with only what the rules read.
-    pub fn slim(e: Entry) -> Entry {
-        Entry {
-            recorded_at: String::new(),
-            recorded_by: String::new(),
-            memo: None,
-            ..e
-        }
-    }
-
     pub fn key(e: &Entry) -> Option<(i64, Side, i64)> {
         match (e.fund_id, e.investor_id, e.company_id) {
             (Some(f), Some(i), _) => Some((f, Side::Lp, i)),
@@ -60,40 +54,38 @@ impl TxCache {
         }
     }
 
-    pub fn store(&mut self, key: (i64, Side, i64), history: Vec<Entry>) {
-        if self.cached_entries > MAX_CACHED_ENTRIES {
-            self.positions.clear();
-            self.cached_entries = 0;
-            // Positions dropped from the cache must be read back from SQLite.
-            for v in self.fund_was_empty.values_mut() {
-                *v = false;
-            }
+    pub fn store(&mut self, key: (i64, Side, i64), history: Vec<Event>) {
+        if self.cached_events > MAX_CACHED_EVENTS {
+            self.forget_positions();
         }
-        self.cached_entries += history.len();
-        self.positions
-            .insert(key, history.into_iter().map(Self::slim).collect());
+        self.cached_events += history.len();
+        self.positions.insert(key, history);
+    }
+
+    /// Drop every cached history; they are read back from SQLite when next needed.
+    fn forget_positions(&mut self) {
+        self.positions.clear();
+        self.cached_events = 0;
+        for v in self.fund_was_empty.values_mut() {
+            *v = false;
+        }
     }
 
     /// Keep the cache in step with an appended entry.
-    pub fn appended(&mut self, e: Entry) {
-        if let Some(target) = e.reverses {
+    pub fn appended(&mut self, e: &Entry) {
+        if e.reverses.is_some() {
             // A reversal removes an entry from some position's history; rather than
             // find it, forget every cached history (reversals are rare in bulk).
-            let _ = target;
-            self.positions.clear();
-            self.cached_entries = 0;
-            for v in self.fund_was_empty.values_mut() {
-                *v = false;
-            }
+            self.forget_positions();
             return;
         }
-        let Some(key) = Self::key(&e) else { return };
+        let Some(key) = Self::key(e) else { return };
         if let Some(v) = self.positions.get_mut(&key) {
-            v.push(Self::slim(e));
-            self.cached_entries += 1;
+            v.push(Event::from(e));
+            self.cached_events += 1;
         } else if self.fund_was_empty.get(&key.0) == Some(&true) {
-            self.positions.insert(key, vec![Self::slim(e)]);
-            self.cached_entries += 1;
+            self.positions.insert(key, vec![Event::from(e)]);
+            self.cached_events += 1;
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::hashchain;
 use crate::money::Money;
 use crate::policy::Factor;
+use crate::rules::Event;
 
 pub(super) const ENTRY_COLS: &str =
     "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
@@ -121,11 +122,16 @@ impl Tx<'_> {
             .int("subsidy_fen", subsidy_fen)
             .finish();
         let hash = hashchain::chain_hash(&prev, &canonical);
-        self.cached_exec(
-            "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
-                 investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
-                 reinvest_weight_bp, loan_id, grant_id, interest_fen, subsidy_fen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        let mut insert = self.insert_entry.borrow_mut();
+        if insert.is_none() {
+            *insert = Some(self.conn.prepare(
+                "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, memo, fund_id,
+                     investor_id, company_id, amount_fen, detail, reverses, prev_hash, hash,
+                     reinvest_weight_bp, loan_id, grant_id, interest_fen, subsidy_fen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            )?);
+        }
+        insert.as_mut().expect("prepared above").execute(
             params![
                 id,
                 n.kind.as_str(),
@@ -148,6 +154,7 @@ impl Tx<'_> {
                 subsidy_fen
             ],
         )?;
+        drop(insert);
         drop(stamp);
         let stored = Entry {
             id,
@@ -167,7 +174,7 @@ impl Tx<'_> {
         };
         let mut cache = self.cache.borrow_mut();
         cache.tail = Some((id, hash));
-        cache.appended(stored);
+        cache.appended(&stored);
         Ok(id)
     }
 
@@ -187,41 +194,35 @@ impl Tx<'_> {
 
     /// Effective entries of one holding (fund → company), all dates, in journal order.
     pub fn holding_entries(&self, fund_id: i64, company_id: i64) -> Result<Vec<Entry>> {
-        self.history((fund_id, Side::Holding, company_id))
+        self.position_sql(fund_id, Side::Holding, company_id)
     }
 
     pub fn lp_entries(&self, fund_id: i64, investor_id: i64) -> Result<Vec<Entry>> {
-        self.history((fund_id, Side::Lp, investor_id))
+        self.position_sql(fund_id, Side::Lp, investor_id)
     }
 
-    /// A position's effective history as the rules read it (memo and authorship are
-    /// left blank), through the transaction cache.
-    fn history(&self, key: (i64, Side, i64)) -> Result<Vec<Entry>> {
-        self.with_history(key, <[Entry]>::to_vec)
-    }
-
-    /// Run `f` over a holding's effective history (as [`Tx::holding_entries`] gives
-    /// it) without copying it out of the transaction cache.
-    pub fn with_holding_entries<R>(
+    /// Run `f` over a holding's effective history as the rules read it, through the
+    /// transaction cache (no copy, and no SQL once the position has been read).
+    pub fn with_holding_events<R>(
         &self,
         fund_id: i64,
         company_id: i64,
-        f: impl FnOnce(&[Entry]) -> R,
+        f: impl FnOnce(&[Event]) -> R,
     ) -> Result<R> {
-        self.with_history((fund_id, Side::Holding, company_id), f)
+        self.with_events((fund_id, Side::Holding, company_id), f)
     }
 
-    /// Run `f` over an LP position's effective history without copying it.
-    pub fn with_lp_entries<R>(
+    /// [`Tx::with_holding_events`] for an LP position.
+    pub fn with_lp_events<R>(
         &self,
         fund_id: i64,
         investor_id: i64,
-        f: impl FnOnce(&[Entry]) -> R,
+        f: impl FnOnce(&[Event]) -> R,
     ) -> Result<R> {
-        self.with_history((fund_id, Side::Lp, investor_id), f)
+        self.with_events((fund_id, Side::Lp, investor_id), f)
     }
 
-    fn with_history<R>(&self, key: (i64, Side, i64), f: impl FnOnce(&[Entry]) -> R) -> Result<R> {
+    fn with_events<R>(&self, key: (i64, Side, i64), f: impl FnOnce(&[Event]) -> R) -> Result<R> {
         if let Some(v) = self.cache.borrow().positions.get(&key) {
             return Ok(f(v));
         }
@@ -246,10 +247,13 @@ impl Tx<'_> {
                 any.is_none()
             }
         };
-        let history = if was_empty {
+        let history: Vec<Event> = if was_empty {
             Vec::new()
         } else {
             self.position_sql(key.0, key.1, key.2)?
+                .iter()
+                .map(Event::from)
+                .collect()
         };
         let out = f(&history);
         self.cache.borrow_mut().store(key, history);

@@ -46,6 +46,12 @@ pub struct Ledger {
 /// A transaction on the ledger; all queries hang off it.
 pub struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
+    /// The connection `tx` runs on, borrowed for as long as the transaction so that a
+    /// statement prepared once can be kept for the whole transaction.
+    conn: &'a Connection,
+    /// The journal's INSERT, prepared on first use: a bulk import runs it once per row,
+    /// and looking it up in the statement cache each time was measurable.
+    insert_entry: std::cell::RefCell<Option<rusqlite::Statement<'a>>>,
     /// Who is writing (for `recorded_by` / `created_by`).
     pub actor: String,
     /// When (for `recorded_at`), fixed for the whole transaction.
@@ -202,11 +208,14 @@ impl Ledger {
         commit: bool,
         f: impl FnOnce(&Tx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // `new_unchecked` takes `&Connection`; `&mut self` already rules out a nested
+        // transaction, which is all the checked form adds.
+        let conn = &self.conn;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let t = Tx {
             tx,
+            conn,
+            insert_entry: Default::default(),
             actor: actor.to_string(),
             now: now_stamp(),
             stamp: Default::default(),
@@ -221,11 +230,12 @@ impl Ledger {
 
     /// Run `f` in a read transaction: one consistent snapshot for a whole report.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let conn = &self.conn;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
         let t = Tx {
             tx,
+            conn,
+            insert_entry: Default::default(),
             actor: String::new(),
             now: now_stamp(),
             stamp: Default::default(),
