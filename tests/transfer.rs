@@ -414,3 +414,92 @@ fn loans_repayments_and_grants_import() {
         .collect();
     assert_eq!(rows, vec![2, 3]);
 }
+
+/// The schema's objects (tables, indexes, triggers) with their SQL, by name.
+fn schema(t: &TestLedger) -> Vec<(String, String, String)> {
+    let conn = rusqlite::Connection::open(&t.db).unwrap();
+    let mut st = conn
+        .prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY name")
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// Imports set the journal's INSERT guard triggers aside while they write and check
+/// their conditions afterwards (store/bulk.rs); whatever the outcome, the guards are
+/// there afterwards, exactly as before.
+#[test]
+fn imports_leave_the_storage_guards_as_they_were() {
+    let t = small_ledger();
+    let before = schema(&t);
+    let triggers = before.iter().filter(|o| o.0 == "trigger").count();
+    assert!(triggers >= 3, "{before:?}");
+    let csv = examples().join("import.csv");
+    t.run(&["import", "--dry-run", csv.to_str().unwrap()]).ok();
+    assert_eq!(schema(&t), before, "after a dry run");
+    t.run(&["import", csv.to_str().unwrap()]).ok();
+    assert_eq!(schema(&t), before, "after an import");
+    let bad = write(
+        &t,
+        "bad.csv",
+        "type,fund,company,amount,date\ndeal-pay,S,B,999999999,2021-02-01\n",
+    );
+    t.run(&["import", &bad]).refused("paid-in");
+    assert_eq!(schema(&t), before, "after a refused import");
+    let loans = examples().join("import-loans.csv");
+    t.run(&["import", loans.to_str().unwrap()]).ok();
+    assert_eq!(schema(&t), before, "after a loan import");
+}
+
+/// A file out of date order, longer than one batch between the parsing and writing
+/// threads, with its reference rows last: every row lands, in date order.
+/// 100 companies × (a 1,000,000 commitment + ten 1,000 payments), written newest
+/// first: committed 100 × 1,000,000 = 100,000,000.00, paid 100 × 10 × 1,000 =
+/// 1,000,000.00. A payment beyond its commitment in the middle is reported by its row.
+#[test]
+fn a_large_unordered_file_is_applied_in_date_order() {
+    let t = TestLedger::new();
+    let mut rows = Vec::new();
+    for c in 0..100 {
+        for m in (1..=10).rev() {
+            rows.push(format!("deal-pay,F,C{c:03},1000,2021-{m:02}-15"));
+        }
+        rows.push(format!("deal-commit,F,C{c:03},1000000,2021-01-01"));
+    }
+    // Newest first: the reverse of the order the rows must be applied in.
+    rows.sort_by(|a, b| b.rsplit(',').next().cmp(&a.rsplit(',').next()));
+    let mut text = String::from("type,code,name,kind,fund,company,amount,date\n");
+    for r in &rows {
+        let f: Vec<&str> = r.split(',').collect();
+        text.push_str(&format!(
+            "{},,,,{},{},{},{}\n",
+            f[0], f[1], f[2], f[3], f[4]
+        ));
+    }
+    text.push_str("fund,F,基金,guidance,,,,\n");
+    for c in 0..100 {
+        text.push_str(&format!("company,C{c:03},公司{c},,,,,\n"));
+    }
+    let file = write(&t, "big.csv", &text);
+    let s = t.json(&["import", &file]);
+    assert_eq!(s["entries"], 1100);
+    let p = t.json(&["report", "portfolio", "--as-of", "2021-12-31"]);
+    assert_eq!(p["funds"][0]["deal_committed"], "100000000.00");
+    assert_eq!(p["funds"][0]["deal_paid_in"], "1000000.00");
+    // One payment too many for C050, on row 2 (first in the file, dated latest).
+    let t = TestLedger::new();
+    let extra = text.replacen(
+        "type,code,name,kind,fund,company,amount,date\n",
+        "type,code,name,kind,fund,company,amount,date\ndeal-pay,,,,F,C050,999001,2021-12-31\n",
+        1,
+    );
+    let file = write(&t, "big2.csv", &extra);
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", &file]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("\"row\":2"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 bad row"), "{}", r.stderr);
+    assert_eq!(before, t.dump());
+}

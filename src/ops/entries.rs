@@ -171,10 +171,12 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
         v
     };
     let checked = match (n.investor_id, n.company_id) {
-        (Some(i), _) => tx.with_lp_events(f.id, i, |h| rules::check_lp_events(with_candidate(h)))?,
-        (None, Some(c)) => tx.with_holding_events(f.id, c, |h| {
-            rules::check_holding_events(with_candidate(h))
-        })?,
+        (Some(i), _) => {
+            tx.with_lp_events(f.id, i, |h| rules::check_lp_events(with_candidate(h)))?
+        }
+        (None, Some(c)) => {
+            tx.with_holding_events(f.id, c, |h| rules::check_holding_events(with_candidate(h)))?
+        }
         (None, None) => Ok(()),
     };
     checked.map_err(|v| violation_error(&v, &what()))?;

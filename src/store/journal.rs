@@ -131,29 +131,27 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?);
         }
-        insert.as_mut().expect("prepared above").execute(
-            params![
-                id,
-                n.kind.as_str(),
-                date,
-                recorded_at,
-                recorded_by,
-                n.memo,
-                n.fund_id,
-                n.investor_id,
-                n.company_id,
-                amount_fen,
-                n.detail,
-                n.reverses,
-                prev,
-                hash,
-                weight_bp,
-                n.loan.loan_id,
-                n.loan.grant_id,
-                interest_fen,
-                subsidy_fen
-            ],
-        )?;
+        insert.as_mut().expect("prepared above").execute(params![
+            id,
+            n.kind.as_str(),
+            date,
+            recorded_at,
+            recorded_by,
+            n.memo,
+            n.fund_id,
+            n.investor_id,
+            n.company_id,
+            amount_fen,
+            n.detail,
+            n.reverses,
+            prev,
+            hash,
+            weight_bp,
+            n.loan.loan_id,
+            n.loan.grant_id,
+            interest_fen,
+            subsidy_fen
+        ])?;
         drop(insert);
         drop(stamp);
         let stored = Entry {

@@ -298,7 +298,7 @@ fn apply_csv(
     // this one checks and writes, so the two passes overlap and parsed rows are never
     // all held at once.
     if !ordered {
-        entries.sort_by_key(|k| (k.date, k.row));
+        entries.sort_by_key(|k| (k.date, k.row()));
     }
     let total = entries.len();
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
