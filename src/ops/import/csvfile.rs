@@ -402,7 +402,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
 pub fn parse(text: &str) -> (Vec<Row>, Vec<RowProblem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for_each(text, |r, _| match r {
+    for_each(text, |r| match r {
         Ok(row) => rows.push(row),
         Err(p) => problems.push(p),
     });
@@ -447,40 +447,69 @@ pub struct Scan {
     pub bad_rows: usize,
 }
 
-/// First pass: every parse problem, the reference rows, and where each dated row is.
+/// First pass: the reference rows, where each dated row is, and every problem of a
+/// reference row or of a dated row's type or date. The rest of a dated row is parsed,
+/// and its problems found, on the second pass ([`rows_at`]), so that a large file is
+/// parsed in full once, on the thread that runs beside the writer.
 pub fn scan(text: &str) -> Scan {
     let mut scan = Scan {
         ordered: true,
         ..Scan::default()
     };
     let mut last_bad = 0;
-    for_each(text, |r, pos| match r {
-        Ok(row) => match row.record.date() {
-            None => scan.reference.push(row),
-            Some(date) => {
-                scan.ordered &= scan.entries.last().is_none_or(|l| l.date <= date);
-                scan.entries.push(EntryKey {
-                    date,
-                    row: row.row.try_into().unwrap_or(u32::MAX),
-                    record: pos.record().try_into().unwrap_or(u32::MAX),
-                    byte: pos.byte(),
-                });
-            }
-        },
-        Err(p) => {
-            if p.row != last_bad {
-                scan.bad_rows += 1;
-                last_bad = p.row;
-            }
-            scan.problems.push(p);
+    let mut on_problem = |scan: &mut Scan, p: RowProblem| {
+        if p.row != last_bad {
+            scan.bad_rows += 1;
+            last_bad = p.row;
+        }
+        scan.problems.push(p);
+    };
+    for_each_record(text, |r| {
+        let (columns, record, row, pos) = match r {
+            Ok(r) => r,
+            Err(p) => return on_problem(&mut scan, p),
+        };
+        if let Some(date) = quick_date(columns, record) {
+            scan.ordered &= scan.entries.last().is_none_or(|l| l.date <= date);
+            scan.entries.push(EntryKey {
+                date,
+                row: row.try_into().unwrap_or(u32::MAX),
+                record: pos.record().try_into().unwrap_or(u32::MAX),
+                byte: pos.byte(),
+            });
+            return;
+        }
+        match parse_record(columns, record, row) {
+            // A dated row whose date `quick_date` could not read is bad, so only
+            // reference rows come through here.
+            Ok(r) => scan.reference.push(r),
+            Err(problems) => problems.into_iter().for_each(|p| on_problem(&mut scan, p)),
         }
     });
     scan
 }
 
+/// The date of a dated row (entry, loan or grant), read without parsing the rest of
+/// it; `None` for reference rows and for a missing or bad type or date, which the full
+/// parse then reports.
+fn quick_date(columns: &ColumnMap, record: &csv::StringRecord) -> Option<Date> {
+    let get = |c: &str| {
+        columns[column_index(c)]
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+    };
+    let column = match get("type")? {
+        "loan" => "start",
+        "grant" => "date",
+        t if entry_kind(t).is_some() || loan_entry_kind(t).is_some() => "date",
+        _ => return None,
+    };
+    parse_date(get(column)?).ok()
+}
+
 /// Second pass: parse the rows at `keys`, in the order given, handing each to `f`.
 /// Keys in file order are read straight through; others are reached by seeking.
-pub fn rows_at(text: &str, keys: &[EntryKey], mut f: impl FnMut(Row)) {
+pub fn rows_at(text: &str, keys: &[EntryKey], mut f: impl FnMut(Result<Row, Vec<RowProblem>>)) {
     let in_file_order = keys.windows(2).all(|w| w[0].row < w[1].row);
     // Every seek refills the reader's buffer, so a seeking reader gets a small one.
     let buffer = if in_file_order { 64 * 1024 } else { 512 };
@@ -490,9 +519,7 @@ pub fn rows_at(text: &str, keys: &[EntryKey], mut f: impl FnMut(Row)) {
     let mut record = csv::StringRecord::new();
     let mut parse_next = |rdr: &mut csv::Reader<std::io::Cursor<&[u8]>>, row: usize| {
         if rdr.read_record(&mut record).unwrap_or(false) {
-            if let Ok(r) = parse_record(&columns, &record, row) {
-                f(r);
-            }
+            f(parse_record(&columns, &record, row));
         }
     };
     if in_file_order {
@@ -601,11 +628,23 @@ fn parse_record(
     }
 }
 
-/// Parse a file row by row, handing each good row or each problem to `f` with the
-/// record's position, so that a caller can go through a large file without holding
-/// all its rows.
-fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>, &csv::Position)) {
-    let Some((columns, mut rdr)) = open(text, 64 * 1024, &mut f) else {
+/// A record with its column map, row number and position, or a problem with the file
+/// at that row.
+type RawRecord<'r> = (
+    &'r ColumnMap,
+    &'r csv::StringRecord,
+    usize,
+    &'r csv::Position,
+);
+
+/// Go through a file's records one by one (blank ones skipped), so that a caller can
+/// go through a large file without holding all its rows.
+fn for_each_record(text: &str, mut f: impl FnMut(Result<RawRecord<'_>, RowProblem>)) {
+    let Some((columns, mut rdr)) = open(text, 64 * 1024, &mut |r, _| {
+        if let Err(p) = r {
+            f(Err(p));
+        }
+    }) else {
         return;
     };
     let mut record = csv::StringRecord::new();
@@ -617,16 +656,12 @@ fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>, &csv::Positio
             Ok(false) => return,
             Ok(true) => {}
             Err(e) => {
-                let pos = e.position().cloned().unwrap_or_else(csv::Position::new);
-                f(
-                    Err(RowProblem {
-                        row,
-                        column: String::new(),
-                        value: String::new(),
-                        reason: e.to_string(),
-                    }),
-                    &pos,
-                );
+                f(Err(RowProblem {
+                    row,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: e.to_string(),
+                }));
                 continue;
             }
         }
@@ -637,15 +672,19 @@ fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>, &csv::Positio
             .position()
             .cloned()
             .unwrap_or_else(csv::Position::new);
-        match parse_record(&columns, &record, row) {
-            Ok(r) => f(Ok(r), &pos),
-            Err(problems) => {
-                for p in problems {
-                    f(Err(p), &pos);
-                }
-            }
-        }
+        f(Ok((&columns, &record, row, &pos)));
     }
+}
+
+/// Parse a file row by row, handing each good row or each problem to `f`.
+fn for_each(text: &str, mut f: impl FnMut(Result<Row, RowProblem>)) {
+    for_each_record(text, |r| match r {
+        Ok((columns, record, row, _)) => match parse_record(columns, record, row) {
+            Ok(r) => f(Ok(r)),
+            Err(problems) => problems.into_iter().for_each(|p| f(Err(p))),
+        },
+        Err(p) => f(Err(p)),
+    });
 }
 
 #[cfg(test)]

@@ -278,7 +278,7 @@ fn apply_csv(
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
-    // Pass 1: every parse problem, the reference rows, and where each dated row is.
+    // Pass 1: the reference rows, and the date and place of each dated row.
     let csvfile::Scan {
         reference,
         mut entries,
@@ -294,14 +294,15 @@ fn apply_csv(
         }
     }
     // Then the dated rows by date, stable (same-day rows keep file order). Only their
-    // positions are sorted; a second thread parses each row again as it is due, while
-    // this one checks and writes, so the two passes overlap and parsed rows are never
+    // places are sorted; a second thread parses each row in full as it is due, while
+    // this one checks and writes, so parsing overlaps writing and parsed rows are never
     // all held at once.
     if !ordered {
         entries.sort_by_key(|k| (k.date, k.row()));
     }
     let total = entries.len();
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
+    type Parsed = std::result::Result<Row, Vec<RowProblem>>;
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
     let entries = &entries;
     std::thread::scope(|s| {
         // `move`: the sender must go with the thread, so the loop below ends with it.
@@ -318,9 +319,15 @@ fn apply_csv(
         });
         let mut done = 0;
         for batch in receive.iter() {
-            for row in batch {
-                if let Err(p) = apply_row(tx, summary, row) {
-                    problems.push(p);
+            for parsed in batch {
+                match parsed {
+                    Ok(row) => {
+                        if let Err(p) = apply_row(tx, summary, row) {
+                            problems.push(p);
+                        }
+                    }
+                    // Found on this second pass: the first read only type and date.
+                    Err(found) => problems.extend(found),
                 }
                 done += 1;
                 if done % 10_000 == 0 || done == total {
