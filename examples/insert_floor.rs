@@ -16,8 +16,14 @@ use rusqlite::params;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let rows: i64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
-    let dir = args.next().map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let rows: i64 = args
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = args
+        .next()
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     let path = dir.join(format!("insert-floor-{}.db", std::process::id()));
     let ledger = Ledger::create(&path).expect("create ledger");
     let conn = ledger.connection();
@@ -61,7 +67,7 @@ fn main() {
                 1 + i % 20,
                 None::<i64>,
                 1 + (i / 10) % 1000,
-                100_000_00i64,
+                10_000_000_i64, // 100,000.00 yuan in fen
                 None::<String>,
                 None::<i64>,
                 hashes[i as usize],

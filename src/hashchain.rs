@@ -10,6 +10,10 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::domain::NewEntry;
+use crate::money::Money;
+use crate::policy::Factor;
+
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -32,6 +36,53 @@ pub fn canonical<'a>(cols: impl IntoIterator<Item = (&'a str, Option<&'a str>)>)
         out.push('\n');
     }
     out
+}
+
+/// A new entry's place in the chain: its id, the hash before it and its own, with the
+/// stored text of the columns the hash covers that are not in [`NewEntry`].
+#[derive(Clone, Debug)]
+pub struct Sealed {
+    pub id: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    /// `effective_date` as stored.
+    pub date: String,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// Seal `n` as the entry after `prev` (id, hash): compute its hash over the row exactly
+/// as SQLite will store it, so that an auditor reading the file gets the same text.
+pub fn seal(prev: (i64, &str), n: &NewEntry, recorded_at: &str, recorded_by: &str) -> Sealed {
+    let id = prev.0 + 1;
+    let date = n.date.to_string();
+    let canonical = SortedCanonical::default()
+        .int("amount_fen", n.amount.map(Money::fen))
+        .int("company_id", n.company_id)
+        .text("detail", n.detail.as_deref())
+        .text("effective_date", Some(&date))
+        .int("fund_id", n.fund_id)
+        .int("grant_id", n.loan.grant_id)
+        .int("id", Some(id))
+        .int("interest_fen", n.loan.interest.map(Money::fen))
+        .int("investor_id", n.investor_id)
+        .text("kind", Some(n.kind.as_str()))
+        .int("loan_id", n.loan.loan_id)
+        .text("memo", n.memo.as_deref())
+        .text("recorded_at", Some(recorded_at))
+        .text("recorded_by", Some(recorded_by))
+        .int("reinvest_weight_bp", n.reinvest_weight.map(Factor::bp))
+        .int("reverses", n.reverses)
+        .int("subsidy_fen", n.loan.subsidy.map(Money::fen))
+        .finish();
+    Sealed {
+        id,
+        prev_hash: prev.1.to_string(),
+        hash: chain_hash(prev.1, &canonical),
+        date,
+        recorded_at: recorded_at.to_string(),
+        recorded_by: recorded_by.to_string(),
+    }
 }
 
 /// The canonical text built from columns handed over already in name order, without

@@ -59,16 +59,27 @@ pub struct Event {
     pub exit: bool,
 }
 
+impl Event {
+    pub fn new(
+        id: i64,
+        kind: EntryKind,
+        date: Date,
+        amount: Option<Money>,
+        detail: Option<&str>,
+    ) -> Event {
+        Event {
+            id,
+            amount: amount.unwrap_or(Money::ZERO),
+            date,
+            kind,
+            exit: kind == EntryKind::DealProceeds && detail == Some(ProceedsKind::Exit.as_str()),
+        }
+    }
+}
+
 impl From<&Entry> for Event {
     fn from(e: &Entry) -> Event {
-        Event {
-            id: e.id,
-            amount: e.amount.unwrap_or(Money::ZERO),
-            date: e.date,
-            kind: e.kind,
-            exit: e.kind == EntryKind::DealProceeds
-                && e.detail.as_deref() == Some(ProceedsKind::Exit.as_str()),
-        }
+        Event::new(e.id, e.kind, e.date, e.amount, e.detail.as_deref())
     }
 }
 

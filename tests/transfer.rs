@@ -503,3 +503,70 @@ fn a_large_unordered_file_is_applied_in_date_order() {
     assert!(r.stderr.contains("1 bad row"), "{}", r.stderr);
     assert_eq!(before, t.dump());
 }
+
+/// Rows the import's checking thread handles itself (fund entries) mixed with rows it
+/// hands to the writer (a loan, a distribution, a guidance fund that becomes an LP on
+/// first use), into a ledger whose funds already have entries: every row lands, the
+/// chain and every rule verify (`audit`), and the figures are the hand-summed ones.
+///
+/// small_ledger: S committed 2,000,000 to A and paid 1,500,000.
+/// File: S pays A 400,000 (1,900,000); commits 500,000 to B, pays it, receives a
+/// 200,000 dividend from B; distributes 100,000 to SOC; pays A 100,000 more
+/// (2,000,000 = the commitment). New guidance fund H commits 1,000,000 to new sub-fund
+/// S2 and pays 500,000. S paid in: 2,000,000 + 500,000 = 2,500,000; S proceeds
+/// 200,000. A last payment of 0.01 to A would exceed the commitment: refused on its row.
+#[test]
+fn checked_and_handed_over_rows_mix_in_date_order() {
+    let t = small_ledger();
+    let header = "type,code,name,kind,parent,inception,borrower,borrower_kind,principal,rate,term_months,start,method,fund,investor,company,amount,date,detail\n";
+    let rows = "\
+deal-pay,,,,,,,,,,,,,S,,A,400000,2020-04-01,
+fund,H,新引导基金,guidance,,2020-01-01,,,,,,,,,,,,,
+fund,S2,新子基金,sub-fund,H,2020-01-01,,,,,,,,,,,,,
+deal-commit,,,,,,,,,,,,,S,,B,500000,2020-04-02,
+loan,L1,张三,,,,张三,individual,200000,4.35%,24,2020-04-02,equal-installment,,,,,,
+deal-pay,,,,,,,,,,,,,S,,B,500000,2020-04-03,
+lp-commit,,,,,,,,,,,,,S2,H,,1000000,2020-04-05,
+lp-pay,,,,,,,,,,,,,S2,H,,500000,2020-04-06,
+deal-proceeds,,,,,,,,,,,,,S,,B,200000,2020-05-01,dividend
+lp-distribute,,,,,,,,,,,,,S,SOC,,100000,2020-05-02,
+deal-pay,,,,,,,,,,,,,S,,A,100000,2020-06-01,
+";
+    let file = write(&t, "mixed.csv", &format!("{header}{rows}"));
+    let s = t.json(&["import", &file]);
+    assert_eq!(s["entries"], 9, "{s}");
+    let audit = t.run(&["audit"]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+    let p = t.json(&[
+        "report",
+        "portfolio",
+        "--fund",
+        "S",
+        "--as-of",
+        "2020-12-31",
+    ]);
+    assert_eq!(p["funds"][0]["deal_paid_in"], "2500000.00", "{p}");
+    assert_eq!(p["funds"][0]["proceeds"], "200000.00", "{p}");
+    let p = t.json(&[
+        "report",
+        "portfolio",
+        "--fund",
+        "S2",
+        "--as-of",
+        "2020-12-31",
+    ]);
+    assert_eq!(p["funds"][0]["lp_paid_in"], "500000.00", "{p}");
+    // The same file plus one fen too many for A, dated last but placed first.
+    let t = small_ledger();
+    let file = write(
+        &t,
+        "mixed2.csv",
+        &format!("{header}deal-pay,,,,,,,,,,,,,S,,A,0.01,2020-07-01,\n{rows}"),
+    );
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", &file]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("\"row\":2"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 bad row"), "{}", r.stderr);
+    assert_eq!(before, t.dump());
+}

@@ -75,31 +75,133 @@ fn lp(tx: &Tx<'_>, code: &str) -> Result<Rc<Investor>> {
     }
 }
 
-pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
+/// The other side of a fund entry, resolved from its code: the LP (an investor, which
+/// may itself be a fund) or the company.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Counterparty<'a> {
+    pub id: i64,
+    pub code: &'a str,
+    /// For an LP that is itself a fund: that fund.
+    pub lp_fund: Option<i64>,
+}
+
+/// A fund entry checked on its own (before its position's history is looked at): the
+/// pure first half of [`record_tx`], shared with the import's checking thread.
+pub(crate) struct Checked<'a> {
+    pub entry: NewEntry,
+    pub is_lp: bool,
+    fund_code: &'a str,
+    counterparty_code: &'a str,
+}
+
+impl Checked<'_> {
+    /// What the entry is, for refusals only: formatted when one is made, since a bulk
+    /// import checks hundreds of thousands of rows that pass.
+    pub fn what(&self) -> String {
+        let (kind, f, c) = (self.entry.kind, self.fund_code, self.counterparty_code);
+        if self.is_lp {
+            format!("{kind} of investor '{c}' in fund '{f}'")
+        } else {
+            format!("{kind} of fund '{f}' in company '{c}'")
+        }
+    }
+
+    /// The entry as the rules read it.
+    pub fn event(&self) -> Event {
+        let n = &self.entry;
+        Event::new(i64::MAX, n.kind, n.date, n.amount, n.detail.as_deref())
+    }
+
+    /// Check the rules of the entry's position, given its effective history.
+    pub fn check_history(&self, history: &[Event]) -> Result<()> {
+        let mut all = Vec::with_capacity(history.len() + 1);
+        all.extend_from_slice(history);
+        all.push(self.event());
+        let checked = if self.is_lp {
+            rules::check_lp_events(all)
+        } else {
+            rules::check_holding_events(all)
+        };
+        checked.map_err(|v| violation_error(&v, &self.what()))
+    }
+}
+
+/// Check a fund entry request against its fund and counterparty.
+pub(crate) fn check_request<'a>(
+    req: &EntryRequest,
+    f: &'a Fund,
+    counterparty: Counterparty<'a>,
+) -> Result<Checked<'a>> {
     let kind = req.kind;
     let is_lp = matches!(
         kind,
         EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
     );
-    let f = fund(tx, &req.fund)?;
+    if is_lp && counterparty.lp_fund == Some(f.id) {
+        return Err(Error::refused(
+            "self-investment",
+            format!("fund '{}' cannot be an LP of itself", f.code),
+        ));
+    }
     let mut n = NewEntry::new(kind, req.date);
     n.fund_id = Some(f.id);
     n.memo = non_empty(req.memo.clone());
     n.detail = non_empty(req.detail.clone());
     n.reinvest_weight = req.reinvest_weight;
-    // What the entry is, for refusals only: formatted when one is made, since a bulk
-    // import checks hundreds of thousands of rows that pass.
-    let counterparty: String;
     if is_lp {
-        let inv = lp(tx, &req.counterparty)?;
-        if inv.fund_id == Some(f.id) {
+        n.investor_id = Some(counterparty.id);
+    } else {
+        n.company_id = Some(counterparty.id);
+    }
+    let mut c = Checked {
+        entry: n,
+        is_lp,
+        fund_code: &f.code,
+        counterparty_code: counterparty.code,
+    };
+    if kind != EntryKind::DealWriteOff {
+        let amount = req.amount.ok_or_else(|| {
+            Error::refused("amount-required", format!("{} needs --amount", c.what()))
+        })?;
+        if !amount.is_positive() {
             return Err(Error::refused(
-                "self-investment",
-                format!("fund '{}' cannot be an LP of itself", f.code),
+                "amount-not-positive",
+                format!(
+                    "{}: amount must be greater than 0, found {amount}",
+                    c.what()
+                ),
             ));
         }
-        n.investor_id = Some(inv.id);
-        counterparty = inv.code.clone();
+        c.entry.amount = Some(amount);
+    }
+    if req.date > crate::date::today() {
+        check_not_future(&c.what(), req.date)?;
+    }
+    if let Some(inception) = f.inception {
+        if req.date < inception {
+            return Err(Error::refused(
+                "before-inception",
+                format!(
+                    "{} is dated {}, before the fund's inception on {inception} ({} days earlier)",
+                    c.what(),
+                    req.date,
+                    (inception - req.date).num_days()
+                ),
+            ));
+        }
+    }
+    Ok(c)
+}
+
+pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
+    let f = fund(tx, &req.fund)?;
+    let is_lp = matches!(
+        req.kind,
+        EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+    );
+    let (id, code, lp_fund) = if is_lp {
+        let inv = lp(tx, &req.counterparty)?;
+        (inv.id, inv.code.clone(), inv.fund_id)
     } else {
         let c = tx.company_rc(&req.counterparty)?.ok_or_else(|| {
             unknown(
@@ -108,82 +210,44 @@ pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
                 tx.codes(CodeTable::Companies).unwrap_or_default(),
             )
         })?;
-        n.company_id = Some(c.id);
-        counterparty = c.code.clone();
-    }
-    let what = || {
-        if is_lp {
-            format!("{kind} of investor '{counterparty}' in fund '{}'", f.code)
-        } else {
-            format!("{kind} of fund '{}' in company '{counterparty}'", f.code)
-        }
+        (c.id, c.code.clone(), None)
     };
-    if kind != EntryKind::DealWriteOff {
-        let amount = req.amount.ok_or_else(|| {
-            Error::refused("amount-required", format!("{} needs --amount", what()))
-        })?;
-        if !amount.is_positive() {
-            return Err(Error::refused(
-                "amount-not-positive",
-                format!("{}: amount must be greater than 0, found {amount}", what()),
-            ));
-        }
-        n.amount = Some(amount);
+    let c = check_request(
+        req,
+        &f,
+        Counterparty {
+            id,
+            code: &code,
+            lp_fund,
+        },
+    )?;
+    let n = &c.entry;
+    // The position's history, read in place from the transaction cache.
+    match (n.investor_id, n.company_id) {
+        (Some(i), _) => tx.with_lp_events(f.id, i, |h| c.check_history(h))??,
+        (None, Some(co)) => tx.with_holding_events(f.id, co, |h| c.check_history(h))??,
+        (None, None) => {}
     }
-    if req.date > crate::date::today() {
-        check_not_future(&what(), req.date)?;
+    if n.kind == EntryKind::LpDistribute {
+        let candidate = Entry {
+            id: i64::MAX,
+            kind: n.kind,
+            date: n.date,
+            recorded_at: String::new(),
+            recorded_by: String::new(),
+            memo: None,
+            fund_id: n.fund_id,
+            investor_id: n.investor_id,
+            company_id: n.company_id,
+            amount: n.amount,
+            detail: n.detail.clone(),
+            reverses: None,
+            loan: Default::default(),
+            reinvest_weight: n.reinvest_weight,
+        };
+        super::distribute::check_new(tx, &candidate, &c.what())?;
     }
-    if let Some(inception) = f.inception {
-        if req.date < inception {
-            return Err(Error::refused(
-                "before-inception",
-                format!(
-                    "{} is dated {}, before the fund's inception on {inception} ({} days earlier)",
-                    what(),
-                    req.date,
-                    (inception - req.date).num_days()
-                ),
-            ));
-        }
-    }
-    let candidate = Entry {
-        id: i64::MAX,
-        kind,
-        date: n.date,
-        recorded_at: String::new(),
-        recorded_by: String::new(),
-        memo: None,
-        fund_id: n.fund_id,
-        investor_id: n.investor_id,
-        company_id: n.company_id,
-        amount: n.amount,
-        detail: n.detail.clone(),
-        reverses: None,
-        loan: Default::default(),
-        reinvest_weight: n.reinvest_weight,
-    };
-    // The position's whole history with the candidate applied, read in place from the
-    // transaction cache.
-    let with_candidate = |h: &[Event]| {
-        let mut v = Vec::with_capacity(h.len() + 1);
-        v.extend_from_slice(h);
-        v.push(Event::from(&candidate));
-        v
-    };
-    let checked = match (n.investor_id, n.company_id) {
-        (Some(i), _) => {
-            tx.with_lp_events(f.id, i, |h| rules::check_lp_events(with_candidate(h)))?
-        }
-        (None, Some(c)) => {
-            tx.with_holding_events(f.id, c, |h| rules::check_holding_events(with_candidate(h)))?
-        }
-        (None, None) => Ok(()),
-    };
-    checked.map_err(|v| violation_error(&v, &what()))?;
-    if kind == EntryKind::LpDistribute {
-        super::distribute::check_new(tx, &candidate, &what())?;
-    }
-    tx.append_entry(&n)
+    tx.append_entry(n)
 }
 
 /// The effective history of the position an entry belongs to.

@@ -15,6 +15,7 @@ use crate::rules::Event;
 /// A map with a fast, fixed hasher: keys are the ledger's own codes and ids, looked up
 /// several times per imported row, and SipHash's flood resistance buys nothing here.
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// Which side of a fund a position is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -52,6 +52,9 @@ pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
+/// One position of a fund, ((is an LP position, investor or company id), its events).
+pub type PositionEvents = ((bool, i64), Vec<Event>);
+
 /// Which entries `log` shows.
 #[derive(Clone, Debug, Default)]
 pub struct EntryFilter {
@@ -75,53 +78,48 @@ impl Tx<'_> {
     /// Must run inside [`super::Ledger::write`] (IMMEDIATE), which serialises writers so
     /// the chain cannot fork.
     pub fn append_entry(&self, n: &NewEntry) -> Result<i64> {
-        let cached_tail = self.cache.borrow_mut().tail.take();
-        let last: Option<(i64, String)> = match cached_tail {
-            Some(t) => Some(t),
-            None => self
-                .cached_row(
-                    "SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?,
+        let tail = self.chain_tail()?;
+        let sealed = {
+            let stamp = self.stamp.borrow();
+            let (at, by) = match &*stamp {
+                Some((at, by)) => (at.as_str(), by.as_str()),
+                None => (self.now.as_str(), self.actor.as_str()),
+            };
+            hashchain::seal((tail.0, &tail.1), n, at, by)
         };
-        let (id, prev) = match last {
-            Some((id, h)) => (id + 1, h),
-            None => (1, hashchain::GENESIS.to_string()),
-        };
-        let stamp = self.stamp.borrow();
-        let (recorded_at, recorded_by) = match &*stamp {
-            Some((at, by)) => (at.as_str(), by.as_str()),
-            None => (self.now.as_str(), self.actor.as_str()),
-        };
-        let date = n.date.to_string();
-        let amount_fen = n.amount.map(Money::fen);
-        let weight_bp = n.reinvest_weight.map(Factor::bp);
-        let interest_fen = n.loan.interest.map(Money::fen);
-        let subsidy_fen = n.loan.subsidy.map(Money::fen);
-        // Column values exactly as SQLite will store them, in column-name order; the
-        // hash is computed over the same text an auditor reads back from the file.
-        let canonical = hashchain::SortedCanonical::default()
-            .int("amount_fen", amount_fen)
-            .int("company_id", n.company_id)
-            .text("detail", n.detail.as_deref())
-            .text("effective_date", Some(&date))
-            .int("fund_id", n.fund_id)
-            .int("grant_id", n.loan.grant_id)
-            .int("id", Some(id))
-            .int("interest_fen", interest_fen)
-            .int("investor_id", n.investor_id)
-            .text("kind", Some(n.kind.as_str()))
-            .int("loan_id", n.loan.loan_id)
-            .text("memo", n.memo.as_deref())
-            .text("recorded_at", Some(recorded_at))
-            .text("recorded_by", Some(recorded_by))
-            .int("reinvest_weight_bp", weight_bp)
-            .int("reverses", n.reverses)
-            .int("subsidy_fen", subsidy_fen)
-            .finish();
-        let hash = hashchain::chain_hash(&prev, &canonical);
+        self.insert_sealed(n, sealed)
+    }
+
+    /// The (id, hash) of the last entry; (0, [`hashchain::GENESIS`]) for an empty journal.
+    pub fn chain_tail(&self) -> Result<(i64, String)> {
+        if let Some(t) = &self.cache.borrow().tail {
+            return Ok(t.clone());
+        }
+        let last: Option<(i64, String)> = self
+            .cached_row(
+                "SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let tail = last.unwrap_or_else(|| (0, hashchain::GENESIS.to_string()));
+        self.cache.borrow_mut().tail = Some(tail.clone());
+        Ok(tail)
+    }
+
+    /// Write an entry sealed against the chain's tail (by [`Tx::append_entry`], or ahead
+    /// of time by a bulk import's checking thread). Refuses a seal that does not follow
+    /// the current tail, so the chain can never fork or skip.
+    pub fn insert_sealed(&self, n: &NewEntry, s: hashchain::Sealed) -> Result<i64> {
+        let tail = self.chain_tail()?;
+        if s.id != tail.0 + 1 || s.prev_hash != tail.1 {
+            return Err(Error::Ledger(format!(
+                "internal error: entry {} was sealed after entry {} but the journal ends at entry {}",
+                s.id,
+                s.id - 1,
+                tail.0
+            )));
+        }
         let mut insert = self.insert_entry.borrow_mut();
         if insert.is_none() {
             *insert = Some(self.conn.prepare(
@@ -132,30 +130,29 @@ impl Tx<'_> {
             )?);
         }
         insert.as_mut().expect("prepared above").execute(params![
-            id,
+            s.id,
             n.kind.as_str(),
-            date,
-            recorded_at,
-            recorded_by,
+            s.date,
+            s.recorded_at,
+            s.recorded_by,
             n.memo,
             n.fund_id,
             n.investor_id,
             n.company_id,
-            amount_fen,
+            n.amount.map(Money::fen),
             n.detail,
             n.reverses,
-            prev,
-            hash,
-            weight_bp,
+            s.prev_hash,
+            s.hash,
+            n.reinvest_weight.map(Factor::bp),
             n.loan.loan_id,
             n.loan.grant_id,
-            interest_fen,
-            subsidy_fen
+            n.loan.interest.map(Money::fen),
+            n.loan.subsidy.map(Money::fen)
         ])?;
         drop(insert);
-        drop(stamp);
         let stored = Entry {
-            id,
+            id: s.id,
             kind: n.kind,
             date: n.date,
             recorded_at: String::new(),
@@ -171,9 +168,9 @@ impl Tx<'_> {
             loan: n.loan.clone(),
         };
         let mut cache = self.cache.borrow_mut();
-        cache.tail = Some((id, hash));
+        cache.tail = Some((s.id, s.hash));
         cache.appended(&stored);
-        Ok(id)
+        Ok(s.id)
     }
 
     pub fn entry(&self, id: i64) -> Result<Option<Entry>> {
@@ -228,21 +225,9 @@ impl Tx<'_> {
         let was_empty = match was_empty {
             Some(b) => b,
             None => {
-                let any: Option<i64> = self
-                    .cached_row(
-                        // Two probes, one per partial position index; a bare
-                        // `fund_id = ?` would scan the journal.
-                        "SELECT 1 WHERE EXISTS (SELECT 1 FROM entries WHERE fund_id = ?1 AND company_id IS NOT NULL)
-                            OR EXISTS (SELECT 1 FROM entries WHERE fund_id = ?1 AND investor_id IS NOT NULL)",
-                        [key.0],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                self.cache
-                    .borrow_mut()
-                    .fund_was_empty
-                    .insert(key.0, any.is_none());
-                any.is_none()
+                let empty = !self.fund_has_entries(key.0)?;
+                self.cache.borrow_mut().fund_was_empty.insert(key.0, empty);
+                empty
             }
         };
         let history: Vec<Event> = if was_empty {
@@ -273,6 +258,48 @@ impl Tx<'_> {
             .query_map([fund_id, counterparty], entry_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// Every position of one fund with its effective history as the rules read it:
+    /// ((is an LP position, investor or company), events in journal order). Two queries,
+    /// one per partial position index; for an import's checking thread, which asks once
+    /// per fund that had entries before the import.
+    pub fn fund_position_events(&self, fund_id: i64) -> Result<Vec<PositionEvents>> {
+        let mut out: Vec<PositionEvents> = Vec::new();
+        for (is_lp, column) in [(true, "investor_id"), (false, "company_id")] {
+            let sql = format!(
+                "SELECT {ENTRY_COLS} FROM entries e
+                 WHERE e.fund_id = ?1 AND e.{column} IS NOT NULL AND {EFFECTIVE}
+                 ORDER BY e.{column}, e.id"
+            );
+            let mut st = self.conn().prepare_cached(&sql)?;
+            let mut rows = st.query([fund_id])?;
+            while let Some(r) = rows.next()? {
+                let e = entry_row(r)?;
+                let counterparty = if is_lp { e.investor_id } else { e.company_id };
+                let key = (is_lp, counterparty.expect("selected NOT NULL"));
+                match out.last_mut() {
+                    Some((k, events)) if *k == key => events.push(Event::from(&e)),
+                    _ => out.push((key, vec![Event::from(&e)])),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a fund has any journal entry (effective or not) on either side.
+    pub fn fund_has_entries(&self, fund_id: i64) -> Result<bool> {
+        let any: Option<i64> = self
+            .cached_row(
+                // Two probes, one per partial position index; a bare `fund_id = ?`
+                // would scan the journal.
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM entries WHERE fund_id = ?1 AND company_id IS NOT NULL)
+                    OR EXISTS (SELECT 1 FROM entries WHERE fund_id = ?1 AND investor_id IS NOT NULL)",
+                [fund_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(any.is_some())
     }
 
     /// Stream every effective entry dated on or before `as_of`, ordered by date then

@@ -28,7 +28,8 @@ use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
 pub use bulk::SuspendedGuards;
-pub use journal::{EntryFilter, LoggedEntry};
+pub(crate) use cache::{FastMap, FastSet};
+pub use journal::{EntryFilter, LoggedEntry, PositionEvents};
 pub use loans::GrantRow;
 pub use policy::NewPolicy;
 pub use reference::CodeTable;

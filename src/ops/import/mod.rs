@@ -9,6 +9,7 @@
 
 pub mod csvfile;
 pub mod decode;
+mod pipeline;
 
 use std::collections::HashMap;
 
@@ -257,19 +258,21 @@ fn apply_row(
                 note_entry(summary, id);
                 Ok(())
             }
-            Err(e) => {
-                let col = column_of(&e, Some(req.kind));
-                let value = match col {
-                    "fund" => req.fund.clone(),
-                    "investor" | "company" => req.counterparty.clone(),
-                    "date" => req.date.to_string(),
-                    "amount" => req.amount.map(|m| m.to_plain()).unwrap_or_default(),
-                    _ => req.kind.as_str().to_string(),
-                };
-                Err(refusal_to_problem(r.row, &e, Some(req.kind), value))
-            }
+            Err(e) => Err(entry_problem(r.row, &e, &req)),
         },
     }
+}
+
+/// A refused fund entry row, naming the column the refusal is about.
+fn entry_problem(row: usize, e: &Error, req: &EntryRequest) -> RowProblem {
+    let value = match column_of(e, Some(req.kind)) {
+        "fund" => req.fund.clone(),
+        "investor" | "company" => req.counterparty.clone(),
+        "date" => req.date.to_string(),
+        "amount" => req.amount.map(|m| m.to_plain()).unwrap_or_default(),
+        _ => req.kind.as_str().to_string(),
+    };
+    refusal_to_problem(row, e, Some(req.kind), value)
 }
 
 fn apply_csv(
@@ -301,33 +304,51 @@ fn apply_csv(
         entries.sort_by_key(|k| (k.date, k.row()));
     }
     let total = entries.len();
-    type Parsed = std::result::Result<Row, Vec<RowProblem>>;
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
+    let (checker, receive) = pipeline::channel(snapshot(tx)?, {
+        pipeline::Chain {
+            tail: tx.chain_tail()?,
+            recorded_at: tx.now.clone(),
+            recorded_by: tx.actor.clone(),
+        }
+    });
     let entries = &entries;
     std::thread::scope(|s| {
-        // `move`: the sender must go with the thread, so the loop below ends with it.
+        // `move`: the checker (and its sender) goes with the thread, so the loop
+        // below ends when the thread is done.
         s.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            csvfile::rows_at(text, entries, |row| {
-                batch.push(row);
-                if batch.len() == BATCH {
-                    // The receiver only goes away if this thread is no longer needed.
-                    let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                }
-            });
-            let _ = send.send(batch);
+            let mut checker = checker;
+            csvfile::rows_at(text, entries, |parsed| checker.row(parsed));
+            checker.finish();
         });
+        // Owned here, so that a return on an error closes the channel and the checker
+        // (blocked on a full channel or an answer) stops, and the scope can end.
+        let receive = receive;
         let mut done = 0;
         for batch in receive.iter() {
-            for parsed in batch {
-                match parsed {
-                    Ok(row) => {
-                        if let Err(p) = apply_row(tx, summary, row) {
+            for msg in batch {
+                match msg {
+                    pipeline::Msg::Write { row, entry, sealed } => {
+                        // Checked and sealed by the checker; an error here is not a
+                        // refusal of the row but a failure of the ledger: stop.
+                        let id = tx
+                            .insert_sealed(&entry, sealed)
+                            .map_err(|e| Error::Ledger(format!("writing row {row}: {e}")))?;
+                        note_entry(summary, id);
+                    }
+                    pipeline::Msg::Apply { row, reply } => {
+                        let applied = apply_row(tx, summary, row);
+                        let ok = applied.is_ok();
+                        if let Err(p) = applied {
                             problems.push(p);
                         }
+                        // The checker waits for this; if it is gone, so is the work.
+                        let _ = reply.send((tx.chain_tail()?, ok));
                     }
-                    // Found on this second pass: the first read only type and date.
-                    Err(found) => problems.extend(found),
+                    pipeline::Msg::Problems(found) => problems.extend(found),
+                    pipeline::Msg::FundHistory { fund, reply } => {
+                        let _ = reply.send(tx.fund_position_events(fund)?);
+                        continue; // not a row
+                    }
                 }
                 done += 1;
                 if done % 10_000 == 0 || done == total {
@@ -335,7 +356,8 @@ fn apply_csv(
                 }
             }
         }
-    });
+        Ok::<(), Error>(())
+    })?;
     if problems.is_empty() {
         Ok(())
     } else {
@@ -344,8 +366,30 @@ fn apply_csv(
     }
 }
 
-/// Rows handed from the parsing thread to the writing one at a time.
-const BATCH: usize = 1024;
+/// The reference data as it stands once the file's reference rows are in.
+fn snapshot(tx: &Tx<'_>) -> Result<pipeline::Snapshot> {
+    let funds = tx.funds()?;
+    let mut funds_with_entries = crate::store::FastSet::default();
+    for f in &funds {
+        if tx.fund_has_entries(f.id)? {
+            funds_with_entries.insert(f.id);
+        }
+    }
+    Ok(pipeline::Snapshot {
+        funds_with_entries,
+        funds: funds.into_iter().map(|f| (f.code.clone(), f)).collect(),
+        investors: tx
+            .investors()?
+            .into_iter()
+            .map(|i| (i.code.clone(), i))
+            .collect(),
+        companies: tx
+            .companies()?
+            .into_iter()
+            .map(|c| (c.code, c.id))
+            .collect(),
+    })
+}
 
 /// Restore an `export --format json` document into an empty ledger, entry for entry.
 fn restore(

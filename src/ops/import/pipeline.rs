@@ -1,0 +1,305 @@
+//! The checking thread of a CSV import.
+//!
+//! Why: SQLite's INSERT is most of an import's cost and can only run on the thread that
+//! owns the transaction. So a second thread parses each dated row, checks the common
+//! ones (fund entries other than distributions) with the same functions `record_tx`
+//! uses, and seals them into the hash chain, and the writer does little more than
+//! insert. Everything else (loans, grants, distributions, a guidance fund used as an LP
+//! for the first time, codes it does not know) is handed to the writer to apply as any
+//! row is, and the checker waits for the outcome before it goes on, so that rows are
+//! still checked strictly in date order, each against every row before it.
+//!
+//! What the checker reads: the reference data as it stands after the file's reference
+//! rows were applied (a snapshot: no entry row changes it, except the implicit LP the
+//! writer handles), and each position's history, asked of the writer the first time a
+//! position is met and kept up to date by the checker from then on.
+//!
+//! Architecture Invariant: the writer refuses a sealed entry that does not follow the
+//! journal's tail ([`crate::store::Tx::insert_sealed`]), so the two threads can never
+//! fork the chain, whatever the order of their messages.
+
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use super::csvfile::{Record, Row};
+use super::entry_problem;
+use crate::domain::{EntryKind, Fund, Investor, NewEntry};
+use crate::error::{Error, RowProblem};
+use crate::hashchain::{self, Sealed};
+use crate::ops::entries::{check_request, Counterparty};
+use crate::ops::EntryRequest;
+use crate::rules::Event;
+use crate::store::{FastMap, FastSet, PositionEvents};
+
+/// A position: (fund, whether the counterparty is an LP, investor or company).
+type Key = (i64, bool, i64);
+
+/// What the checker asks of, or hands to, the writer.
+pub enum Msg {
+    /// A fund entry, checked and sealed: insert it.
+    Write {
+        row: usize,
+        entry: NewEntry,
+        sealed: Sealed,
+    },
+    /// A row the checker does not handle: apply it as any row, then send the journal's
+    /// tail (id, hash) back, and whether the row was applied.
+    Apply {
+        row: Row,
+        reply: SyncSender<((i64, String), bool)>,
+    },
+    /// A bad row's problems.
+    Problems(Vec<RowProblem>),
+    /// The effective history of every position of a fund that had entries before the
+    /// checker met it: ((is an LP position, investor or company), events).
+    FundHistory {
+        fund: i64,
+        reply: SyncSender<Vec<PositionEvents>>,
+    },
+}
+
+/// The reference data the checker resolves codes with.
+pub struct Snapshot {
+    pub funds: FastMap<String, Fund>,
+    /// Funds with journal entries: their positions must be asked for. A fund not here
+    /// has none yet, so its positions start empty and the checker keeps them itself.
+    pub funds_with_entries: FastSet<i64>,
+    pub investors: FastMap<String, Investor>,
+    /// Company code → id.
+    pub companies: FastMap<String, i64>,
+}
+
+/// Where the chain stands, and who is writing: what sealing an entry needs.
+pub struct Chain {
+    /// The journal's (id, hash) so far.
+    pub tail: (i64, String),
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// Messages are sent in batches (a channel operation per row costs as much as the
+/// checking), flushed before the checker waits for an answer.
+const BATCH: usize = 512;
+
+/// Above this many cached events the checker forgets every position and asks again
+/// (as the writer's own cache does, store/cache.rs): 2,000,000 × 32 bytes.
+const MAX_CACHED_EVENTS: usize = 2_000_000;
+
+pub struct Checker {
+    snapshot: Snapshot,
+    chain: Chain,
+    positions: Positions,
+    link: Link,
+}
+
+#[derive(Default)]
+struct Positions {
+    map: FastMap<Key, Vec<Event>>,
+    events: usize,
+    /// Funds (with entries) whose positions have been asked for and are in `map`.
+    loaded: FastSet<i64>,
+    /// Set once the cache has been dropped: from then on every fund may have entries of
+    /// this import, so every fund's positions are asked for.
+    everything_asked: bool,
+}
+
+struct Link {
+    out: SyncSender<Vec<Msg>>,
+    batch: Vec<Msg>,
+    /// The writer has gone (it stopped on an error): stop too.
+    closed: bool,
+}
+
+/// A checker and the writer's end of its channel.
+pub fn channel(snapshot: Snapshot, chain: Chain) -> (Checker, Receiver<Vec<Msg>>) {
+    let (out, receive) = sync_channel(8);
+    let checker = Checker {
+        snapshot,
+        chain,
+        positions: Positions::default(),
+        link: Link {
+            out,
+            batch: Vec::with_capacity(BATCH),
+            closed: false,
+        },
+    };
+    (checker, receive)
+}
+
+impl Checker {
+    /// Check one parsed row (or pass on its problems).
+    pub fn row(&mut self, parsed: Result<Row, Vec<RowProblem>>) {
+        if self.link.closed {
+            return;
+        }
+        match parsed {
+            Err(problems) => self.link.send(Msg::Problems(problems)),
+            Ok(row) => {
+                let handled = match &row.record {
+                    Record::Entry(req) if req.kind != EntryKind::LpDistribute => {
+                        self.fund_entry(row.row, req)
+                    }
+                    _ => false,
+                };
+                if !handled {
+                    self.apply_on_writer(row);
+                }
+            }
+        }
+    }
+
+    /// Send what is left; the writer's loop ends when the checker is dropped.
+    pub fn finish(mut self) {
+        self.link.flush();
+    }
+
+    /// Check and seal a fund entry; `false` if it is one for the writer to apply.
+    fn fund_entry(&mut self, row: usize, req: &EntryRequest) -> bool {
+        let Checker {
+            snapshot,
+            chain,
+            positions,
+            link,
+        } = self;
+        let Some(fund) = snapshot.funds.get(&req.fund) else {
+            return false;
+        };
+        let is_lp = matches!(req.kind, EntryKind::LpCommit | EntryKind::LpPay);
+        let counterparty = if is_lp {
+            match snapshot.investors.get(&req.counterparty) {
+                Some(i) => Counterparty {
+                    id: i.id,
+                    code: &i.code,
+                    lp_fund: i.fund_id,
+                },
+                // Maybe a guidance fund as an LP for the first time: the writer's job.
+                None => return false,
+            }
+        } else {
+            match snapshot.companies.get_key_value(&req.counterparty) {
+                Some((code, &id)) => Counterparty {
+                    id,
+                    code,
+                    lp_fund: None,
+                },
+                None => return false,
+            }
+        };
+        let key = (fund.id, is_lp, counterparty.id);
+        let refuse = |link: &mut Link, e: &Error| {
+            link.send(Msg::Problems(vec![entry_problem(row, e, req)]));
+            true
+        };
+        let checked = match check_request(req, fund, counterparty) {
+            Ok(c) => c,
+            Err(e) => return refuse(link, &e),
+        };
+        let Some(history) = positions.get_or_ask(key, &snapshot.funds_with_entries, link) else {
+            return true; // the writer has stopped
+        };
+        if let Err(e) = checked.check_history(history) {
+            return refuse(link, &e);
+        }
+        let sealed = hashchain::seal(
+            (chain.tail.0, &chain.tail.1),
+            &checked.entry,
+            &chain.recorded_at,
+            &chain.recorded_by,
+        );
+        history.push(Event {
+            id: sealed.id,
+            ..checked.event()
+        });
+        positions.events += 1;
+        chain.tail = (sealed.id, sealed.hash.clone());
+        link.send(Msg::Write {
+            row,
+            entry: checked.entry,
+            sealed,
+        });
+        true
+    }
+
+    fn apply_on_writer(&mut self, row: Row) {
+        let fund = match &row.record {
+            Record::Entry(req) => self.snapshot.funds.get(&req.fund).map(|f| f.id),
+            _ => None,
+        };
+        let (reply, answer) = sync_channel(1);
+        self.link.send(Msg::Apply { row, reply });
+        self.link.flush();
+        let Ok((tail, applied)) = answer.recv() else {
+            self.link.closed = true;
+            return;
+        };
+        self.chain.tail = tail;
+        if let (true, Some(fund)) = (applied, fund) {
+            // The writer added to one of this fund's positions: ask for them again.
+            self.positions.map.retain(|k, _| k.0 != fund);
+            self.positions.loaded.remove(&fund);
+            self.snapshot.funds_with_entries.insert(fund);
+        }
+    }
+}
+
+impl Positions {
+    /// A position's history: empty for a fund that had no entries, else asked of the
+    /// writer (all of the fund's positions at once) the first time the fund is met.
+    fn get_or_ask(
+        &mut self,
+        key: Key,
+        funds_with_entries: &FastSet<i64>,
+        link: &mut Link,
+    ) -> Option<&mut Vec<Event>> {
+        let fund = key.0;
+        if self.map.contains_key(&key) {
+            return self.map.get_mut(&key);
+        }
+        if self.events > MAX_CACHED_EVENTS {
+            self.forget();
+        }
+        let must_ask = self.everything_asked || funds_with_entries.contains(&fund);
+        if must_ask && !self.loaded.contains(&fund) {
+            let (reply, answer) = sync_channel(1);
+            link.send(Msg::FundHistory { fund, reply });
+            link.flush();
+            let Ok(positions) = answer.recv() else {
+                link.closed = true;
+                return None;
+            };
+            for ((is_lp, counterparty), history) in positions {
+                self.events += history.len();
+                self.map.insert((fund, is_lp, counterparty), history);
+            }
+            self.loaded.insert(fund);
+        }
+        Some(self.map.entry(key).or_default())
+    }
+
+    /// Drop every cached history. Funds whose positions started empty now have entries
+    /// of this import, so from here on every fund's positions are asked for.
+    fn forget(&mut self) {
+        self.map.clear();
+        self.loaded.clear();
+        self.events = 0;
+        self.everything_asked = true;
+    }
+}
+
+impl Link {
+    fn send(&mut self, m: Msg) {
+        self.batch.push(m);
+        if self.batch.len() == BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.is_empty() || self.closed {
+            return;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if self.out.send(batch).is_err() {
+            self.closed = true;
+        }
+    }
+}
