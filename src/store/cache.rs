@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::domain::{Company, Entry, Fund, Investor};
+use crate::domain::{Company, Fund, Investor, NewEntry};
 use crate::rules::Event;
 
 /// A map with a fast, fixed hasher: keys are the ledger's own codes and ids, looked up
@@ -47,7 +47,7 @@ pub(crate) struct TxCache {
 }
 
 impl TxCache {
-    pub fn key(e: &Entry) -> Option<(i64, Side, i64)> {
+    pub fn key(e: &NewEntry) -> Option<(i64, Side, i64)> {
         match (e.fund_id, e.investor_id, e.company_id) {
             (Some(f), Some(i), _) => Some((f, Side::Lp, i)),
             (Some(f), None, Some(c)) => Some((f, Side::Holding, c)),
@@ -72,8 +72,8 @@ impl TxCache {
         }
     }
 
-    /// Keep the cache in step with an appended entry.
-    pub fn appended(&mut self, e: &Entry) {
+    /// Keep the cache in step with entry `id`, just appended.
+    pub fn appended(&mut self, id: i64, e: &NewEntry) {
         if e.reverses.is_some() {
             // A reversal removes an entry from some position's history; rather than
             // find it, forget every cached history (reversals are rare in bulk).
@@ -81,11 +81,12 @@ impl TxCache {
             return;
         }
         let Some(key) = Self::key(e) else { return };
+        let event = || Event::new(id, e.kind, e.date, e.amount, e.detail.as_deref());
         if let Some(v) = self.positions.get_mut(&key) {
-            v.push(Event::from(e));
+            v.push(event());
             self.cached_events += 1;
         } else if self.fund_was_empty.get(&key.0) == Some(&true) {
-            self.positions.insert(key, vec![Event::from(e)]);
+            self.positions.insert(key, vec![event()]);
             self.cached_events += 1;
         }
     }

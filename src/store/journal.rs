@@ -111,14 +111,17 @@ impl Tx<'_> {
     /// of time by a bulk import's checking thread). Refuses a seal that does not follow
     /// the current tail, so the chain can never fork or skip.
     pub fn insert_sealed(&self, n: &NewEntry, s: hashchain::Sealed) -> Result<i64> {
-        let tail = self.chain_tail()?;
-        if s.id != tail.0 + 1 || s.prev_hash != tail.1 {
-            return Err(Error::Ledger(format!(
-                "internal error: entry {} was sealed after entry {} but the journal ends at entry {}",
-                s.id,
-                s.id - 1,
-                tail.0
-            )));
+        if self.cache.borrow().tail.is_none() {
+            self.chain_tail()?;
+        }
+        if let Some((id, hash)) = &self.cache.borrow().tail {
+            if s.id != id + 1 || s.prev_hash != *hash {
+                return Err(Error::Ledger(format!(
+                    "internal error: entry {} was sealed after entry {} but the journal ends at entry {id}",
+                    s.id,
+                    s.id - 1,
+                )));
+            }
         }
         let mut insert = self.insert_entry.borrow_mut();
         if insert.is_none() {
@@ -151,25 +154,9 @@ impl Tx<'_> {
             n.loan.subsidy.map(Money::fen)
         ])?;
         drop(insert);
-        let stored = Entry {
-            id: s.id,
-            kind: n.kind,
-            date: n.date,
-            recorded_at: String::new(),
-            recorded_by: String::new(),
-            memo: None,
-            fund_id: n.fund_id,
-            investor_id: n.investor_id,
-            company_id: n.company_id,
-            amount: n.amount,
-            detail: n.detail.clone(),
-            reverses: n.reverses,
-            reinvest_weight: n.reinvest_weight,
-            loan: n.loan.clone(),
-        };
         let mut cache = self.cache.borrow_mut();
         cache.tail = Some((s.id, s.hash));
-        cache.appended(&stored);
+        cache.appended(s.id, n);
         Ok(s.id)
     }
 

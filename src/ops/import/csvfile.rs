@@ -438,9 +438,9 @@ impl EntryKey {
 pub struct Scan {
     /// Reference rows (funds, investors, companies), parsed, in file order.
     pub reference: Vec<Row>,
-    /// Good dated rows, in file order.
+    /// Good dated rows, in date order (stable: same-day rows keep file order).
     pub entries: Vec<EntryKey>,
-    /// Whether `entries` is already in date order (exports and most sheets are).
+    /// Whether the file had them in date order already (exports and most sheets do).
     pub ordered: bool,
     /// The problems of every bad row, and how many rows were bad.
     pub problems: Vec<RowProblem>,
@@ -486,6 +486,10 @@ pub fn scan(text: &str) -> Scan {
             Err(problems) => problems.into_iter().for_each(|p| on_problem(&mut scan, p)),
         }
     });
+    if !scan.ordered {
+        // Stable: same-day rows keep their order in the file.
+        scan.entries.sort_by_key(|k| (k.date, k.row));
+    }
     scan
 }
 

@@ -144,8 +144,17 @@ pub fn import(
     opts: &ImportOptions,
     progress: Progress<'_>,
 ) -> Result<ImportSummary> {
-    let fp = fingerprint(bytes);
-    let (text, encoding) = decode::decode(bytes).map_err(|m| Error::refused("encoding", m))?;
+    // The fingerprint (a SHA-256 of the whole file) is taken on a second thread while
+    // this one decodes the file and makes the first pass over it.
+    let (fp, decoded) = std::thread::scope(|s| {
+        let fp = s.spawn(|| fingerprint(bytes));
+        let decoded = decode::decode(bytes).map(|(text, encoding)| {
+            let scan = (!text.trim_start().starts_with('{')).then(|| csvfile::scan(&text));
+            (text, encoding, scan)
+        });
+        (fp.join().expect("fingerprint thread"), decoded)
+    });
+    let (text, encoding, scan) = decoded.map_err(|m| Error::refused("encoding", m))?;
     let mut summary = ImportSummary {
         file: opts.file_name.clone(),
         encoding: encoding.label(),
@@ -160,7 +169,6 @@ pub fn import(
         last_entry: None,
         warnings: Vec::new(),
     };
-    let is_json = text.trim_start().starts_with('{');
     ledger.write_with(actor, !opts.dry_run, |tx| {
         if !opts.allow_duplicate {
             if let Some((file, at)) = tx.import_by_fingerprint(&fp)? {
@@ -175,10 +183,9 @@ pub fn import(
         // Bulk mode (store/bulk.rs): the per-row guard triggers are checked once over
         // all the new rows instead; a refusal there rolls everything back.
         let guards = tx.suspend_insert_guards()?;
-        if is_json {
-            restore(tx, &text, &mut summary, progress)?;
-        } else {
-            apply_csv(tx, &text, &mut summary, progress)?;
+        match scan {
+            None => restore(tx, &text, &mut summary, progress)?,
+            Some(scan) => apply_csv(tx, &text, scan, &mut summary, progress)?,
         }
         if let Some(g) = guards {
             tx.restore_insert_guards(g)?;
@@ -275,20 +282,22 @@ fn entry_problem(row: usize, e: &Error, req: &EntryRequest) -> RowProblem {
     refusal_to_problem(row, e, Some(req.kind), value)
 }
 
+/// Apply a CSV file, given its first pass ([`csvfile::scan`]: the reference rows, and
+/// the date and place of each dated row).
 fn apply_csv(
     tx: &Tx<'_>,
     text: &str,
+    scan: csvfile::Scan,
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
-    // Pass 1: the reference rows, and the date and place of each dated row.
     let csvfile::Scan {
         reference,
-        mut entries,
-        ordered,
+        entries,
         mut problems,
         bad_rows,
-    } = csvfile::scan(text);
+        ..
+    } = scan;
     summary.rows = reference.len() + entries.len() + bad_rows;
     // Reference data first, in file order.
     for r in reference {
@@ -296,13 +305,9 @@ fn apply_csv(
             problems.push(p);
         }
     }
-    // Then the dated rows by date, stable (same-day rows keep file order). Only their
-    // places are sorted; a second thread parses each row in full as it is due, while
-    // this one checks and writes, so parsing overlaps writing and parsed rows are never
-    // all held at once.
-    if !ordered {
-        entries.sort_by_key(|k| (k.date, k.row()));
-    }
+    // Then the dated rows in date order (the first pass sorted their places). A second
+    // thread parses each in full as it is due, and checks and seals the fund entries
+    // (pipeline.rs), while this one writes; parsed rows are never all held at once.
     let total = entries.len();
     let (checker, receive) = pipeline::channel(snapshot(tx)?, {
         pipeline::Chain {
