@@ -513,37 +513,66 @@ fn quick_date(columns: &ColumnMap, record: &csv::StringRecord) -> Option<Date> {
 
 /// Second pass: parse the rows at `keys`, in the order given, handing each to `f`.
 /// Keys in file order are read straight through; others are reached by seeking.
-pub fn rows_at(text: &str, keys: &[EntryKey], mut f: impl FnMut(Result<Row, Vec<RowProblem>>)) {
+pub fn rows_at(
+    text: &str,
+    keys: &[EntryKey],
+    mut f: impl FnMut(Result<Row, Vec<RowProblem>>) -> bool,
+) {
     let in_file_order = keys.windows(2).all(|w| w[0].row < w[1].row);
     // Every seek refills the reader's buffer, so a seeking reader gets a small one.
     let buffer = if in_file_order { 64 * 1024 } else { 512 };
-    let Some((columns, mut rdr)) = open(text, buffer, &mut |_, _| {}) else {
-        return;
-    };
+    let mut reader = open(text, buffer, &mut |_, _| {});
     let mut record = csv::StringRecord::new();
-    let mut parse_next = |rdr: &mut csv::Reader<std::io::Cursor<&[u8]>>, row: usize| {
-        if rdr.read_record(&mut record).unwrap_or(false) {
-            f(parse_record(&columns, &record, row));
-        }
-    };
-    if in_file_order {
-        let mut skip = csv::ByteRecord::new();
-        for k in keys {
-            // Skip to the record: reference and bad rows in between are not parsed.
-            while rdr.position().record() < u64::from(k.record) {
-                if !rdr.read_byte_record(&mut skip).unwrap_or(false) {
-                    return;
-                }
+    let mut skip = csv::ByteRecord::new();
+    for k in keys {
+        // The first pass read this row, so failing to read it again is a fault of this
+        // program, never a reason to leave the row out: it becomes a problem.
+        let read = match &mut reader {
+            None => Err("the header cannot be read".to_string()),
+            Some((_, rdr)) => if in_file_order {
+                skip_to(rdr, u64::from(k.record), &mut skip)
+            } else {
+                rdr.seek(k.position()).map_err(|e| e.to_string())
             }
-            parse_next(&mut rdr, k.row());
-        }
-    } else {
-        for k in keys {
-            if rdr.seek(k.position()).is_ok() {
-                parse_next(&mut rdr, k.row());
-            }
+            .and_then(|()| match rdr.read_record(&mut record) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the file ends before it".to_string()),
+                Err(e) => Err(e.to_string()),
+            }),
+        };
+        let parsed = match (read, &reader) {
+            (Ok(()), Some((columns, _))) => parse_record(columns, &record, k.row()),
+            (Err(why), _) => Err(vec![RowProblem {
+                row: k.row(),
+                column: String::new(),
+                value: String::new(),
+                reason: format!("internal error: the row could not be read a second time ({why})"),
+            }]),
+            (Ok(()), None) => unreachable!("a row is read only through a reader"),
+        };
+        if !f(parsed) {
+            return; // the caller has stopped
         }
     }
+}
+
+/// Read past records (reference rows, bad rows) up to record number `record`.
+fn skip_to(
+    rdr: &mut csv::Reader<std::io::Cursor<&[u8]>>,
+    record: u64,
+    skip: &mut csv::ByteRecord,
+) -> Result<(), String> {
+    while rdr.position().record() < record {
+        let at = rdr.position().byte();
+        match rdr.read_byte_record(skip) {
+            Ok(true) => {}
+            Ok(false) => return Err("the file ends before it".into()),
+            // A bad record on the way was reported by the first pass; go past it.
+            Err(_) if rdr.position().byte() > at => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(())
 }
 
 /// A reader past the header, and the header's column map; problems with the header

@@ -270,6 +270,13 @@ fn apply_row(
     }
 }
 
+fn is_lp_kind(kind: EntryKind) -> bool {
+    matches!(
+        kind,
+        EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+    )
+}
+
 /// A refused fund entry row, naming the column the refusal is about.
 fn entry_problem(row: usize, e: &Error, req: &EntryRequest) -> RowProblem {
     let value = match column_of(e, Some(req.kind)) {
@@ -341,13 +348,34 @@ fn apply_csv(
                         note_entry(summary, id);
                     }
                     pipeline::Msg::Apply { row, reply } => {
+                        let lp = match &row.record {
+                            Record::Entry(req) if is_lp_kind(req.kind) => {
+                                Some(req.counterparty.clone())
+                            }
+                            _ => None,
+                        };
+                        let is_entry = matches!(row.record, Record::Entry(_));
+                        let before = tx.chain_tail()?.0;
                         let applied = apply_row(tx, summary, row);
-                        let ok = applied.is_ok();
-                        if let Err(p) = applied {
-                            problems.push(p);
+                        let tail = tx.chain_tail()?;
+                        let mut answer = pipeline::Applied {
+                            entry: None,
+                            investor: None,
+                            tail,
+                        };
+                        match applied {
+                            Err(p) => problems.push(p),
+                            Ok(()) => {
+                                if is_entry && answer.tail.0 > before {
+                                    answer.entry = tx.entry(answer.tail.0)?;
+                                }
+                                if let Some(code) = lp {
+                                    answer.investor = tx.investor_by_code(&code)?;
+                                }
+                            }
                         }
                         // The checker waits for this; if it is gone, so is the work.
-                        let _ = reply.send((tx.chain_tail()?, ok));
+                        let _ = reply.send(answer);
                     }
                     pipeline::Msg::Problems(found) => problems.extend(found),
                     pipeline::Msg::FundHistory { fund, reply } => {

@@ -22,7 +22,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use super::csvfile::{Record, Row};
 use super::entry_problem;
-use crate::domain::{EntryKind, Fund, Investor, NewEntry};
+use crate::domain::{Entry, EntryKind, Fund, Investor, NewEntry};
 use crate::error::{Error, RowProblem};
 use crate::hashchain::{self, Sealed};
 use crate::ops::entries::{check_request, Counterparty};
@@ -41,11 +41,10 @@ pub enum Msg {
         entry: NewEntry,
         sealed: Sealed,
     },
-    /// A row the checker does not handle: apply it as any row, then send the journal's
-    /// tail (id, hash) back, and whether the row was applied.
+    /// A row the checker does not handle: apply it as any row, and say what came of it.
     Apply {
         row: Row,
-        reply: SyncSender<((i64, String), bool)>,
+        reply: SyncSender<Applied>,
     },
     /// A bad row's problems.
     Problems(Vec<RowProblem>),
@@ -55,6 +54,18 @@ pub enum Msg {
         fund: i64,
         reply: SyncSender<Vec<PositionEvents>>,
     },
+}
+
+/// What came of a row the writer applied for the checker.
+pub struct Applied {
+    /// The journal's (id, hash) after it.
+    pub tail: (i64, String),
+    /// The fund entry it appended, if it was one and was applied: the checker adds it
+    /// to the position it keeps.
+    pub entry: Option<Entry>,
+    /// The LP of an LP entry that was applied: a guidance fund becomes one on first use,
+    /// and from then on the checker resolves its code itself.
+    pub investor: Option<Investor>,
 }
 
 /// The reference data the checker resolves codes with.
@@ -126,10 +137,11 @@ pub fn channel(snapshot: Snapshot, chain: Chain) -> (Checker, Receiver<Vec<Msg>>
 }
 
 impl Checker {
-    /// Check one parsed row (or pass on its problems).
-    pub fn row(&mut self, parsed: Result<Row, Vec<RowProblem>>) {
+    /// Check one parsed row (or pass on its problems); `false` once the writer has
+    /// stopped, so that the rest of the file is not read for nothing.
+    pub fn row(&mut self, parsed: Result<Row, Vec<RowProblem>>) -> bool {
         if self.link.closed {
-            return;
+            return false;
         }
         match parsed {
             Err(problems) => self.link.send(Msg::Problems(problems)),
@@ -145,6 +157,7 @@ impl Checker {
                 }
             }
         }
+        !self.link.closed
     }
 
     /// Send what is left; the writer's loop ends when the checker is dropped.
@@ -220,23 +233,38 @@ impl Checker {
     }
 
     fn apply_on_writer(&mut self, row: Row) {
-        let fund = match &row.record {
-            Record::Entry(req) => self.snapshot.funds.get(&req.fund).map(|f| f.id),
-            _ => None,
-        };
         let (reply, answer) = sync_channel(1);
         self.link.send(Msg::Apply { row, reply });
         self.link.flush();
-        let Ok((tail, applied)) = answer.recv() else {
+        let Ok(applied) = answer.recv() else {
             self.link.closed = true;
             return;
         };
-        self.chain.tail = tail;
-        if let (true, Some(fund)) = (applied, fund) {
-            // The writer added to one of this fund's positions: ask for them again.
-            self.positions.map.retain(|k, _| k.0 != fund);
-            self.positions.loaded.remove(&fund);
-            self.snapshot.funds_with_entries.insert(fund);
+        self.chain.tail = applied.tail;
+        if let Some(i) = applied.investor {
+            self.snapshot.investors.entry(i.code.clone()).or_insert(i);
+        }
+        if let Some(e) = applied.entry {
+            let key = match (e.fund_id, e.investor_id, e.company_id) {
+                (Some(f), Some(i), _) => (f, true, i),
+                (Some(f), None, Some(c)) => (f, false, c),
+                _ => return,
+            };
+            let must_ask = self.positions.everything_asked
+                || self.snapshot.funds_with_entries.contains(&key.0);
+            let event = Event::from(&e);
+            match self.positions.map.get_mut(&key) {
+                Some(history) => history.push(event),
+                // A fund whose positions were not asked for yet: they will be, and the
+                // answer includes this entry.
+                None if must_ask && !self.positions.loaded.contains(&key.0) => return,
+                // Otherwise the position was empty (an unasked fund with no entries
+                // before this import, or one whose positions were all sent).
+                None => {
+                    self.positions.map.insert(key, vec![event]);
+                }
+            }
+            self.positions.events += 1;
         }
     }
 }
