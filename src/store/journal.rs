@@ -132,27 +132,40 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?);
         }
-        insert.as_mut().expect("prepared above").execute(params![
-            s.id,
-            n.kind.as_str(),
-            s.date,
-            s.recorded_at,
-            s.recorded_by,
-            n.memo,
-            n.fund_id,
-            n.investor_id,
-            n.company_id,
-            n.amount.map(Money::fen),
-            n.detail,
-            n.reverses,
-            s.prev_hash,
-            s.hash,
-            n.reinvest_weight.map(Factor::bp),
-            n.loan.loan_id,
-            n.loan.grant_id,
-            n.loan.interest.map(Money::fen),
-            n.loan.subsidy.map(Money::fen)
-        ])?;
+        let st = insert.as_mut().expect("prepared above");
+        // Bound one by one: SQLite keeps bindings between runs, and `recorded_at` and
+        // `recorded_by` are the same for every entry of an import, so they are bound only
+        // when they change (each text binding is a copy inside SQLite).
+        let mut stamp = self.bound_stamp.borrow_mut();
+        if !matches!(&*stamp, Some((at, by)) if *at == s.recorded_at && *by == s.recorded_by) {
+            st.raw_bind_parameter(4, &s.recorded_at)?;
+            st.raw_bind_parameter(5, &s.recorded_by)?;
+            *stamp = Some((s.recorded_at.clone(), s.recorded_by.clone()));
+        }
+        st.raw_bind_parameter(1, s.id)?;
+        st.raw_bind_parameter(2, n.kind.as_str())?;
+        st.raw_bind_parameter(3, &s.date)?;
+        st.raw_bind_parameter(6, &n.memo)?;
+        st.raw_bind_parameter(7, n.fund_id)?;
+        st.raw_bind_parameter(8, n.investor_id)?;
+        st.raw_bind_parameter(9, n.company_id)?;
+        st.raw_bind_parameter(10, n.amount.map(Money::fen))?;
+        st.raw_bind_parameter(11, &n.detail)?;
+        st.raw_bind_parameter(12, n.reverses)?;
+        st.raw_bind_parameter(13, &s.prev_hash)?;
+        st.raw_bind_parameter(14, &s.hash)?;
+        st.raw_bind_parameter(15, n.reinvest_weight.map(Factor::bp))?;
+        st.raw_bind_parameter(16, n.loan.loan_id)?;
+        st.raw_bind_parameter(17, n.loan.grant_id)?;
+        st.raw_bind_parameter(18, n.loan.interest.map(Money::fen))?;
+        st.raw_bind_parameter(19, n.loan.subsidy.map(Money::fen))?;
+        let inserted = st.raw_execute();
+        if inserted.is_err() {
+            // A failed run may leave the statement in any state: bind everything anew.
+            *stamp = None;
+        }
+        inserted?;
+        drop(stamp);
         drop(insert);
         let mut cache = self.cache.borrow_mut();
         cache.tail = Some((s.id, s.hash));

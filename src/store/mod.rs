@@ -53,6 +53,8 @@ pub struct Tx<'a> {
     /// The journal's INSERT, prepared on first use: a bulk import runs it once per row,
     /// and looking it up in the statement cache each time was measurable.
     insert_entry: std::cell::RefCell<Option<rusqlite::Statement<'a>>>,
+    /// (recorded_at, recorded_by) as last bound to `insert_entry`.
+    bound_stamp: std::cell::RefCell<Option<(String, String)>>,
     /// Who is writing (for `recorded_by` / `created_by`).
     pub actor: String,
     /// When (for `recorded_at`), fixed for the whole transaction.
@@ -217,6 +219,7 @@ impl Ledger {
             tx,
             conn,
             insert_entry: Default::default(),
+            bound_stamp: Default::default(),
             actor: actor.to_string(),
             now: now_stamp(),
             stamp: Default::default(),
@@ -237,6 +240,7 @@ impl Ledger {
             tx,
             conn,
             insert_entry: Default::default(),
+            bound_stamp: Default::default(),
             actor: String::new(),
             now: now_stamp(),
             stamp: Default::default(),

@@ -182,10 +182,10 @@ pub fn import(
         }
         // Bulk mode (store/bulk.rs): the per-row guard triggers are checked once over
         // all the new rows instead; a refusal there rolls everything back.
-        let guards = tx.suspend_insert_guards()?;
+        let mut guards = tx.suspend_insert_guards()?;
         match scan {
             None => restore(tx, &text, &mut summary, progress)?,
-            Some(scan) => apply_csv(tx, &text, scan, &mut summary, progress)?,
+            Some(scan) => apply_csv(tx, &text, scan, guards.as_mut(), &mut summary, progress)?,
         }
         if let Some(g) = guards {
             tx.restore_insert_guards(g)?;
@@ -295,6 +295,7 @@ fn apply_csv(
     tx: &Tx<'_>,
     text: &str,
     scan: csvfile::Scan,
+    mut guards: Option<&mut crate::store::SuspendedGuards>,
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
@@ -387,6 +388,11 @@ fn apply_csv(
                 if done % 10_000 == 0 || done == total {
                     progress(done, total);
                 }
+                if done % GUARD_CHECK_EVERY == 0 {
+                    if let Some(g) = guards.as_deref_mut() {
+                        tx.check_insert_guards(g)?;
+                    }
+                }
             }
         }
         Ok::<(), Error>(())
@@ -398,6 +404,10 @@ fn apply_csv(
         Err(rows_error(problems, false))
     }
 }
+
+/// How many rows go by between checks of the storage guards' conditions (bulk.rs):
+/// few enough that the rows' pages are still in SQLite's 32 MiB cache.
+const GUARD_CHECK_EVERY: usize = 50_000;
 
 /// The reference data as it stands once the file's reference rows are in.
 fn snapshot(tx: &Tx<'_>) -> Result<pipeline::Snapshot> {
