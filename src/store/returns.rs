@@ -69,13 +69,13 @@ impl Tx<'_> {
     /// distributions to LPs, and distributions it received as an LP of other funds.
     pub fn fund_cash_events(&self, fund_id: i64) -> Result<Vec<Entry>> {
         let sql = format!(
-            // Split by side so that each half can use its partial position index
-            // (the CHECK constraints guarantee company_id / investor_id are set).
-            "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.fund_id = ?1 AND e.company_id IS NOT NULL AND e.kind = 'deal-proceeds' AND {EFFECTIVE}
+            // Each kind through its own partial index (schema v7), which holds only
+            // that kind: a fund's cash events cost what they are, not the fund's size.
+            "SELECT {ENTRY_COLS} FROM entries e INDEXED BY entries_fund_proceeds
+             WHERE e.fund_id = ?1 AND e.kind = 'deal-proceeds' AND {EFFECTIVE}
              UNION ALL
-             SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.fund_id = ?1 AND e.investor_id IS NOT NULL AND e.kind = 'lp-distribute' AND {EFFECTIVE}
+             SELECT {ENTRY_COLS} FROM entries e INDEXED BY entries_fund_distributions
+             WHERE e.fund_id = ?1 AND e.kind = 'lp-distribute' AND {EFFECTIVE}
              UNION ALL
              SELECT {ENTRY_COLS} FROM entries e
              WHERE e.investor_id = (SELECT id FROM investors WHERE fund_id = ?1)

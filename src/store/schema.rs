@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     V4_POLICY,
     V5_LOANS,
     V6_LOAN_INDEX_PARTIAL,
+    V7_CASH_INDEXES,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -270,4 +271,13 @@ const V6_LOAN_INDEX_PARTIAL: &str = r#"
 DROP INDEX entries_loan;
 CREATE INDEX entries_loan ON entries (loan_id, effective_date)
     WHERE loan_id IS NOT NULL OR grant_id IS NOT NULL;
+"#;
+
+/// A fund's cash events (proceeds it received, distributions it made) were found
+/// through the fund's whole position index, so checking each new distribution read
+/// every entry of the fund: quadratic in a bulk import with many distributions. These
+/// partial indexes hold only those rare kinds.
+const V7_CASH_INDEXES: &str = r#"
+CREATE INDEX entries_fund_proceeds ON entries (fund_id) WHERE kind = 'deal-proceeds';
+CREATE INDEX entries_fund_distributions ON entries (fund_id) WHERE kind = 'lp-distribute';
 "#;
