@@ -415,6 +415,17 @@ fn loans_repayments_and_grants_import() {
     assert_eq!(rows, vec![2, 3]);
 }
 
+/// Importing `file` is refused for exactly one bad row, `row`, and writes nothing.
+#[track_caller]
+fn refused_on_one_row(t: &TestLedger, file: &str, row: usize) {
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", file]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("\"row\":{row}")), "{}", r.stderr);
+    assert!(r.stderr.contains("1 bad row"), "{}", r.stderr);
+    assert_eq!(before, t.dump());
+}
+
 /// The schema's objects (tables, indexes, triggers) with their SQL, by name.
 fn schema(t: &TestLedger) -> Vec<(String, String, String)> {
     let conn = rusqlite::Connection::open(&t.db).unwrap();
@@ -496,12 +507,7 @@ fn a_large_unordered_file_is_applied_in_date_order() {
         1,
     );
     let file = write(&t, "big2.csv", &extra);
-    let before = t.dump();
-    let r = t.run(&["--format", "json", "import", &file]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("\"row\":2"), "{}", r.stderr);
-    assert!(r.stderr.contains("1 bad row"), "{}", r.stderr);
-    assert_eq!(before, t.dump());
+    refused_on_one_row(&t, &file, 2);
 }
 
 /// Rows the import's checking thread handles itself (fund entries) mixed with rows it
@@ -563,10 +569,5 @@ deal-pay,,,,,,,,,,,,,S,,A,100000,2020-06-01,
         "mixed2.csv",
         &format!("{header}deal-pay,,,,,,,,,,,,,S,,A,0.01,2020-07-01,\n{rows}"),
     );
-    let before = t.dump();
-    let r = t.run(&["--format", "json", "import", &file]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("\"row\":2"), "{}", r.stderr);
-    assert!(r.stderr.contains("1 bad row"), "{}", r.stderr);
-    assert_eq!(before, t.dump());
+    refused_on_one_row(&t, &file, 2);
 }
