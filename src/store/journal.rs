@@ -414,3 +414,37 @@ impl Tx<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EntryKind, NewEntry};
+    use crate::hashchain::{self, SortedCanonical, UNHASHED};
+    use crate::store::Ledger;
+
+    /// The columns a new entry's hash covers are exactly the `entries` table's columns
+    /// (but the two hash columns), so a migration that adds a column must add it to
+    /// `hashchain::entry_columns` too, or this fails.
+    #[test]
+    fn new_hashes_cover_every_column_of_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Ledger::create(&dir.path().join("l.db")).unwrap();
+        let mut st = l
+            .connection()
+            .prepare("SELECT name FROM pragma_table_info('entries') ORDER BY name")
+            .unwrap();
+        let table: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let table: Vec<&str> = table
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !UNHASHED.contains(c))
+            .collect();
+        let mut c = SortedCanonical::default();
+        let n = NewEntry::new(EntryKind::DealPay, chrono::NaiveDate::MIN);
+        hashchain::entry_columns(&mut c, 1, &n, "2024-01-01", "now", "me");
+        assert_eq!(c.columns, table);
+    }
+}
