@@ -35,6 +35,7 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        checker_cache_events: None,
     };
     let mut ledger = ctx.open()?;
     // A progress line on stderr only when a person is watching.

@@ -35,6 +35,10 @@ pub struct ImportOptions {
     pub allow_duplicate: bool,
     /// Name recorded in the import log.
     pub file_name: String,
+    /// How many events the checking thread caches before it starts again (default
+    /// 2,000,000); only tests set it, to make the limit reachable.
+    #[doc(hidden)]
+    pub checker_cache_events: Option<usize>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -185,7 +189,15 @@ pub fn import(
         let mut guards = tx.suspend_insert_guards()?;
         match scan {
             None => restore(tx, &text, &mut summary, progress)?,
-            Some(scan) => apply_csv(tx, &text, scan, guards.as_mut(), &mut summary, progress)?,
+            Some(scan) => apply_csv(
+                tx,
+                &text,
+                scan,
+                guards.as_mut(),
+                opts.checker_cache_events,
+                &mut summary,
+                progress,
+            )?,
         }
         if let Some(g) = guards {
             tx.restore_insert_guards(g)?;
@@ -296,6 +308,7 @@ fn apply_csv(
     text: &str,
     scan: csvfile::Scan,
     mut guards: Option<&mut crate::store::SuspendedGuards>,
+    cache_events: Option<usize>,
     summary: &mut ImportSummary,
     progress: Progress<'_>,
 ) -> Result<()> {
@@ -317,7 +330,8 @@ fn apply_csv(
     // thread parses each in full as it is due, and checks and seals the fund entries
     // (pipeline.rs), while this one writes; parsed rows are never all held at once.
     let total = entries.len();
-    let (checker, receive) = pipeline::channel(snapshot(tx)?, {
+    let cap = cache_events.unwrap_or(pipeline::MAX_CACHED_EVENTS);
+    let (checker, receive) = pipeline::channel(snapshot(tx)?, cap, {
         pipeline::Chain {
             tail: tx.chain_tail()?,
             recorded_at: tx.now.clone(),
@@ -613,4 +627,114 @@ fn restore_policies(tx: &Tx<'_>, policies: &[crate::reports::export::ExPolicy]) 
         inserted?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(cap: Option<usize>) -> ImportOptions {
+        ImportOptions {
+            file_name: "t.csv".into(),
+            allow_duplicate: true,
+            checker_cache_events: cap,
+            ..ImportOptions::default()
+        }
+    }
+
+    /// A ledger whose fund F1 already has entries: an LP and five holdings.
+    fn ledger(dir: &std::path::Path, name: &str) -> Ledger {
+        let mut l = Ledger::create(&dir.join(name)).unwrap();
+        let mut setup =
+            String::from("type,code,name,kind,investor_type,fund,investor,company,amount,date\n");
+        setup.push_str("fund,F1,一号,guidance,,,,,,\ninvestor,I1,甲,,social,,,,,\n");
+        for c in 0..10 {
+            setup.push_str(&format!("company,C{c},公司{c},,,,,,,\n"));
+        }
+        setup.push_str("lp-commit,,,,,F1,I1,,1亿,2020-01-01\n");
+        for c in 0..5 {
+            setup.push_str(&format!("deal-commit,,,,,F1,,C{c},100000,2020-02-01\n"));
+            setup.push_str(&format!("deal-pay,,,,,F1,,C{c},50000,2020-03-01\n"));
+        }
+        import(&mut l, "t", setup.as_bytes(), &opts(None), &mut |_, _| {}).unwrap();
+        l
+    }
+
+    fn journal(l: &Ledger) -> Vec<String> {
+        let mut st = l
+            .connection()
+            .prepare(
+                "SELECT id, kind, effective_date, fund_id, investor_id, company_id, amount_fen
+                 FROM entries ORDER BY id",
+            )
+            .unwrap();
+        st.query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<i64>>(6)?
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
+    /// With a checker cache of 3 events it forgets its positions over and over and asks
+    /// the writer again, for old funds and for a fund new in the file alike; the
+    /// outcome (the journal, or the list of refused rows) is the default cache's.
+    #[test]
+    fn a_tiny_checker_cache_changes_nothing_but_speed() {
+        let mut file =
+            String::from("type,code,name,kind,investor_type,fund,investor,company,amount,date\n");
+        file.push_str("fund,F2,二号,guidance,,,,,,\n");
+        for round in 1..=3 {
+            for c in 0..10 {
+                let date = format!("2021-0{round}-1{c}");
+                // F2 commits 3,000 once and pays 1,000 a round: only a checker that
+                // still knows the commitment lets the later payments through.
+                if round == 1 {
+                    file.push_str(&format!("deal-commit,,,,,F2,,C{c},3000,{date}\n"));
+                }
+                file.push_str(&format!("deal-pay,,,,,F2,,C{c},1000,{date}\n"));
+                // F1's holdings: 50,000 paid of 100,000 before; 3 × 10,000 more is fine.
+                if c < 5 {
+                    file.push_str(&format!("deal-pay,,,,,F1,,C{c},10000,{date}\n"));
+                }
+            }
+            file.push_str(&format!("lp-pay,,,,,F1,I1,,1000,2021-0{round}-20\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut outcomes = Vec::new();
+        for (i, cap) in [None, Some(3)].into_iter().enumerate() {
+            let mut l = ledger(dir.path(), &format!("good{i}.db"));
+            let s = import(&mut l, "t", file.as_bytes(), &opts(cap), &mut |_, _| {}).unwrap();
+            // 10 commitments + 3 rounds × (10 + 5 + 1) payments = 58 entries.
+            assert_eq!(s.entries, 58);
+            outcomes.push(journal(&l));
+        }
+        assert_eq!(outcomes[0], outcomes[1]);
+        // One payment too many for C0 late in the file: 50,000 + 3 × 10,000 + 20,001.
+        let bad = format!("{file}deal-pay,,,,,F1,,C0,20001,2021-03-25\n");
+        let mut refusals = Vec::new();
+        for (i, cap) in [None, Some(3)].into_iter().enumerate() {
+            let mut l = ledger(dir.path(), &format!("bad{i}.db"));
+            let before = journal(&l);
+            let err = import(&mut l, "t", bad.as_bytes(), &opts(cap), &mut |_, _| {}).unwrap_err();
+            assert_eq!(journal(&l), before);
+            refusals.push(err.to_string());
+            if let Error::Rows { rows, .. } = err {
+                assert_eq!(rows.len(), 1);
+                assert_eq!(rows[0].row, bad.lines().count());
+            } else {
+                panic!("{err}");
+            }
+        }
+        assert_eq!(refusals[0], refusals[1]);
+    }
 }

@@ -93,7 +93,7 @@ const BATCH: usize = 512;
 
 /// Above this many cached events the checker forgets every position and asks again
 /// (as the writer's own cache does, store/cache.rs): 2,000,000 × 32 bytes.
-const MAX_CACHED_EVENTS: usize = 2_000_000;
+pub const MAX_CACHED_EVENTS: usize = 2_000_000;
 
 pub struct Checker {
     snapshot: Snapshot,
@@ -106,6 +106,8 @@ pub struct Checker {
 struct Positions {
     map: FastMap<Key, Vec<Event>>,
     events: usize,
+    /// At most this many events are kept ([`MAX_CACHED_EVENTS`] but in tests).
+    cap: usize,
     /// Funds (with entries) whose positions have been asked for and are in `map`.
     loaded: FastSet<i64>,
     /// Set once the cache has been dropped: from then on every fund may have entries of
@@ -121,12 +123,15 @@ struct Link {
 }
 
 /// A checker and the writer's end of its channel.
-pub fn channel(snapshot: Snapshot, chain: Chain) -> (Checker, Receiver<Vec<Msg>>) {
+pub fn channel(snapshot: Snapshot, cap: usize, chain: Chain) -> (Checker, Receiver<Vec<Msg>>) {
     let (out, receive) = sync_channel(8);
     let checker = Checker {
         snapshot,
         chain,
-        positions: Positions::default(),
+        positions: Positions {
+            cap,
+            ..Positions::default()
+        },
         link: Link {
             out,
             batch: Vec::with_capacity(BATCH),
@@ -282,7 +287,7 @@ impl Positions {
         if self.map.contains_key(&key) {
             return self.map.get_mut(&key);
         }
-        if self.events > MAX_CACHED_EVENTS {
+        if self.events > self.cap {
             self.forget();
         }
         let must_ask = self.everything_asked || funds_with_entries.contains(&fund);
