@@ -121,15 +121,23 @@ impl Default for SortedCanonical {
 }
 
 impl SortedCanonical {
-    /// A text column; `None` is a NULL, which the canonical text leaves out.
-    pub fn text(&mut self, column: &'static str, v: Option<&str>) -> &mut Self {
+    /// Start `column`'s line if it is not NULL; `false` for a NULL, which the canonical
+    /// text leaves out.
+    fn column(&mut self, column: &'static str, present: bool) -> bool {
         debug_assert!(column > self.last, "{column} after {}", self.last);
         self.last = column;
         #[cfg(test)]
         self.columns.push(column);
-        if let Some(v) = v {
+        if present {
             self.out.push_str(column);
             self.out.push('=');
+        }
+        present
+    }
+
+    /// A text column; `None` is a NULL.
+    pub fn text(&mut self, column: &'static str, v: Option<&str>) -> &mut Self {
+        if let (true, Some(v)) = (self.column(column, v.is_some()), v) {
             push_json_string(&mut self.out, v);
             self.out.push('\n');
         }
@@ -138,13 +146,8 @@ impl SortedCanonical {
 
     /// An integer column, written in decimal as SQLite gives it back as text.
     pub fn int(&mut self, column: &'static str, v: Option<i64>) -> &mut Self {
-        debug_assert!(column > self.last, "{column} after {}", self.last);
-        self.last = column;
-        #[cfg(test)]
-        self.columns.push(column);
-        if let Some(v) = v {
-            self.out.push_str(column);
-            self.out.push_str("=\"");
+        if let (true, Some(v)) = (self.column(column, v.is_some()), v) {
+            self.out.push('"');
             push_decimal(&mut self.out, v);
             self.out.push_str("\"\n");
         }
