@@ -81,6 +81,17 @@ string_enum!(
     }
 );
 
+impl EntryKind {
+    /// An LP entry: between a fund and one of its investors (the other fund entries
+    /// are between a fund and a company).
+    pub fn is_lp(self) -> bool {
+        matches!(
+            self,
+            EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
+        )
+    }
+}
+
 string_enum!(
     /// Kinds of proceeds from a holding. `exit` closes the holding.
     ProceedsKind { Dividend => "dividend", PartialExit => "partial-exit", Exit => "exit" }

@@ -133,10 +133,7 @@ pub(crate) fn check_request<'a>(
     counterparty: Counterparty<'a>,
 ) -> Result<Checked<'a>> {
     let kind = req.kind;
-    let is_lp = matches!(
-        kind,
-        EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
-    );
+    let is_lp = kind.is_lp();
     if is_lp && counterparty.lp_fund == Some(f.id) {
         return Err(Error::refused(
             "self-investment",
@@ -195,10 +192,7 @@ pub(crate) fn check_request<'a>(
 
 pub(crate) fn record_tx(tx: &Tx<'_>, req: &EntryRequest) -> Result<i64> {
     let f = fund(tx, &req.fund)?;
-    let is_lp = matches!(
-        req.kind,
-        EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
-    );
+    let is_lp = req.kind.is_lp();
     let (id, code, lp_fund) = if is_lp {
         let inv = lp(tx, &req.counterparty)?;
         (inv.id, inv.code.clone(), inv.fund_id)

@@ -98,12 +98,7 @@ impl Tx<'_> {
                 message,
             });
         }
-        let after_id: i64 = self
-            .conn()
-            .query_row("SELECT max(id) FROM entries", [], |r| r.get(0))
-            .optional()?
-            .flatten()
-            .unwrap_or(0);
+        let after_id = self.last_entry_id()?;
         for t in &triggers {
             self.conn()
                 .execute_batch(&format!("DROP TRIGGER \"{}\"", t.name))?;
@@ -123,14 +118,20 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The id of the journal's last row, read from the table (not the cached chain
+    /// tail), so that rows written by any means are covered; 0 for an empty journal.
+    fn last_entry_id(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM entries", [], |r| r.get(0))?)
+    }
+
     /// Check the entries written since the last check (or since the guards were set
     /// aside) against every guard's condition. A bulk writer calls this now and then,
     /// while the new rows' pages are still in SQLite's cache, which is cheaper than one
     /// pass over all of them at the end; [`Tx::restore_insert_guards`] checks the rest.
     pub fn check_insert_guards(&self, s: &mut SuspendedGuards) -> Result<()> {
-        let last: i64 =
-            self.conn()
-                .query_row("SELECT coalesce(max(id), 0) FROM entries", [], |r| r.get(0))?;
+        let last = self.last_entry_id()?;
         if s.triggers.is_empty() || last <= s.after_id {
             return Ok(());
         }

@@ -351,10 +351,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
                 );
                 return None;
             };
-            let is_lp = matches!(
-                kind,
-                EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
-            );
+            let is_lp = kind.is_lp();
             let fund = f.req("fund");
             let counterparty = f.req(if is_lp { "investor" } else { "company" });
             let amount = if kind == EntryKind::DealWriteOff {

@@ -70,12 +70,7 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 
 /// The column a refusal is about, for the row report.
 fn column_of(e: &Error, kind: Option<EntryKind>) -> &'static str {
-    let lp = kind.is_some_and(|k| {
-        matches!(
-            k,
-            EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
-        )
-    });
+    let lp = kind.is_some_and(|k| k.is_lp());
     match e.rule() {
         Some("unknown-code") => {
             let msg = e.to_string();
@@ -282,13 +277,6 @@ fn apply_row(
     }
 }
 
-fn is_lp_kind(kind: EntryKind) -> bool {
-    matches!(
-        kind,
-        EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
-    )
-}
-
 /// A refused fund entry row, naming the column the refusal is about.
 fn entry_problem(row: usize, e: &Error, req: &EntryRequest) -> RowProblem {
     let value = match column_of(e, Some(req.kind)) {
@@ -364,7 +352,7 @@ fn apply_csv(
                     }
                     pipeline::Msg::Apply { row, reply } => {
                         let lp = match &row.record {
-                            Record::Entry(req) if is_lp_kind(req.kind) => {
+                            Record::Entry(req) if req.kind.is_lp() => {
                                 Some(req.counterparty.clone())
                             }
                             _ => None,
@@ -556,10 +544,7 @@ fn restore(
                 note_entry(summary, id);
                 continue;
             }
-            let is_lp = matches!(
-                kind,
-                EntryKind::LpCommit | EntryKind::LpPay | EntryKind::LpDistribute
-            );
+            let is_lp = kind.is_lp();
             let req = EntryRequest {
                 kind,
                 fund: e.fund.unwrap_or_default(),
