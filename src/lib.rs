@@ -24,6 +24,7 @@ pub mod money;
 pub mod ops;
 pub mod pme;
 pub mod policy;
+pub mod present;
 pub mod reports;
 pub mod rules;
 pub mod store;

@@ -1063,6 +1063,8 @@ fn units_csv_and_table_rendering() {
         .run(&[
             "--unit",
             "wan",
+            "--columns",
+            "code,name,lp_committed,value",
             "report",
             "portfolio",
             "--as-of",
@@ -1072,8 +1074,10 @@ fn units_csv_and_table_rendering() {
         .to_string();
     assert!(table.contains("1,000.00"), "{table}");
     // CJK names are aligned by display width: every row of the grid is equally wide.
+    // (The grid follows the title line.)
     let widths: Vec<usize> = table
         .lines()
+        .skip_while(|l| !l.contains('|'))
         .take_while(|l| l.contains('|') || l.contains('+'))
         .map(unicode_width::UnicodeWidthStr::width)
         .collect();

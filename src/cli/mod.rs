@@ -24,6 +24,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use fundledger::date::{parse_date, Date};
 use fundledger::error::{Error, Result};
 use fundledger::money::{parse_amount, Money, Unit};
+use fundledger::present::text::Columns;
 use fundledger::store::Ledger;
 
 pub use render::{Format, Out};
@@ -63,6 +64,18 @@ pub struct Cli {
     /// Write the output to this file instead of stdout (never overwrites; required by xlsx)
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Language of headers and notes: en or zh
+    #[arg(long, global = true, env = "FUNDLEDGER_LANG", default_value = "en", hide_default_value = true)]
+    pub lang: fundledger::present::Lang,
+    /// Tables: show every column (default: a compact set that fits the terminal)
+    #[arg(long, global = true)]
+    pub wide: bool,
+    /// Tables, CSV and xlsx: only these columns, by key, in this order (e.g. code,name,deal_paid_in)
+    #[arg(long, global = true, value_delimiter = ',', value_name = "KEYS")]
+    pub columns: Option<Vec<String>>,
+    /// CSV: start with a UTF-8 byte-order mark so Excel reads Chinese correctly (default when --output ends in .csv)
+    #[arg(long, global = true)]
+    pub bom: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -200,6 +213,7 @@ impl Who {
 pub struct Ctx {
     pub db: PathBuf,
     pub out: Out,
+    pub view: render::View,
 }
 
 impl Ctx {
@@ -231,6 +245,21 @@ pub fn run() -> ExitCode {
         out: Out {
             format: cli.format,
             unit: cli.unit.into(),
+            lang: cli.lang,
+        },
+        view: render::View {
+            columns: match (&cli.columns, cli.wide) {
+                (Some(keys), _) => Columns::Keys(keys.clone()),
+                (None, true) => Columns::All,
+                (None, false) => Columns::Compact,
+            },
+            bom: cli.bom
+                || cli
+                    .output
+                    .as_ref()
+                    .and_then(|p| p.extension())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            to_file: cli.output.is_some(),
         },
     };
     let ok = |r: Result<()>| r.map(|()| 0u8);

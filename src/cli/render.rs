@@ -11,11 +11,14 @@ use std::io::{self, Write};
 
 use fundledger::date::Date;
 use fundledger::money::{Money, Ratio, Unit};
+use fundledger::present::model::{Column, Document};
+use fundledger::present::text::{Columns, DEFAULT_WIDTH};
+use fundledger::present::{csv, text, Lang, Opts};
 use fundledger::xlsx::{self, NumberFormat};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tabled::builder::Builder;
-use tabled::settings::object::Columns;
+use tabled::settings::object::Columns as TColumns;
 use tabled::settings::{Alignment, Style};
 
 use super::output;
@@ -91,6 +94,88 @@ pub struct Table {
 pub struct Out {
     pub format: Format,
     pub unit: Unit,
+    pub lang: Lang,
+}
+
+impl Out {
+    /// What a report builder needs: the unit and the language.
+    pub fn opts(&self) -> Opts {
+        Opts {
+            unit: self.unit,
+            lang: self.lang,
+        }
+    }
+}
+
+/// How documents are laid out: which columns, a CSV byte-order mark, the width.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub columns: Columns,
+    pub bom: bool,
+    /// Output goes to `--output FILE` (tables then get the default width).
+    pub to_file: bool,
+}
+
+impl View {
+    /// The width tables must fit: the terminal's, or 100 when not a terminal.
+    fn width(&self) -> usize {
+        use std::io::IsTerminal;
+        if self.to_file || !io::stdout().is_terminal() {
+            return DEFAULT_WIDTH;
+        }
+        terminal_size::terminal_size().map_or(DEFAULT_WIDTH, |(w, _)| usize::from(w.0))
+    }
+}
+
+/// Render a report document in the chosen format (JSON is each command's own).
+pub fn print_doc(ctx: &super::Ctx, doc: &Document) -> fundledger::error::Result<()> {
+    let v = &ctx.view;
+    text::check_columns(doc, &v.columns)?;
+    // Files for machines and spreadsheets get every column unless --columns says otherwise.
+    let all = match (&v.columns, ctx.out.format) {
+        (Columns::Compact, Format::Csv | Format::Xlsx) => &Columns::All,
+        (c, _) => c,
+    };
+    match ctx.out.format {
+        Format::Xlsx => {
+            for s in &doc.sections {
+                let idx = text::select(s, all);
+                let sheet = xlsx::Sheet {
+                    name: s.id.clone(),
+                    header: idx.iter().map(|&i| text::header(doc, s, i)).collect(),
+                    rows: s
+                        .rows
+                        .iter()
+                        .map(|r| idx.iter().map(|&i| xlsx_value(doc, &s.columns[i], &r.cells[i])).collect())
+                        .collect(),
+                };
+                let notes: Vec<String> = s.notes.iter().map(|n| n.text.clone()).collect();
+                output::add_sheet(sheet, &notes);
+            }
+            Ok(())
+        }
+        Format::Csv => Ok(output::with_writer(|out| csv::write(doc, all, v.bom, out))?),
+        _ => Ok(output::with_writer(|out| text::write(doc, &v.columns, v.width(), out))?),
+    }
+}
+
+fn xlsx_value(doc: &Document, col: &Column, c: &fundledger::present::model::Cell) -> xlsx::Value {
+    use fundledger::present::model::{Kind, Value};
+    match &c.value {
+        Value::Empty => xlsx::Value::Empty,
+        Value::Text(s) => xlsx::Value::Text(s.clone()),
+        Value::Money(m) => xlsx::Value::Number(m.in_unit(doc.unit), NumberFormat::Money),
+        Value::Number { value, .. } => xlsx::Value::Number(
+            *value,
+            match col.kind {
+                Kind::Ratio => NumberFormat::Ratio,
+                Kind::Count => NumberFormat::Integer,
+                _ => NumberFormat::General,
+            },
+        ),
+        Value::Date(d) => xlsx::Value::Date(*d),
+        Value::NotApplicable => xlsx::Value::Text("n/a".into()),
+    }
 }
 
 impl Out {
@@ -242,7 +327,7 @@ impl Table {
                     t.with(Style::psql());
                     for (i, numeric) in self.numeric.iter().enumerate() {
                         if *numeric {
-                            t.modify(Columns::one(i), Alignment::right());
+                            t.modify(TColumns::one(i), Alignment::right());
                         }
                     }
                     writeln!(out, "{t}")?;

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use fundledger::error::Result;
 use fundledger::reports;
 
-use super::render::{count, opt_text, print_json, ratio, text, Format, Table};
+use super::render::{print_json, Format};
 use super::{as_of, Ctx};
 
 #[derive(Subcommand, Debug)]
@@ -60,67 +60,6 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
     if ctx.out.format == Format::Json {
         return Ok(print_json(&p)?);
     }
-    let o = &ctx.out;
-    let mut headers = vec![
-        "Code".to_string(),
-        "Name".into(),
-        "Kind".into(),
-        "Parent".into(),
-    ];
-    headers.extend([
-        o.money_header("LP committed"),
-        o.money_header("LP paid-in"),
-        "Projects".into(),
-    ]);
-    headers.extend(["Deal committed", "Deal paid-in", "Deal unfunded"].map(|h| o.money_header(h)));
-    headers.push("Paid-in ratio".into());
-    headers.extend(["Value", "Proceeds"].map(|h| o.money_header(h)));
-    let mut t = Table::new(headers).titled("Portfolio");
-    // The same figures for each fund and for the total.
-    let cells = |f: &fundledger::reports::PortfolioTotal| {
-        vec![
-            o.money(f.lp_committed),
-            o.money(f.lp_paid_in),
-            count(f.projects),
-            o.money(f.deal_committed),
-            o.money(f.deal_paid_in),
-            o.money(f.deal_unfunded),
-            ratio(f.paid_in_ratio),
-            o.money_marked(f.value, f.unmarked > 0),
-            o.money(f.proceeds),
-        ]
-    };
-    for r in &p.funds {
-        let mut row = vec![
-            text(&r.code),
-            text(&r.name),
-            text(r.kind.as_str()),
-            opt_text(r.parent.as_ref()),
-        ];
-        row.extend(cells(&r.figures));
-        t.push(row);
-    }
-    let tot = &p.total;
-    let mut row = vec![text("Total"), text("(consolidated)"), text(""), text("")];
-    row.extend(cells(tot));
-    t.push(row);
-    // A workbook keeps the notes too (on its Notes sheet): the as-of date and what the
-    // value of unmarked holdings means matter as much in Excel as on screen.
-    if matches!(o.format, Format::Table | Format::Xlsx) {
-        t.notes.push(format!(
-            "As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.",
-            p.as_of,
-            o.unit.label()
-        ));
-        if tot.unmarked > 0 {
-            t.notes.push(format!(
-                "* includes {} holding(s) never marked, counted at paid-in cost.",
-                tot.unmarked
-            ));
-        }
-        t.notes.push(
-            "Total excludes LP capital that funds in this report put into each other (no double counting).".into(),
-        );
-    }
-    Ok(t.print(o.format)?)
+    let doc = fundledger::present::portfolio::document(&p, a.fund.as_deref(), ctx.out.opts());
+    super::render::print_doc(ctx, &doc)
 }

@@ -1,0 +1,16 @@
+//! Presentation: the report model, the builders that turn each report's plain data
+//! into it, the label table, and the renderers.
+//!
+//! The path of a report: CLI args → `reports::*` (store reads, pure calculation) →
+//! a builder here → [`model::Document`] → a renderer (`text`, `csv`, `xlsx`, `html`,
+//! `pdf`). Builders know funds and loans and nothing of formats; renderers know
+//! formats and nothing of funds and loans.
+
+pub mod csv;
+pub mod labels;
+pub mod model;
+pub mod portfolio;
+pub mod text;
+
+pub use labels::Lang;
+pub use model::{Document, Opts};
