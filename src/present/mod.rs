@@ -8,9 +8,19 @@
 
 pub mod csv;
 pub mod labels;
+pub mod leverage;
 pub mod model;
 pub mod portfolio;
 pub mod text;
 
 pub use labels::Lang;
 pub use model::{Document, Opts};
+
+/// How a report with many figures per row is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Readable sections, for terminals and print.
+    Sections,
+    /// One wide table, for CSV and workbooks.
+    Flat,
+}

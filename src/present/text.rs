@@ -159,9 +159,17 @@ fn section(
         }
     }
     for n in &s.notes {
-        match &n.mark {
-            Some(m) => writeln!(out, "{m} {}", n.text)?,
-            None => writeln!(out, "{}", n.text)?,
+        let line = match &n.mark {
+            Some(m) => format!("{m} {}", n.text),
+            None => n.text.clone(),
+        };
+        // Notes wrap at the width too; a continuation is indented under the first line.
+        let body = line.trim_start();
+        let indent = " ".repeat(line.len() - body.len());
+        let w = width.saturating_sub(indent.len() + 2).max(20);
+        for (k, l) in wrap(body, w).iter().enumerate() {
+            let more = if k == 0 { "" } else { "  " };
+            writeln!(out, "{indent}{more}{l}")?;
         }
     }
     Ok(())
