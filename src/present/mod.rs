@@ -11,6 +11,7 @@ pub mod labels;
 pub mod leverage;
 pub mod model;
 pub mod portfolio;
+pub mod returns;
 pub mod text;
 
 pub use labels::Lang;
