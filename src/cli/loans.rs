@@ -4,15 +4,15 @@ use clap::{Args, Subcommand};
 use fundledger::domain::EntryKind;
 use fundledger::error::Result;
 use fundledger::loan::{BorrowerKind, Method, Rate, SubsidyRule};
-use fundledger::money::{Money, Ratio};
 use fundledger::ops::loans::{describe, RecordedLoanEntry};
 use fundledger::ops::{self, GrantInput, LoanEntryRequest, LoanInput};
-use fundledger::reports::loans::{self as loan_reports, LoanFigures, LoanGrouping};
+use fundledger::reports::loans::{self as loan_reports, LoanGrouping};
 use serde_json::json;
 
-use super::render::{
-    count, date_cell, opt_text, print_json, print_line, ratio, text, Cell, Format, Out, Table,
-};
+use fundledger::present::model::{self as m, Document, Kind, Section};
+use fundledger::present;
+
+use super::render::{print_doc, print_json, print_line, Format};
 use super::{amount, as_of, date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -323,30 +323,33 @@ fn recorded(ctx: &Ctx, r: &RecordedLoanEntry) -> Result<()> {
             "written_off": r.written_off,
         }))?,
         _ => {
-            let mut t = Table::new(vec![
-                "Id".into(),
-                "Kind".into(),
-                "Loan".into(),
-                "Date".into(),
-                o.money_header("Amount"),
-                o.money_header("Interest"),
-                o.money_header("Subsidy"),
-                o.money_header("Principal"),
-                o.money_header("Outstanding"),
-            ]);
-            t.push(vec![
-                count(r.id),
-                text(r.kind.as_str()),
-                text(&r.loan),
-                date_cell(r.date),
-                o.opt_money(r.amount.or(r.written_off)),
-                o.opt_money(a.map(|a| a.interest)),
-                o.opt_money(
+            let ops_ = o.opts();
+            let mut d = Document::new("recorded", "Loan", Some(r.date), ops_);
+            let mut t = Section::new("recorded", "Loan", ops_.lang);
+            t.columns = vec![
+                ops_.col("id", "Id", Kind::Count, true),
+                ops_.col("kind", "Kind", Kind::Text, true),
+                ops_.col("loan", "Loan", Kind::Text, true),
+                ops_.col("date", "Date", Kind::Date, true),
+                ops_.col("amount", "Amount", Kind::Money, true),
+                ops_.col("interest", "Interest", Kind::Money, true),
+                ops_.col("subsidy", "Subsidy", Kind::Money, true),
+                ops_.col("principal", "Principal", Kind::Money, true),
+                ops_.col("outstanding", "Outstanding", Kind::Money, true),
+            ];
+            t.row(vec![
+                m::count(r.id),
+                m::text(r.kind.as_str()),
+                m::text(&r.loan),
+                m::date(r.date),
+                m::opt_money(r.amount.or(r.written_off)),
+                m::opt_money(a.map(|a| a.interest)),
+                m::opt_money(
                     a.filter(|_| r.kind == EntryKind::LoanRepay)
                         .map(|a| a.subsidy),
                 ),
-                o.opt_money(a.map(|a| a.principal)),
-                o.money(r.outstanding),
+                m::opt_money(a.map(|a| a.principal)),
+                m::money(r.outstanding),
             ]);
             if o.format == Format::Table {
                 let mut note = format!(
@@ -366,9 +369,10 @@ fn recorded(ctx: &Ctx, r: &RecordedLoanEntry) -> Result<()> {
                 if let Some(w) = r.written_off {
                     note.push_str(&format!("; written off {}", o.money_str(w)));
                 }
-                print_line(&note)?;
+                t.note(note);
             }
-            t.print(o.format)?;
+            d.push(t);
+            print_doc(ctx, &d)?;
         }
     }
     Ok(())
@@ -409,48 +413,7 @@ fn list(ctx: &Ctx, a: AsOfArgs) -> Result<()> {
     if ctx.out.format == Format::Json {
         return Ok(print_json(&l)?);
     }
-    let o = &ctx.out;
-    let mut t = Table::new(vec![
-        "Code".into(),
-        "Borrower".into(),
-        "Kind".into(),
-        o.money_header("Principal"),
-        "Rate".into(),
-        "Months".into(),
-        "Start".into(),
-        "Method".into(),
-        "Subsidy".into(),
-        "Guarantor".into(),
-        "Jobs".into(),
-        "Status".into(),
-        o.money_header("Outstanding"),
-        "Days past due".into(),
-    ])
-    .titled("Loans");
-    for x in &l.loans {
-        let terms = &x.loan.terms;
-        t.push(vec![
-            text(&x.loan.code),
-            text(&x.loan.borrower),
-            text(x.loan.borrower_kind.as_str()),
-            o.money(terms.principal),
-            Cell::Num(terms.rate.percent()),
-            count(terms.term_months),
-            date_cell(terms.start),
-            text(terms.method.as_str()),
-            text(terms.subsidy.to_string()),
-            opt_text(x.loan.guarantor.as_ref()),
-            x.loan.jobs.map_or(text(""), count),
-            text(x.status),
-            o.money(x.outstanding),
-            x.days_past_due.map_or(text(""), count),
-        ]);
-    }
-    if o.format == Format::Table {
-        t.notes
-            .push(format!("As of {}. Money in {}.", l.as_of, o.unit.label()));
-    }
-    Ok(t.print(o.format)?)
+    print_doc(ctx, &present::loans::list(&l, ctx.out.opts()))
 }
 
 fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
@@ -460,64 +423,7 @@ fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
     if ctx.out.format == Format::Json {
         return Ok(print_json(&s)?);
     }
-    let o = &ctx.out;
-    let mut headers = vec!["N".to_string(), "Due".into()];
-    headers.extend(
-        [
-            "Principal",
-            "Interest",
-            "Total",
-            "Prepaid",
-            "Balance",
-            "Paid principal",
-            "Paid interest",
-        ]
-        .map(|h| o.money_header(h)),
-    );
-    headers.push("Status".into());
-    let mut t = Table::new(headers).titled("Schedule");
-    for i in &s.installments {
-        t.push(vec![
-            count(i.n),
-            date_cell(i.due),
-            o.money(i.principal),
-            o.money(i.interest),
-            o.money(i.total),
-            o.money(i.prepaid),
-            o.money(i.balance),
-            o.money(i.paid_principal),
-            o.money(i.paid_interest),
-            text(i.status),
-        ]);
-    }
-    if o.format == Format::Table {
-        t.notes.push(format!(
-            "Loan {} ({}): {} at {} a year over {} months, {}, from {}; subsidy {}.",
-            s.loan,
-            s.borrower,
-            o.money_str(s.principal),
-            s.rate,
-            s.term_months,
-            s.method,
-            s.start,
-            s.subsidy
-        ));
-        let late = s
-            .days_past_due
-            .map(|d| format!(", {d} days past due"))
-            .unwrap_or_default();
-        let payoff = s
-            .payoff
-            .map(|p| format!("; payoff {}", o.money_str(p)))
-            .unwrap_or_default();
-        t.notes.push(format!(
-            "As of {}: {}, outstanding {}{late}{payoff}.",
-            s.as_of,
-            s.status,
-            o.money_str(s.outstanding)
-        ));
-    }
-    Ok(t.print(o.format)?)
+    print_doc(ctx, &present::loans::schedule(&s, ctx.out.opts()))
 }
 
 pub fn grant(ctx: &Ctx, cmd: GrantCmd) -> Result<()> {
@@ -550,92 +456,9 @@ pub fn grant(ctx: &Ctx, cmd: GrantCmd) -> Result<()> {
             if ctx.out.format == Format::Json {
                 return Ok(print_json(&json!({ "grants": list }))?);
             }
-            let o = &ctx.out;
-            let mut t = Table::new(vec![
-                "Code".into(),
-                "Recipient".into(),
-                "Programme".into(),
-                "Date".into(),
-                o.money_header("Amount"),
-                "Entry".into(),
-                "Status".into(),
-            ])
-            .titled("Grants");
-            for g in list {
-                t.push(vec![
-                    text(g.code),
-                    text(g.recipient),
-                    opt_text(g.programme),
-                    date_cell(g.date),
-                    o.money(g.amount),
-                    count(g.entry),
-                    opt_text(g.reversed_by.map(|r| format!("reversed by {r}"))),
-                ]);
-            }
-            Ok(t.print(o.format)?)
+            print_doc(ctx, &present::loans::grants(&list, ctx.out.opts()))
         }
     }
-}
-
-/// One measure of `report loans`: its label and how to show it from a figure set.
-type Measure = (String, Box<dyn Fn(&LoanFigures) -> Cell>);
-
-fn measures(o: Out) -> Vec<Measure> {
-    let m = move |label: &str, f: fn(&LoanFigures) -> Money| -> Measure {
-        (o.money_header(label), Box::new(move |x| o.money(f(x))))
-    };
-    let opt_m = move |label: &str, f: fn(&LoanFigures) -> Option<Money>| -> Measure {
-        (
-            o.money_header(label),
-            Box::new(move |x| f(x).map_or(Cell::Num("n/a".into()), |v| o.money(v))),
-        )
-    };
-    let n = |label: &str, f: fn(&LoanFigures) -> u64| -> Measure {
-        (label.to_string(), Box::new(move |x| count(f(x))))
-    };
-    let r = |label: &str, f: fn(&LoanFigures) -> Option<Ratio>| -> Measure {
-        (label.to_string(), Box::new(move |x| ratio(f(x))))
-    };
-    let mut v = vec![
-        n("Loans", |x| x.loans),
-        m("Disbursed", |x| x.disbursed),
-        m("Outstanding principal", |x| x.outstanding),
-        m("Principal repaid", |x| x.principal_repaid),
-        m("Interest paid", |x| x.interest_paid),
-        m("  borne by borrowers", |x| x.interest_borrower),
-        m("  subsidy (贴息)", |x| x.interest_subsidy),
-    ];
-    for (k, label) in ["1-30", "31-60", "61-90", ">90"].iter().enumerate() {
-        let pick = move |x: &LoanFigures| x.arrears.labelled()[k].1;
-        v.push((
-            format!("Arrears {label} days: loans"),
-            Box::new(move |x| count(pick(x).count)),
-        ));
-        v.push((
-            o.money_header(&format!("Arrears {label} days: principal")),
-            Box::new(move |x| o.money(pick(x).principal)),
-        ));
-    }
-    v.extend([
-        r("PAR30", |x| x.par30),
-        r("PAR90", |x| x.par90),
-        n("Defaulted loans", |x| x.defaulted_loans),
-        m("Defaulted principal", |x| x.defaulted),
-        n("Compensated loans", |x| x.compensated_loans),
-        m("Compensated (代偿)", |x| x.compensated),
-        m("Recovered", |x| x.recovered),
-        n("Written-off loans", |x| x.written_off_loans),
-        m("Written off", |x| x.written_off),
-        m("Net guarantee loss", |x| x.net_guarantee_loss),
-        n("Jobs created", |x| x.jobs),
-        opt_m("Average loan", |x| x.average_loan),
-        (
-            "Grants paid".to_string(),
-            Box::new(|x: &LoanFigures| x.grants_count.map_or(Cell::Num("n/a".into()), count)),
-        ),
-        opt_m("Grants", |x| x.grants),
-    ]);
-    v
 }
 
 pub fn report(ctx: &Ctx, a: ReportLoansArgs) -> Result<()> {
@@ -645,36 +468,5 @@ pub fn report(ctx: &Ctx, a: ReportLoansArgs) -> Result<()> {
     if ctx.out.format == Format::Json {
         return Ok(print_json(&rep)?);
     }
-    let o = ctx.out;
-    // Measures down, groups across: a group's figures read as one column.
-    let groups = rep.groups.as_deref().unwrap_or_default();
-    let mut headers = vec!["Measure".to_string()];
-    headers.extend(groups.iter().map(|g| g.group.clone()));
-    headers.push("Total".into());
-    let mut t = Table::new(headers).titled("Loan book");
-    for (label, show) in measures(o) {
-        let mut row = vec![text(label)];
-        row.extend(groups.iter().map(|g| show(&g.figures)));
-        row.push(show(&rep.total));
-        t.push(row);
-    }
-    if o.format == Format::Table {
-        t.notes
-            .push(format!("As of {}. Money in {}.", rep.as_of, o.unit.label()));
-        t.notes.push(
-            "Arrears: loans by days past due of their oldest unpaid installment, with their whole outstanding principal."
-                .into(),
-        );
-        t.notes.push(
-            "PAR30 (PAR90) = outstanding principal of loans more than 30 (90) days late ÷ all outstanding principal; n/a when nothing is outstanding."
-                .into(),
-        );
-        if rep.by.is_some_and(|b| b != LoanGrouping::Year) {
-            t.notes.push(
-                "Grants belong to no borrower kind or guarantor: n/a per group, counted in Total."
-                    .into(),
-            );
-        }
-    }
-    Ok(t.print(o.format)?)
+    print_doc(ctx, &present::loans::book(&rep, ctx.out.opts()))
 }

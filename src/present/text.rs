@@ -213,6 +213,10 @@ fn fit(headers: &[String], body: &[Vec<String>], numeric: &[bool], width: usize)
 /// Break `s` into lines no wider than `w` display columns: at spaces where it can,
 /// anywhere inside a word that is wider than `w` (Chinese text has no spaces).
 pub fn wrap(s: &str, w: usize) -> Vec<String> {
+    if dw(s) <= w {
+        // Kept whole, leading spaces (an indented sub-measure) included.
+        return vec![s.to_string()];
+    }
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in s.split(' ') {
