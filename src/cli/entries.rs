@@ -8,7 +8,9 @@ use fundledger::policy;
 use fundledger::reports;
 use serde_json::json;
 
-use super::render::{count, date_cell, opt_text, print_json, text, Format, Table};
+use fundledger::present;
+
+use super::render::{print_doc, print_json, Format};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -291,43 +293,8 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
         print_json(&json!({ "entries": lines }))?;
         return Ok(());
     }
-    let o = &ctx.out;
-    let mut t = Table::new(vec![
-        "Id".into(),
-        "Date".into(),
-        "Kind".into(),
-        "Fund".into(),
-        "Counterparty".into(),
-        o.money_header("Amount"),
-        "Detail".into(),
-        "Memo".into(),
-        "Recorded".into(),
-        "By".into(),
-        "Status".into(),
-    ])
-    .titled("Log");
-    for l in lines {
-        let status = match (l.reverses, l.reversed_by) {
-            (Some(r), _) => format!("reverses {r}"),
-            (_, Some(r)) => format!("reversed by {r}"),
-            _ => String::new(),
-        };
-        t.push(vec![
-            count(l.id),
-            date_cell(l.date),
-            text(l.kind.as_str()),
-            opt_text(l.fund),
-            opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
-            o.opt_money(l.amount),
-            opt_text(
-                l.detail
-                    .or(l.reinvest_weight.map(|w| format!("返投 weight {w}"))),
-            ),
-            opt_text(l.memo),
-            text(l.recorded_at),
-            text(l.recorded_by),
-            text(status),
-        ]);
-    }
-    Ok(t.print(o.format)?)
+    print_doc(
+        ctx,
+        &present::listing::log(lines, a.fund.as_deref(), ctx.out.opts()),
+    )
 }

@@ -152,7 +152,10 @@ fn section(
             .iter()
             .map(|r| idx.iter().map(|&i| shown(doc, &r.cells[i])).collect())
             .collect();
-        let numeric: Vec<bool> = idx.iter().map(|&i| s.columns[i].kind.is_numeric()).collect();
+        let numeric: Vec<bool> = idx
+            .iter()
+            .map(|&i| s.columns[i].kind.is_numeric())
+            .collect();
         match fit(&headers, &body, &numeric, width) {
             Some(widths) => grid(&headers, &body, &numeric, &widths, out)?,
             None => expanded(&headers, &body, out)?,
@@ -181,7 +184,12 @@ fn dw(s: &str) -> usize {
 
 /// Column widths that fit `width` (borders included), or `None` when no wrapping
 /// fits and the expanded layout must be used.
-fn fit(headers: &[String], body: &[Vec<String>], numeric: &[bool], width: usize) -> Option<Vec<usize>> {
+fn fit(
+    headers: &[String],
+    body: &[Vec<String>],
+    numeric: &[bool],
+    width: usize,
+) -> Option<Vec<usize>> {
     let n = headers.len();
     let cell_max: Vec<usize> = (0..n)
         .map(|i| body.iter().map(|r| dw(&r[i])).max().unwrap_or(0))
@@ -255,18 +263,25 @@ fn pad(s: &str, w: usize, right: bool) -> String {
 }
 
 /// One logical row, its cells wrapped to the widths, as physical lines.
-fn physical(cells: &[String], widths: &[usize], numeric: &[bool], out: &mut dyn Write) -> io::Result<()> {
-    let wrapped: Vec<Vec<String>> = cells
-        .iter()
-        .zip(widths)
-        .map(|(c, &w)| wrap(c, w))
-        .collect();
+fn physical(
+    cells: &[String],
+    widths: &[usize],
+    numeric: &[bool],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let wrapped: Vec<Vec<String>> = cells.iter().zip(widths).map(|(c, &w)| wrap(c, w)).collect();
     let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
     for l in 0..height {
         let parts: Vec<String> = wrapped
             .iter()
             .enumerate()
-            .map(|(i, lines)| pad(lines.get(l).map_or("", String::as_str), widths[i], numeric[i]))
+            .map(|(i, lines)| {
+                pad(
+                    lines.get(l).map_or("", String::as_str),
+                    widths[i],
+                    numeric[i],
+                )
+            })
             .collect();
         writeln!(out, " {} ", parts.join(" | "))?;
     }
@@ -294,7 +309,12 @@ fn grid(
 fn expanded(headers: &[String], body: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> {
     let hw = headers.iter().map(|h| dw(h)).max().unwrap_or(0);
     for (n, r) in body.iter().enumerate() {
-        writeln!(out, "-[ RECORD {} ]{}", n + 1, "-".repeat(hw.saturating_sub(8)))?;
+        writeln!(
+            out,
+            "-[ RECORD {} ]{}",
+            n + 1,
+            "-".repeat(hw.saturating_sub(8))
+        )?;
         for (h, v) in headers.iter().zip(r) {
             writeln!(out, "{} | {v}", pad(h, hw, false))?;
         }
@@ -309,14 +329,20 @@ mod tests {
     #[test]
     fn wrap_counts_cjk_as_two() {
         assert_eq!(wrap("昆明市双创产业", 6), vec!["昆明市", "双创产", "业"]);
-        assert_eq!(wrap("Deal paid-in (万元)", 12), vec!["Deal paid-in", "(万元)"]);
+        assert_eq!(
+            wrap("Deal paid-in (万元)", 12),
+            vec!["Deal paid-in", "(万元)"]
+        );
         assert_eq!(wrap("", 5), vec![""]);
     }
 
     #[test]
     fn fit_wraps_text_then_gives_up() {
         let h = vec!["Name".to_string(), "Amount".to_string()];
-        let body = vec![vec!["昆明市双创产业发展股权投资基金".to_string(), "8,095.00".to_string()]];
+        let body = vec![vec![
+            "昆明市双创产业发展股权投资基金".to_string(),
+            "8,095.00".to_string(),
+        ]];
         // Natural: 30 + 8 + 3 + 2 = 43.
         assert_eq!(fit(&h, &body, &[false, true], 43), Some(vec![30, 8]));
         // 30 columns: the name wraps to 30 - 13 = 17.
