@@ -21,6 +21,12 @@ enum Sink {
         path: PathBuf,
         file: Option<BufWriter<File>>,
     },
+    /// One whole file (HTML, PDF) rendered in memory, written by `finish` to a
+    /// temporary file beside `path` and linked into place only when complete.
+    Whole {
+        path: PathBuf,
+        bytes: Option<Vec<u8>>,
+    },
     /// Sheets collected for one workbook, written by `finish`.
     Workbook {
         path: PathBuf,
@@ -61,10 +67,14 @@ fn create(path: &Path) -> Result<File> {
 
 /// Send output to `path` (a workbook if `workbook`), or to stdout. Refuses an
 /// existing file before the command does any work.
-pub fn configure(path: Option<PathBuf>, workbook: bool) -> Result<()> {
+pub fn configure(path: Option<PathBuf>, workbook: bool, whole: bool) -> Result<()> {
     let new = match path {
         None => Sink::Stdout,
         Some(p) if p.exists() => return Err(exists(&p)),
+        Some(p) if whole => Sink::Whole {
+            path: p,
+            bytes: None,
+        },
         Some(p) if workbook => Sink::Workbook {
             path: p,
             sheets: Vec::new(),
@@ -99,8 +109,8 @@ pub fn with_writer<T, E: From<io::Error>>(
             }
             f(file.as_mut().expect("just created"))
         }
-        // `run` lets only table-printing commands use xlsx; text here is a bug.
-        Sink::Workbook { .. } => Err(io::Error::other(
+        // `run` lets only table-printing commands use xlsx, html and pdf; text here is a bug.
+        Sink::Workbook { .. } | Sink::Whole { .. } => Err(io::Error::other(
             "this output cannot go into a workbook; use --format table, csv or json",
         )
         .into()),
@@ -120,6 +130,43 @@ pub fn add_sheet(sheet: xlsx::Sheet, sheet_notes: &[String]) -> bool {
     }
 }
 
+/// Hand over the whole output file (HTML, PDF). Returns false when the output is not
+/// a whole file.
+pub fn put_whole(data: Vec<u8>) -> bool {
+    match &mut *sink() {
+        Sink::Whole { bytes, .. } => {
+            *bytes = Some(data);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Write `bytes` to `path` without ever leaving a partial file there or replacing an
+/// existing one: write and sync a temporary file in the same folder, then hard-link
+/// it to `path` (which fails if `path` appeared meanwhile) and remove the temporary
+/// name. Where the file system has no hard links, rename it after a last check.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
+    let fail = |e: io::Error| Error::Ledger(format!("cannot write {}: {e}", path.display()));
+    let mut f = create(&tmp)?;
+    if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
+        drop(f);
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    drop(f);
+    let placed = match std::fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(exists(path)),
+        Err(_) if path.exists() => Err(exists(path)),
+        Err(_) => std::fs::rename(&tmp, path).map_err(fail),
+    };
+    let _ = std::fs::remove_file(&tmp);
+    placed
+}
+
 /// The command succeeded: flush the file, or write the workbook (with a "Notes" sheet
 /// when the tables carry notes, so the data sheets stay plain tables).
 pub fn finish() -> Result<()> {
@@ -130,6 +177,11 @@ pub fn finish() -> Result<()> {
         Sink::File {
             file: Some(mut f), ..
         } => Ok(f.flush()?),
+        Sink::Whole { bytes: None, .. } => Ok(()),
+        Sink::Whole {
+            path,
+            bytes: Some(b),
+        } => write_whole(&path, &b),
         Sink::Workbook {
             path,
             mut sheets,

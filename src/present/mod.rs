@@ -7,13 +7,18 @@
 //! formats and nothing of funds and loans.
 
 pub mod csv;
+pub mod html;
 pub mod labels;
 pub mod leverage;
 pub mod listing;
 pub mod loans;
 pub mod model;
+pub mod pack;
+pub mod pdf;
 pub mod portfolio;
+pub mod print;
 pub mod returns;
+pub mod svg;
 pub mod text;
 
 pub use labels::Lang;

@@ -14,6 +14,7 @@ pub mod lookthrough;
 pub mod plaintext;
 pub mod policy;
 pub mod portfolio;
+pub mod pack;
 pub mod returns;
 
 pub use listing::{companies, funds, investors, log, LogLine};

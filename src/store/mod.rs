@@ -18,6 +18,7 @@ mod policy;
 mod reference;
 mod returns;
 pub mod schema;
+mod series;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -34,6 +35,7 @@ pub use loans::GrantRow;
 pub use policy::NewPolicy;
 pub use reference::CodeTable;
 pub use returns::FlowRow;
+pub use series::MonthlyPaidIn;
 
 /// How long a writer waits for another process's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
