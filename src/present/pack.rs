@@ -183,15 +183,20 @@ pub fn paid_in_section(t: &PaidInOverTime, o: Opts) -> Section {
     } else {
         "Deal paid-in by period (reversed entries excluded); periods with none are not listed."
     });
-    let mut series: Vec<Series> = t
-        .programmes
+    // A line per programme while the legend stays readable; beyond that the total only.
+    let per_programme = if t.programmes.len() <= 6 {
+        t.programmes.as_slice()
+    } else {
+        &[]
+    };
+    let mut series: Vec<Series> = per_programme
         .iter()
         .map(|(code, v)| Series {
             name: code.clone(),
             values: v.iter().map(|m| Some(m.as_decimal())).collect(),
         })
         .collect();
-    if series.len() > 1 {
+    if series.len() != 1 {
         series.push(Series {
             name: o.label("Total").into(),
             values: t.cumulative.iter().map(|m| Some(m.as_decimal())).collect(),

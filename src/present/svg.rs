@@ -8,6 +8,7 @@
 //! named `<script>` is text. The picture has a `viewBox` and no fixed size, so it
 //! scales to the page.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::model::{Chart, ChartKind, Kind};
@@ -208,7 +209,7 @@ fn draw(c: &Chart, unit: Unit, xmlns: &str) -> String {
     // Labels are thinned so they never overlap: about 7 px per character.
     let widest = c.categories.iter().map(|s| s.chars().count().min(14)).max().unwrap_or(1);
     let need = Decimal::from(7 * widest + 6);
-    let by_width = usize::try_from((need / band).ceil().mantissa()).unwrap_or(1);
+    let by_width = (need / band).ceil().to_usize().unwrap_or(1);
     let every = n.div_ceil(MAX_LABELS).max(by_width).max(1);
     for (i, cat) in c.categories.iter().enumerate() {
         if i % every != 0 {
