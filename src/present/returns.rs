@@ -225,6 +225,7 @@ pub fn document(
             );
             // Flat headers say which side a figure is on: `Gross IRR`, `Net TVPI`.
             let side = |mut cols: Vec<Column>, word: &str| {
+                let word = o.label(word);
                 for c in &mut cols {
                     c.label = format!("{word} {}", c.label);
                 }
