@@ -392,3 +392,71 @@ fn golden_models_hold_the_seed_figures() {
         "59820000.00"
     );
 }
+
+/// `fundledger … | head` closes the pipe early: every format ends quietly, exit 0 and
+/// nothing on stderr, as Unix tools do. The reading end is closed before the program
+/// writes anything, so its first write meets the closed pipe.
+#[test]
+fn a_closed_pipe_ends_every_format_quietly() {
+    use std::process::{Command, Stdio};
+    let t = example();
+    for args in [
+        &["--format", "json", "log"][..],
+        &["--format", "csv", "log"],
+        &["log"],
+        &["--format", "json", "report", "portfolio"],
+        &["--format", "csv", "report", "portfolio"],
+        &["report", "leverage"],
+        &["--format", "json", "export"],
+        &["--format", "hledger", "export"],
+    ] {
+        let mut child = Command::new(common::bin())
+            .arg("--db")
+            .arg(&t.db)
+            .args(args)
+            .env("FUNDLEDGER_TODAY", "2026-06-30")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The journal streams: the table's two passes and CSV give every entry, in order.
+#[test]
+fn the_streamed_log_lists_every_entry_once_in_order() {
+    let t = example();
+    let json = t.json(&["log"]);
+    let ids: Vec<i64> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    let n = ids.len();
+    assert!(n > 100, "{n}");
+    assert_eq!(ids, (1..=n as i64).collect::<Vec<_>>());
+    let csv = t.run(&["--format", "csv", "log"]).ok().to_string();
+    assert_eq!(csv.lines().count(), n + 1);
+    let table = t.run(&["log"]).ok().to_string();
+    let last = format!(" {n} | ");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.trim_start().starts_with(last.trim_start())),
+        "{table}"
+    );
+}
