@@ -150,6 +150,8 @@ impl App {
                 let session = req.cookie(SESSION).unwrap_or_default();
                 let token = self.token(&session);
                 let out = match parts.as_slice() {
+                    // Browsers ask for it on every site; no icon, and no error either.
+                    ["favicon.ico"] => return Response::new(204, "image/x-icon", Vec::new()),
                     [""] => pages::overview(self, req, &view, &token),
                     ["fund", code] => pages::fund(self, req, &view, code, &token),
                     ["company", code] => pages::company(self, req, &view, code),

@@ -36,7 +36,7 @@ thead{display:table-header-group}tr{page-break-inside:avoid}body{font-size:10pt}
 ";
 
 /// The query string every link carries on: the as-of date (when chosen), language, unit.
-fn carry(v: &View) -> String {
+pub(crate) fn carry(v: &View) -> String {
     let mut q = vec![];
     if v.as_of_given {
         q.push(format!("as_of={}", v.as_of));
@@ -58,7 +58,7 @@ fn unit_key(u: crate::money::Unit) -> &'static str {
     }
 }
 
-fn with_query(path: &str, extra: &str) -> String {
+pub(crate) fn with_query(path: &str, extra: &str) -> String {
     match (extra.is_empty(), path.contains('?')) {
         (true, _) => path.to_string(),
         (false, true) => format!("{path}&{extra}"),
