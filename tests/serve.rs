@@ -326,3 +326,40 @@ fn the_journal_pages_by_entry_id_and_downloads_as_csv() {
         "{text}"
     );
 }
+
+/// Pages are built once per ledger version and shared by sessions: each session still
+/// gets its own CSRF token, and a write from the CLI shows at the next request.
+#[test]
+fn built_pages_are_shared_but_tokens_and_new_entries_are_not_stale() {
+    let t = example();
+    let a = app(&t, false);
+    let page_for = |cookie: &str| {
+        let mut r = Request::get("/fund/SC?as_of=2021-12-31");
+        r.headers = vec![
+            ("Host".into(), HOST.into()),
+            ("Cookie".into(), cookie.into()),
+        ];
+        a.handle(&r).body_text()
+    };
+    let one = page_for("fundledger_session=one");
+    let two = page_for("fundledger_session=two");
+    assert!(one.contains(&format!("value=\"{}\"", a.token("one"))));
+    assert!(two.contains(&format!("value=\"{}\"", a.token("two"))));
+    assert!(!two.contains(&a.token("one")));
+    assert!(!one.contains("csrf-token"), "the placeholder leaked");
+    // SC pays 485万 more into C05 from the command line: 3,795万 → 4,280万.
+    assert!(one.contains("3,795.00") && !one.contains("4,280.00"));
+    t.run(&[
+        "deal",
+        "pay",
+        "SC",
+        "C05",
+        "--amount",
+        "485万",
+        "--date",
+        "2021-12-31",
+    ])
+    .ok();
+    let after = page_for("fundledger_session=one");
+    assert!(after.contains("4,280.00"), "{after}");
+}

@@ -129,19 +129,20 @@ fn form_html(v: &View, spec: &Spec<'_>, token: &str, failed: Option<&Failed>) ->
     } = *spec;
     let l = |k| label(v.lang, k);
     let mut b = String::new();
+    // The page's as-of date, language and unit go with the form and come back with it.
+    let action = pages::with_query(action, &pages::carry(v));
     let _ = write!(
         b,
-        "<form class=\"entry\" method=\"post\" action=\"{action}\"><strong>{}</strong>",
+        "<form class=\"entry\" method=\"post\" action=\"{}\"><strong>{}</strong>",
+        esc(&action),
         esc(title)
     );
     if let Some(f) = failed.filter(|f| f.form == id) {
         let _ = write!(b, "<p class=\"err\">{}</p>", esc(&f.message));
     }
-    let _ = write!(
-        b,
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(token)
-    );
+    // Not escaped: a token is hex, and a page built for every session holds the
+    // placeholder `CSRF_SLOT` here, which the server replaces on the way out.
+    let _ = write!(b, "<input type=\"hidden\" name=\"csrf\" value=\"{token}\">");
     let _ = write!(
         b,
         "<input type=\"hidden\" name=\"form\" value=\"{}\">",
@@ -297,16 +298,22 @@ pub fn post(app: &App, req: &Request, v: &View, action: &str) -> Response {
     };
     let session = req.cookie(super::SESSION).unwrap_or_default();
     let token = app.token(&session);
+    let back = |path: String, id: i64| {
+        Response::redirect(&pages::with_query(
+            &format!("{path}?recorded={id}"),
+            &pages::carry(v),
+        ))
+    };
     match (action, outcome) {
-        ("record", Ok(id)) => Response::redirect(&format!(
-            "/fund/{}?recorded={id}",
-            super::http::encode(get(&form, "fund"))
-        )),
-        ("loan-repay", Ok(id)) => Response::redirect(&format!(
-            "/loan/{}?recorded={id}",
-            super::http::encode(get(&form, "loan"))
-        )),
-        (_, Ok(id)) => Response::redirect(&format!("/journal?recorded={id}")),
+        ("record", Ok(id)) => back(
+            format!("/fund/{}", super::http::encode(get(&form, "fund"))),
+            id,
+        ),
+        ("loan-repay", Ok(id)) => back(
+            format!("/loan/{}", super::http::encode(get(&form, "loan"))),
+            id,
+        ),
+        (_, Ok(id)) => back("/journal".into(), id),
         (_, Err(e)) => {
             // The page again, the refusal next to the form, the typed values kept.
             let f = failed_on(&e);

@@ -10,6 +10,7 @@
 //! Architecture Invariant: the web view writes only through `ops` — the same
 //! functions, rules and refusals as the CLI — and never edits or deletes an entry.
 
+mod cache;
 pub mod forms;
 pub mod http;
 pub mod pages;
@@ -38,11 +39,17 @@ pub struct Config {
     pub threads: usize,
 }
 
-/// A running web view: its configuration and the secret its CSRF tokens are made with.
+/// A running web view: its configuration, the secret its CSRF tokens are made with,
+/// and the pages already built for the ledger as it is now.
 pub struct App {
     pub cfg: Config,
     secret: [u8; 32],
+    cache: cache::Pages,
 }
+
+/// Where a page's forms get the session's CSRF token. It cannot come from data: every
+/// value on a page is escaped, and this has a `<`.
+const CSRF_SLOT: &str = "<csrf-token/>";
 
 /// The Content-Security-Policy of every page: nothing from elsewhere, no scripts at all,
 /// forms post only here, no framing.
@@ -69,12 +76,29 @@ impl App {
                 "cannot read /dev/urandom for the session secret: {e}"
             ))
         })?;
-        Ok(App { cfg, secret })
+        Ok(App::with_secret(cfg, secret))
     }
 
     /// An app with a fixed secret (tests).
     pub fn with_secret(cfg: Config, secret: [u8; 32]) -> App {
-        App { cfg, secret }
+        App {
+            cfg,
+            secret,
+            cache: cache::Pages::default(),
+        }
+    }
+
+    /// What identifies the ledger's content now: the file's size and modification time
+    /// (any write, by this server, the CLI or anything else, changes them). `None` when
+    /// the file cannot be read (then nothing is cached).
+    fn version(&self) -> Option<String> {
+        let m = std::fs::metadata(&self.cfg.db).ok()?;
+        let t = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!("{}:{}", m.len(), t.as_nanos()))
     }
 
     pub fn open(&self) -> Result<Ledger> {
@@ -147,27 +171,46 @@ impl App {
             }
             ("POST", _) => Response::text(404, "Not found."),
             ("GET" | "HEAD", _) => {
-                let session = req.cookie(SESSION).unwrap_or_default();
-                let token = self.token(&session);
-                let out = match parts.as_slice() {
+                if parts.as_slice() == ["favicon.ico"] {
                     // Browsers ask for it on every site; no icon, and no error either.
-                    ["favicon.ico"] => return Response::new(204, "image/x-icon", Vec::new()),
-                    [""] => pages::overview(self, req, &view, &token),
-                    ["fund", code] => pages::fund(self, req, &view, code, &token),
-                    ["company", code] => pages::company(self, req, &view, code),
-                    ["loans"] => pages::loans(self, req, &view),
-                    ["loan", code] => pages::loan(self, req, &view, code, &token),
-                    ["journal"] => pages::journal(self, req, &view, &token),
-                    ["audit"] => pages::audit(self, req, &view),
-                    _ => {
-                        return pages::error_page(
-                            &view,
-                            404,
-                            &Error::refused("not-found", format!("no page {path}")),
-                        )
-                    }
+                    return Response::new(204, "image/x-icon", Vec::new());
+                }
+                let session = req.cookie(SESSION).unwrap_or_default();
+                // Pages are built with a placeholder for the session's CSRF token, so one
+                // built page serves every session; the token goes in on the way out.
+                let build = || {
+                    let t = CSRF_SLOT;
+                    let out = match parts.as_slice() {
+                        [""] => pages::overview(self, req, &view, t),
+                        ["fund", code] => pages::fund(self, req, &view, code, t),
+                        ["company", code] => pages::company(self, req, &view, code),
+                        ["loans"] => pages::loans(self, req, &view),
+                        ["loan", code] => pages::loan(self, req, &view, code, t),
+                        ["journal"] => pages::journal(self, req, &view, t),
+                        ["audit"] => pages::audit(self, req, &view),
+                        _ => Err(Error::refused("not-found", format!("no page {path}"))),
+                    };
+                    out.unwrap_or_else(|e| pages::error_page(&view, status_of(&e), &e))
                 };
-                out.unwrap_or_else(|e| pages::error_page(&view, status_of(&e), &e))
+                let page = match self.version() {
+                    Some(version) => {
+                        let key = format!(
+                            "{version}|{}|{}|{:?}|{:?}",
+                            req.url, view.as_of, view.lang, view.unit
+                        );
+                        self.cache.get_or_build(key, build)
+                    }
+                    None => build(),
+                };
+                let token = self.token(&session);
+                let mut page = page;
+                if page
+                    .header("content-type")
+                    .is_some_and(|c| c.starts_with("text/html"))
+                {
+                    page.body = page.body_text().replace(CSRF_SLOT, &token).into_bytes();
+                }
+                page
             }
             _ => Response::text(405, "Method not allowed.").with_header("Allow", "GET, POST"),
         }
