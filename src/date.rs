@@ -7,13 +7,22 @@ use chrono::NaiveDate;
 
 pub type Date = NaiveDate;
 
+/// The first and last dates the ledger accepts. Before 1900 Excel's serial dates (and
+/// its fictitious 1900-02-29) disagree with the calendar; four-digit years end at 9999.
+pub const FIRST_DATE: &str = "1900-01-01";
+pub const LAST_DATE: &str = "9999-12-31";
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("date '{0}' is not a valid calendar date (use 2021-03-01, 2021/3/1 or 2021年3月1日)")]
-pub struct DateError(pub String);
+pub enum DateError {
+    #[error("date '{0}' is not a valid calendar date (use 2021-03-01, 2021/3/1 or 2021年3月1日)")]
+    Invalid(String),
+    #[error("date '{0}' is outside the dates this ledger accepts ({FIRST_DATE} to {LAST_DATE})")]
+    OutOfRange(String),
+}
 
 pub fn parse_date(input: &str) -> Result<Date, DateError> {
     let s = input.trim();
-    let err = || DateError(input.to_string());
+    let err = || DateError::Invalid(input.to_string());
     let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日') {
         let (y, rest) = rest.split_once('年').ok_or_else(err)?;
         let (m, d) = rest.split_once('月').ok_or_else(err)?;
@@ -33,10 +42,11 @@ pub fn parse_date(input: &str) -> Result<Date, DateError> {
         p.parse().map_err(|_| err())
     };
     let (y, m, d) = (num(parts[0], 4)?, num(parts[1], 2)?, num(parts[2], 2)?);
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err)?;
     if y < 1900 {
-        return Err(err());
+        return Err(DateError::OutOfRange(input.to_string()));
     }
-    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err)
+    Ok(date)
 }
 
 /// Today in local time, unless `FUNDLEDGER_TODAY` pins it (reproducible examples and tests).
@@ -86,9 +96,15 @@ mod tests {
             "2021-03-01x",
             "1e5",
             "2021年3月1",
-            "0999-01-01",
         ] {
-            assert!(parse_date(s).is_err(), "{s}");
+            assert_eq!(parse_date(s), Err(DateError::Invalid(s.into())), "{s}");
         }
+        // A real date before 1900 is named as out of range, not as no date at all.
+        for s in ["0999-01-01", "1899-12-31", "1066年10月14日"] {
+            let e = parse_date(s).unwrap_err();
+            assert_eq!(e, DateError::OutOfRange(s.into()));
+            assert!(e.to_string().contains("1900-01-01 to 9999-12-31"), "{e}");
+        }
+        assert!(parse_date("1900-01-01").is_ok());
     }
 }

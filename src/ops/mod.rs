@@ -20,15 +20,39 @@ pub use reference::{add_company, add_fund, add_investor, CompanyInput, FundInput
 use crate::date::{today, Date};
 use crate::error::{Error, Result};
 
-/// The name written as `recorded_by`: `--by NAME` if given, else the OS user.
+/// The name written as `recorded_by`: `--by NAME` if given, else the OS user
+/// (`$USER`, `$LOGNAME`, `%USERNAME%`, else the account the process runs as).
 pub fn actor(by: Option<&str>) -> String {
     if let Some(b) = by.map(str::trim).filter(|b| !b.is_empty()) {
         return b.to_string();
     }
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(os_account)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The name of the account this process runs as, when no environment variable says
+/// (cron jobs, services, `env -i`): the owner of `/proc/self` looked up in
+/// `/etc/passwd`, else `uid N`.
+#[cfg(unix)]
+fn os_account() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut f = line.split(':');
+        let name = f.next()?;
+        let id: u32 = f.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_string())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn os_account() -> Option<String> {
+    None
 }
 
 /// A code names a record: non-empty, at most 64 characters, no whitespace.
