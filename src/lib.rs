@@ -18,6 +18,7 @@ pub mod distributions;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod fsutil;
 pub mod hashchain;
 pub mod loan;
 pub mod money;

@@ -141,3 +141,81 @@ fn repayment_before_disbursement_says_what_is_wrong() {
     );
     assert!(!msg.contains("reversed"), "{msg}");
 }
+
+/// Run the binary under `ulimit -f blocks` (512-byte blocks): a write past the limit
+/// kills it with SIGXFSZ, as a full disk or a kill mid-write would stop it.
+fn run_limited(dir: &std::path::Path, blocks: u32, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -f {blocks}; exec \"$0\" \"$@\""))
+        .arg(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("FUNDLEDGER_TODAY", "2026-06-30")
+        .env("FUNDLEDGER_USER", "tester")
+        .env_remove("FUNDLEDGER_DB")
+        .output()
+        .expect("run sh")
+}
+
+/// The files a directory holds, by name, without the temporary `.NAME.partial-…` ones.
+fn visible_files(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `init`, `backup` and `export --output` killed mid-write leave nothing under the
+/// name asked for, so the same command run again succeeds.
+#[test]
+fn killed_writes_leave_no_file_that_blocks_a_retry() {
+    // init: a new ledger is well over 4 KiB (8 blocks).
+    let t = TestLedger::uninit();
+    let db = t.db.to_str().unwrap();
+    let out = run_limited(t.dir.path(), 8, &["--db", db, "init"]);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(!t.db.exists(), "init left a partial ledger behind");
+    t.run(&["init"]).ok();
+    assert_eq!(t.run(&["audit"]).code, 0);
+
+    // backup and export of a small ledger.
+    let t = common::small_ledger();
+    let db = t.db.to_str().unwrap();
+    let backup = t.dir.path().join("copy.db");
+    let out = run_limited(
+        t.dir.path(),
+        8,
+        &["--db", db, "backup", backup.to_str().unwrap()],
+    );
+    assert!(!out.status.success(), "{out:?}");
+    assert!(!backup.exists(), "backup left a partial copy behind");
+    let json = t.dir.path().join("all.json");
+    let out = run_limited(
+        t.dir.path(),
+        1,
+        &[
+            "--db",
+            db,
+            "--format",
+            "json",
+            "export",
+            "--output",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "{out:?}");
+    assert!(!json.exists(), "export left a partial file behind");
+    assert_eq!(visible_files(t.dir.path()), ["ledger.db"]);
+    // The retries succeed and give complete files.
+    t.run(&["backup", backup.to_str().unwrap()]).ok();
+    t.run(&["--format", "json", "export", "--output", json.to_str().unwrap()])
+        .ok();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["entries"].as_array().unwrap().len(), 8);
+    assert_eq!(visible_files(t.dir.path()), ["all.json", "copy.db", "ledger.db"]);
+}

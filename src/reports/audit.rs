@@ -409,17 +409,29 @@ pub struct BackupReport {
 
 /// Copy a live ledger with SQLite's online backup, then verify the copy: SQLite
 /// integrity, an intact hash chain, and a head that matches the source's entry at the
-/// same position (the source may have grown meanwhile).
+/// same position (the source may have grown meanwhile). The copy is written and
+/// verified under a temporary name beside `dest` and moved to `dest` only then, so a
+/// failed or killed backup never leaves a file at `dest`.
 pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
-    ledger.backup_to(dest)?;
+    if dest.exists() {
+        return Err(Error::Ledger(format!(
+            "{} already exists; refusing to overwrite it",
+            dest.display()
+        )));
+    }
+    let tmp = crate::fsutil::temp_path(dest);
     let verify = (|| -> Result<BackupReport> {
-        let mut copy = Ledger::open(dest)?;
-        let report = audit(&mut copy, &AuditOptions::default())?;
+        ledger.backup_to(&tmp)?;
+        let report = {
+            let mut copy = Ledger::open(&tmp)?;
+            audit(&mut copy, &AuditOptions::default())?
+        };
         let broken: Vec<&Finding> = report
             .findings
             .iter()
             .filter(|f| {
                 f.code.starts_with("chain")
+                    || f.code.starts_with("reference-chain")
                     || f.code == "sqlite-integrity"
                     || f.code == "foreign-key"
             })
@@ -439,6 +451,9 @@ pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
                 report.entries
             )));
         }
+        crate::fsutil::publish(&tmp, dest).map_err(|e| {
+            Error::Ledger(format!("cannot write {}: {e}", dest.display()))
+        })?;
         Ok(BackupReport {
             path: dest.display().to_string(),
             entries: report.entries,
@@ -446,7 +461,7 @@ pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
         })
     })();
     if verify.is_err() {
-        let _ = std::fs::remove_file(dest);
+        crate::fsutil::discard(&tmp);
     }
     verify
 }

@@ -100,7 +100,8 @@ impl Tx<'_> {
 
 impl super::Ledger {
     /// Copy the ledger to `dest` with SQLite's online backup API: a consistent
-    /// snapshot even while other processes write. Refuses an existing `dest`.
+    /// snapshot even while other processes write. `dest` must not exist; callers
+    /// write to a temporary path and move it into place once verified (`fsutil`).
     pub fn backup_to(&self, dest: &std::path::Path) -> Result<()> {
         if dest.exists() {
             return Err(crate::error::Error::Ledger(format!(
@@ -118,14 +119,16 @@ impl super::Ledger {
                 match b.step(-1)? {
                     rusqlite::backup::StepResult::Done => break,
                     _ if std::time::Instant::now() > deadline => {
-                        return Err(crate::error::Error::Ledger(
-                            "backup: the ledger stayed locked by a writer".into(),
-                        ))
+                        return Err(crate::error::Error::Ledger(format!(
+                            "backup: the ledger stayed locked by a writer for {} s",
+                            super::BUSY_TIMEOUT.as_secs()
+                        )))
                     }
                     _ => std::thread::sleep(std::time::Duration::from_millis(20)),
                 }
             }
         }
+        out.close().map_err(|(_, e)| e)?;
         Ok(())
     }
 }

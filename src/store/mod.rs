@@ -108,32 +108,48 @@ impl Ledger {
 
     /// Create a ledger at an older schema version. Exists so that tests can prove
     /// that an old file upgrades in place; not used by the CLI.
+    ///
+    /// The file is built under a temporary name beside `path` and moved into place
+    /// only when complete (`fsutil`), so a failure never leaves an empty or partial
+    /// file at `path` that would block a retry.
     #[doc(hidden)]
     pub fn create_at_version(path: &Path, version: i64) -> Result<Ledger> {
-        if path.exists() {
-            return Err(Error::Ledger(format!(
+        let exists = || {
+            Error::Ledger(format!(
                 "{} already exists; refusing to overwrite it (choose another --db path)",
                 path.display()
-            )));
+            ))
+        };
+        if path.exists() {
+            return Err(exists());
         }
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        configure(&conn)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        migrate(&tx, 0, version)?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('created_by_version', ?1)",
-            [env!("CARGO_PKG_VERSION")],
-        )?;
-        tx.commit()?;
-        Ok(Ledger {
-            conn,
-            path: path.to_path_buf(),
-        })
+        let tmp = crate::fsutil::temp_path(path);
+        let built = (|| -> Result<()> {
+            let mut conn = Connection::open_with_flags(
+                &tmp,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            configure(&conn)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            migrate(&tx, 0, version)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('created_by_version', ?1)",
+                [env!("CARGO_PKG_VERSION")],
+            )?;
+            tx.commit()?;
+            conn.close().map_err(|(_, e)| e)?;
+            crate::fsutil::publish(&tmp, path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => exists(),
+                _ => Error::Ledger(format!("cannot create {}: {e}", path.display())),
+            })
+        })();
+        if let Err(e) = built {
+            crate::fsutil::discard(&tmp);
+            return Err(e);
+        }
+        Self::open(path)
     }
 
     /// Open an existing ledger, upgrading its schema if it is older than this build.
