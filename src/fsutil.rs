@@ -55,6 +55,40 @@ pub fn discard(tmp: &Path) {
     let _ = std::fs::remove_file(tmp);
 }
 
+/// Other processes that have `path` open, as (pid, program name), where the system
+/// can tell (Linux `/proc`); empty elsewhere or when it cannot be read.
+pub fn holders(path: &Path) -> Vec<(u32, String)> {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return Vec::new();
+    };
+    let me = std::process::id();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in procs.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+            continue;
+        };
+        let open = fds
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l == target));
+        if open {
+            let name = std::fs::read_to_string(p.path().join("comm"))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_else(|_| "?".into());
+            out.push((pid, name));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,3 +219,36 @@ fn killed_writes_leave_no_file_that_blocks_a_retry() {
     assert_eq!(v["entries"].as_array().unwrap().len(), 8);
     assert_eq!(visible_files(t.dir.path()), ["all.json", "copy.db", "ledger.db"]);
 }
+
+/// A ledger another program keeps locked says so, names the program where the system
+/// can tell, and gives up after the documented wait (5 s), not after a silent 30 s.
+#[test]
+fn a_locked_ledger_says_it_is_locked_and_by_what() {
+    let t = common::small_ledger();
+    let holder = rusqlite::Connection::open(&t.db).unwrap();
+    let me = format!("(pid {})", std::process::id());
+    // A write lock (as the sqlite3 shell's BEGIN IMMEDIATE takes): reads go on, a
+    // write waits and then says the file is locked.
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    assert_eq!(t.run(&["log"]).code, 0);
+    let start = std::time::Instant::now();
+    let msg = t
+        .refused_unchanged(
+            &["investor", "add", "NEW", "--name", "新", "--type", "social"],
+            "is locked by another process",
+        )
+        .to_string();
+    let waited = start.elapsed();
+    assert!(msg.contains(&me), "{msg}");
+    assert!(msg.contains("waited 5 s"), "{msg}");
+    assert!(waited >= std::time::Duration::from_secs(4), "{waited:?}");
+    assert!(waited < std::time::Duration::from_secs(20), "{waited:?}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    // An exclusive lock blocks even opening it: still "locked", never "not a ledger".
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let r = t.run(&["log"]);
+    let msg = r.refused("is locked by another process");
+    assert!(!msg.contains("not a fundledger ledger"), "{msg}");
+    assert!(msg.contains(&me), "{msg}");
+    holder.execute_batch("ROLLBACK").unwrap();
+}

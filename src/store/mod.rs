@@ -35,8 +35,41 @@ pub use policy::NewPolicy;
 pub use reference::CodeTable;
 pub use returns::FlowRow;
 
-/// How long a writer waits for another process's write lock before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a command waits for another process's lock on the ledger before it says
+/// the ledger is locked (docs/audit.md). Writes take milliseconds, so queued writers
+/// pass well within it; a lock held longer is a long import or another program.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether `e` is SQLite saying the file is locked by someone else.
+fn is_locked(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// The error for a ledger another process keeps locked: what, for how long, and who
+/// holds it open where the system can tell (SQLite itself cannot).
+fn locked(path: &Path) -> Error {
+    let holders = crate::fsutil::holders(path);
+    let by = if holders.is_empty() {
+        "another process (SQLite cannot tell which): a long import, another fundledger \
+         command, or a program with the file open in a transaction such as the sqlite3 shell"
+            .to_string()
+    } else {
+        let list: Vec<String> = holders
+            .iter()
+            .map(|(pid, name)| format!("{name} (pid {pid})"))
+            .collect();
+        format!("another process; the file is open in {}", list.join(", "))
+    };
+    Error::Ledger(format!(
+        "{} is locked by {by}; waited {} s. Try again when it has finished",
+        path.display(),
+        BUSY_TIMEOUT.as_secs()
+    ))
+}
 
 /// An open ledger file.
 pub struct Ledger {
@@ -176,6 +209,7 @@ impl Ledger {
         let (app, ver) = configure(&conn)
             .and_then(|()| read_versions(&conn))
             .map_err(|e| match e {
+                e if is_locked(&e) => locked(path),
                 Error::Sqlite(err) => not_a_ledger(&err.to_string()),
                 other => other,
             })?;
@@ -191,13 +225,17 @@ impl Ledger {
             )));
         }
         if ver < schema::LATEST {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            // Re-read inside the lock: another process may have migrated meanwhile.
-            let (_, ver) = read_versions(&tx)?;
-            if ver < schema::LATEST {
-                migrate(&tx, ver, schema::LATEST)?;
-            }
-            tx.commit()?;
+            let mut upgrade = || -> Result<()> {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                // Re-read inside the lock: another process may have migrated meanwhile.
+                let (_, ver) = read_versions(&tx)?;
+                if ver < schema::LATEST {
+                    migrate(&tx, ver, schema::LATEST)?;
+                }
+                tx.commit()?;
+                Ok(())
+            };
+            upgrade().map_err(|e| if is_locked(&e) { locked(path) } else { e })?;
         }
         Ok(Ledger {
             conn,
@@ -227,6 +265,17 @@ impl Ledger {
         commit: bool,
         f: impl FnOnce(&Tx<'_>) -> Result<T>,
     ) -> Result<T> {
+        let path = self.path.clone();
+        self.write_inner(actor, commit, f)
+            .map_err(|e| if is_locked(&e) { locked(&path) } else { e })
+    }
+
+    fn write_inner<T>(
+        &mut self,
+        actor: &str,
+        commit: bool,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         // `new_unchecked` takes `&Connection`; `&mut self` already rules out a nested
         // transaction, which is all the checked form adds.
         let conn = &self.conn;
@@ -250,6 +299,12 @@ impl Ledger {
 
     /// Run `f` in a read transaction: one consistent snapshot for a whole report.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        self.read_inner(f)
+            .map_err(|e| if is_locked(&e) { locked(&path) } else { e })
+    }
+
+    fn read_inner<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let conn = &self.conn;
         let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
         let t = Tx {
