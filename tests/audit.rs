@@ -621,3 +621,71 @@ fn parallel_writers_lose_nothing_and_keep_the_chain() {
     ]);
     assert_eq!(p["funds"][0]["deal_paid_in"], "1500808.00");
 }
+
+/// Rows the sqlite3 shell can write but fundledger cannot read (an impossible date, an
+/// amount out of range, an unknown kind) are audit findings naming the entry and the
+/// column; `log` and reports stop with an error naming them, not a conversion error.
+#[test]
+fn undecodable_rows_are_named_not_fatal() {
+    let t = small_ledger();
+    let c = raw(&t.db);
+    drop_guards(&c);
+    c.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE entries SET effective_date = '2021-02-30' WHERE id = 3;
+         UPDATE entries SET amount_fen = 9223372036854775807 WHERE id = 4;
+         INSERT INTO entry_kinds (kind) VALUES ('lp-bonus');
+         UPDATE entries SET kind = 'lp-bonus' WHERE id = 5;",
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let bad: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bad-row")
+        .map(|f| {
+            (
+                f["record"].as_str().unwrap().to_string(),
+                f["recorded"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            ("entry 3".to_string(), "'2021-02-30'".to_string()),
+            ("entry 4".to_string(), "9223372036854775807".to_string()),
+            ("entry 5".to_string(), "'lp-bonus'".to_string()),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bad-row")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[0].starts_with("column effective_date:"), "{messages:?}");
+    assert!(messages[1].starts_with("column amount_fen:"), "{messages:?}");
+    assert!(messages[2].starts_with("column kind:"), "{messages:?}");
+    // `log` reads in id order, so entry 3 comes first; reports read in date order and
+    // stop at whichever bad row they meet first.
+    let r = t.run(&["log"]);
+    r.refused("entry 3, column effective_date: the stored value '2021-02-30'");
+    for args in [
+        &["report", "portfolio"][..],
+        &["report", "returns", "--as-of", "2026-06-30"],
+    ] {
+        let r = t.run(args);
+        let msg = r.refused("fundledger audit");
+        assert!(
+            msg.contains("entry 3, column effective_date: the stored value '2021-02-30'")
+                || msg.contains("entry 4, column amount_fen: the stored value 9223372036854775807")
+                || msg.contains("entry 5, column kind: the stored value 'lp-bonus'"),
+            "{msg}"
+        );
+        assert!(!msg.contains("Conversion error"), "{msg}");
+    }
+}

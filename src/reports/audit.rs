@@ -326,13 +326,38 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             findings.extend(check_expected_head(h, &check));
         }
 
-        let names = Names::load(tx)?;
-        check_positions(tx, &names, as_of, &mut findings)?;
-        findings.extend(super::loans::audit_findings(tx, as_of)?);
+        // Rows that cannot be read are named; the checks that read records need
+        // every row, so they wait until those rows are repaired.
+        let bad = tx.undecodable_rows()?;
+        let readable = bad.is_empty();
+        for b in bad {
+            findings.push(
+                Finding::new(
+                    "bad-row",
+                    format!("{} {}", b.what, b.id),
+                    format!(
+                        "column {}: the stored value {} cannot be read ({}); the rule checks that read records were not run",
+                        b.column, b.value, b.reason
+                    ),
+                )
+                .text("a readable value", b.value.clone()),
+            );
+        }
+        let names = if readable { Some(Names::load(tx)?) } else { None };
+        if let Some(names) = &names {
+            check_positions(tx, names, as_of, &mut findings)?;
+            findings.extend(super::loans::audit_findings(tx, as_of)?);
+        }
 
         let reconciliation = match statement {
             None => None,
+            Some(_) if names.is_none() => {
+                return Err(Error::Ledger(
+                    "the ledger has rows that cannot be read (see `fundledger audit`); repair them before reconciling a statement".into(),
+                ))
+            }
             Some(lines) => {
+                let names = names.as_ref().expect("checked above");
                 let mut all = Vec::new();
                 let mut by_date: BTreeMap<Date, PaidInTotals> = BTreeMap::new();
                 for l in &lines {
@@ -342,7 +367,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
                         .insert((l.fund.clone(), l.counterparty.clone(), l.kind), l.amount);
                 }
                 for (date, stmt) in &by_date {
-                    let ledger_totals = paid_in_totals(tx, &names, *date)?;
+                    let ledger_totals = paid_in_totals(tx, names, *date)?;
                     for r in reconcile(stmt, &ledger_totals, opts.tolerance) {
                         let record = format!(
                             "{} {} {} as of {date}",

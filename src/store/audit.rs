@@ -5,7 +5,7 @@
 use rusqlite::types::ValueRef;
 
 use super::Tx;
-use crate::error::Result;
+use crate::error::{BadRow, Error, Result};
 
 /// One journal row as stored, every column as text (NULL → None).
 #[derive(Clone, Debug)]
@@ -71,6 +71,53 @@ impl Tx<'_> {
                 prev_hash,
                 hash,
             })?;
+        }
+        Ok(())
+    }
+
+    /// Every stored row of the journal and the fund, investor and company tables that
+    /// cannot be read as what it should hold, named by record and column.
+    pub fn undecodable_rows(&self) -> Result<Vec<BadRow>> {
+        use super::journal::{entry_row, ENTRY_COLS};
+        use super::reference::{company_row, fund_row, investor_row, FUND_COLS};
+        let mut out = Vec::new();
+        self.collect_bad(
+            &format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id"),
+            fund_row,
+            &mut out,
+        )?;
+        self.collect_bad(
+            "SELECT id, code, name, type, fund_id FROM investors ORDER BY id",
+            investor_row,
+            &mut out,
+        )?;
+        self.collect_bad(
+            "SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id",
+            company_row,
+            &mut out,
+        )?;
+        self.collect_bad(
+            &format!("SELECT {ENTRY_COLS} FROM entries e ORDER BY e.id"),
+            entry_row,
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    fn collect_bad<T>(
+        &self,
+        sql: &str,
+        row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        out: &mut Vec<BadRow>,
+    ) -> Result<()> {
+        let mut st = self.conn().prepare(sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            match row(r).map_err(Error::from) {
+                Ok(_) => {}
+                Err(Error::BadRow(b)) => out.push(b),
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }

@@ -40,6 +40,10 @@ where
 
 /// A loan from `LOAN_COLS` starting at column `o`.
 fn loan_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Loan> {
+    super::named_row_at(r, "loan", o, loan_fields(r, o))
+}
+
+fn loan_fields(r: &Row<'_>, o: usize) -> rusqlite::Result<Loan> {
     let subsidy: String = r.get(o + 10)?;
     Ok(Loan {
         id: r.get(o)?,
@@ -64,6 +68,10 @@ fn loan_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Loan> {
 /// A loan event from (id, kind, effective_date, amount_fen, interest_fen, subsidy_fen)
 /// starting at column `o`.
 fn event_at(r: &Row<'_>, o: usize) -> rusqlite::Result<LoanEvent> {
+    super::named_row_at(r, "entry", o, event_fields(r, o))
+}
+
+fn event_fields(r: &Row<'_>, o: usize) -> rusqlite::Result<LoanEvent> {
     Ok(LoanEvent {
         id: r.get(o)?,
         // Borrowed text, parsed in place: a report reads ~10⁵ of these rows.

@@ -329,6 +329,73 @@ impl Ledger {
     }
 }
 
+/// Name the record and column of a row that fails to decode: `res` is the result of
+/// reading the row `r` whose first column is the record's id. A conversion failure
+/// becomes a [`crate::error::BadRow`] (carried through rusqlite inside a conversion
+/// failure, so that every query reading such rows reports it, and turned into
+/// `Error::BadRow` by `From`); other errors pass unchanged.
+pub(crate) fn named_row<T>(
+    r: &rusqlite::Row<'_>,
+    what: &'static str,
+    res: rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    named_row_at(r, what, 0, res)
+}
+
+/// [`named_row`] for a record whose id is column `id_col` of the row.
+pub(crate) fn named_row_at<T>(
+    r: &rusqlite::Row<'_>,
+    what: &'static str,
+    id_col: usize,
+    res: rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    use rusqlite::types::ValueRef;
+    let err = match res {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let (idx, reason) = match &err {
+        rusqlite::Error::FromSqlConversionFailure(_, _, e)
+            if e.downcast_ref::<crate::error::BadRow>().is_some() =>
+        {
+            return Err(err)
+        }
+        rusqlite::Error::FromSqlConversionFailure(i, _, e) => (*i, e.to_string()),
+        rusqlite::Error::InvalidColumnType(i, _, t) => (*i, format!("unexpected {t}")),
+        rusqlite::Error::IntegralValueOutOfRange(i, _) => (*i, "integer out of range".into()),
+        _ => return Err(err),
+    };
+    let value = match r.get_ref(idx) {
+        Ok(ValueRef::Null) => "NULL".to_string(),
+        Ok(ValueRef::Integer(v)) => v.to_string(),
+        Ok(ValueRef::Real(v)) => format!("{v} (a float)"),
+        Ok(ValueRef::Text(t)) => format!("'{}'", String::from_utf8_lossy(t)),
+        Ok(ValueRef::Blob(b)) => format!("a blob of {} bytes", b.len()),
+        Err(_) => "?".to_string(),
+    };
+    let column = r
+        .as_ref()
+        .column_name(idx)
+        .map(|c| c.to_string())
+        .unwrap_or_else(|_| format!("#{idx}"));
+    let id = r
+        .get_ref(id_col)
+        .ok()
+        .and_then(|v| v.as_i64().ok())
+        .unwrap_or(0);
+    Err(rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Null,
+        Box::new(crate::error::BadRow {
+            what,
+            id,
+            column,
+            value,
+            reason,
+        }),
+    ))
+}
+
 impl Tx<'_> {
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx

@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::domain::{Company, Fund, FundKind, Investor, InvestorType};
 use crate::error::Result;
 
-const FUND_COLS: &str =
+pub(super) const FUND_COLS: &str =
     "f.id, f.code, f.name, f.kind, f.parent_id, p.code, f.manager, f.inception, f.region";
 
 fn parse_enum<T: std::str::FromStr<Err = String>>(idx: usize, s: String) -> rusqlite::Result<T> {
@@ -28,7 +28,11 @@ pub(crate) fn parse_date_col(idx: usize, s: Option<String>) -> rusqlite::Result<
     .transpose()
 }
 
-fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
+pub(super) fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
+    super::named_row(r, "fund", fund_fields(r))
+}
+
+fn fund_fields(r: &Row<'_>) -> rusqlite::Result<Fund> {
     Ok(Fund {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -42,7 +46,11 @@ fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
     })
 }
 
-fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
+pub(super) fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
+    super::named_row(r, "investor", investor_fields(r))
+}
+
+fn investor_fields(r: &Row<'_>) -> rusqlite::Result<Investor> {
     Ok(Investor {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -52,7 +60,11 @@ fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
     })
 }
 
-fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
+pub(super) fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
+    super::named_row(r, "company", company_fields(r))
+}
+
+fn company_fields(r: &Row<'_>) -> rusqlite::Result<Company> {
     Ok(Company {
         id: r.get(0)?,
         code: r.get(1)?,
