@@ -121,12 +121,14 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<u8> {
             ]);
         }
         let status = format!(
-            "{} as of {}: {} finding(s). Chain head: {}:{}",
+            "{} as of {}: {} finding(s). Chain head: {}:{}. Reference head: {}:{}",
             if r.clean { "clean" } else { "NOT CLEAN" },
             r.as_of,
             r.findings.len(),
             r.entries,
-            r.head
+            r.head,
+            r.references,
+            r.reference_head
         );
         match o.format {
             // A workbook always gets the Findings sheet (empty when clean) with the

@@ -71,12 +71,22 @@ pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
     if let Some(d) = input.inception {
         check_not_future(&format!("fund '{}' inception", input.code), d)?;
     }
-    let parent = match input
+    let parent_code = input
         .parent
         .as_deref()
         .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
+        .filter(|p| !p.is_empty());
+    if let (FundKind::Guidance, Some(p)) = (input.kind, parent_code) {
+        return Err(Error::refused(
+            "guidance-has-parent",
+            format!(
+                "guidance fund '{}' cannot have a parent ('{p}'): a guidance fund is the top of its structure; \
+                 if it invests in '{p}' or '{p}' in it, record that as an LP commitment (`lp commit`)",
+                input.code
+            ),
+        ));
+    }
+    let parent = match parent_code {
         None if input.kind == FundKind::SubFund => {
             return Err(Error::refused(
                 "parent-required",

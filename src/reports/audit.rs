@@ -33,6 +33,9 @@ pub struct AuditReport {
     pub clean: bool,
     pub entries: i64,
     pub head: String,
+    /// Reference rows sealed, and the last seal's hash: the reference chain's head.
+    pub references: i64,
+    pub reference_head: String,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation: Option<Vec<Reconciled>>,
@@ -157,7 +160,11 @@ struct Names {
 impl Names {
     fn load(tx: &Tx<'_>) -> Result<Names> {
         Ok(Names {
-            funds: tx.funds()?.into_iter().map(|f| (f.id, f.code)).collect(),
+            funds: tx
+                .funds_as_stored()?
+                .into_iter()
+                .map(|f| (f.id, f.code))
+                .collect(),
             investors: tx
                 .investors()?
                 .into_iter()
@@ -227,6 +234,139 @@ fn check_positions(
         Ok(())
     })?;
     flush(&mut current);
+    Ok(())
+}
+
+/// How a finding names a reference row: `fund 'SC'`, `loan 'CY2021-001'`, or the
+/// table and id when the row has no code (policy records) or is gone.
+fn reference_label(table: &str, id: i64, cols: Option<&[(String, Option<String>)]>) -> String {
+    let what = match table {
+        "funds" => "fund",
+        "investors" => "investor",
+        "companies" => "company",
+        "loans" => "loan",
+        "grants" => "grant",
+        _ => "policy record",
+    };
+    let code = cols.and_then(|c| {
+        c.iter()
+            .find(|(k, _)| k == "code")
+            .and_then(|(_, v)| v.clone())
+    });
+    match code {
+        Some(code) => format!("{what} '{code}'"),
+        None => format!("{what} #{id}"),
+    }
+}
+
+/// The reference chain (store/refchain.rs): seals consecutive and linked, every
+/// reference row still hashing to its seal, and no reference row without one.
+/// Returns (seals read, the last seal's hash).
+fn check_reference_chain(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<(i64, String)> {
+    use crate::hashchain::GENESIS;
+    let seals = tx.reference_seals()?;
+    let mut prev = GENESIS.to_string();
+    let mut chain_broken = false;
+    let mut sealed = std::collections::HashSet::new();
+    for (i, s) in seals.iter().enumerate() {
+        let position = i as i64 + 1;
+        let record = format!("reference seal {}", s.id);
+        if !chain_broken && s.id != position {
+            chain_broken = true;
+            findings.push(
+                Finding::new(
+                    "reference-chain-order",
+                    record,
+                    format!("reference seals are not consecutive: position {position} holds seal {}; a seal was deleted or inserted", s.id),
+                )
+                .text(position.to_string(), s.id.to_string()),
+            );
+        } else if !chain_broken && s.prev_hash != prev {
+            chain_broken = true;
+            findings.push(
+                Finding::new(
+                    "reference-chain-link",
+                    record,
+                    format!("reference seal {} does not link to the seal before it: a seal before it was removed, replaced or reordered", s.id),
+                )
+                .text(prev.clone(), s.prev_hash.clone()),
+            );
+        }
+        prev = s.hash.clone();
+        sealed.insert((s.table.clone(), s.row_id));
+        match tx.reference_row(&s.table, s.row_id)? {
+            None => findings.push(Finding::new(
+                "reference-missing",
+                reference_label(&s.table, s.row_id, None),
+                format!("{} row {} was sealed (seal {}) but is no longer in the file: it was deleted", s.table, s.row_id, s.id),
+            )),
+            Some(cols) => {
+                let computed = crate::store::seal_of(&s.prev_hash, &s.table, &cols);
+                if computed != s.hash {
+                    findings.push(
+                        Finding::new(
+                            "reference-changed",
+                            reference_label(&s.table, s.row_id, Some(&cols)),
+                            format!(
+                                "{} row {} no longer matches its seal (seal {}): it was changed after it was written",
+                                s.table, s.row_id, s.id
+                            ),
+                        )
+                        .text(computed, s.hash.clone()),
+                    );
+                }
+            }
+        }
+    }
+    for table in crate::store::SEALED_TABLES {
+        for id in tx.reference_ids(table)? {
+            if !sealed.contains(&(table.to_string(), id)) {
+                let cols = tx.reference_row(table, id)?;
+                findings.push(Finding::new(
+                    "reference-unsealed",
+                    reference_label(table, id, cols.as_deref()),
+                    format!("{table} row {id} has no seal: it was added outside fundledger"),
+                ));
+            }
+        }
+    }
+    Ok((seals.len() as i64, prev))
+}
+
+/// The fund-structure rule over the funds as stored, and entries dated before their
+/// fund's inception (an inception moved after the entries that depend on it).
+fn check_fund_structure(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    let funds = tx.funds_as_stored()?;
+    for p in crate::domain::fund_structure_problems(&funds) {
+        findings.push(Finding::new(
+            "fund-structure",
+            format!("fund '{}'", p.fund),
+            p.message,
+        ));
+    }
+    let inception: HashMap<i64, (&str, Date)> = funds
+        .iter()
+        .filter_map(|f| f.inception.map(|d| (f.id, (f.code.as_str(), d))))
+        .collect();
+    for (fund_id, first, entry) in tx.earliest_fund_entries()? {
+        let (Some((code, inc)), Ok(first)) = (inception.get(&fund_id), parse_date(&first))
+        else {
+            continue;
+        };
+        if first < *inc {
+            findings.push(
+                Finding::new(
+                    "before-inception",
+                    format!("fund '{code}'"),
+                    format!(
+                        "entry {entry} is dated {first}, {} days before the fund's inception on {inc}",
+                        (*inc - first).num_days()
+                    ),
+                )
+                .text(inc.to_string(), first.to_string()),
+            );
+        }
+    }
     Ok(())
 }
 
@@ -326,6 +466,8 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             findings.extend(check_expected_head(h, &check));
         }
 
+        let reference = check_reference_chain(tx, &mut findings)?;
+
         // Rows that cannot be read are named; the checks that read records need
         // every row, so they wait until those rows are repaired.
         let bad = tx.undecodable_rows()?;
@@ -345,6 +487,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
         }
         let names = if readable { Some(Names::load(tx)?) } else { None };
         if let Some(names) = &names {
+            check_fund_structure(tx, &mut findings)?;
             check_positions(tx, names, as_of, &mut findings)?;
             findings.extend(super::loans::audit_findings(tx, as_of)?);
         }
@@ -418,6 +561,8 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             clean: findings.is_empty(),
             entries: check.entries,
             head: check.head,
+            references: reference.0,
+            reference_head: reference.1,
             findings,
             reconciliation,
         })

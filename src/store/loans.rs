@@ -126,7 +126,9 @@ impl Tx<'_> {
                 self.actor
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("loans", id)?;
+        Ok(id)
     }
 
     pub fn loan_by_code(&self, code: &str) -> Result<Option<Loan>> {
@@ -258,7 +260,9 @@ impl Tx<'_> {
             "INSERT INTO grants (code, recipient, programme, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![g.code, g.recipient, g.programme, self.now, self.actor],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("grants", id)?;
+        Ok(id)
     }
 
     pub fn grant_by_code(&self, code: &str) -> Result<Option<Grant>> {

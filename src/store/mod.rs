@@ -15,6 +15,7 @@ mod cache;
 mod journal;
 mod loans;
 mod policy;
+mod refchain;
 mod reference;
 mod returns;
 pub mod schema;
@@ -32,6 +33,7 @@ pub(crate) use cache::{FastMap, FastSet};
 pub use journal::{EntryFilter, LoggedEntry, PositionEvents};
 pub use loans::GrantRow;
 pub use policy::NewPolicy;
+pub use refchain::{seal_of, SealRow, SEALED_TABLES};
 pub use reference::CodeTable;
 pub use returns::FlowRow;
 
@@ -118,6 +120,9 @@ fn read_versions(conn: &Connection) -> Result<(i32, i64)> {
 fn migrate(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> Result<()> {
     for v in from..to {
         tx.execute_batch(schema::MIGRATIONS[v as usize])?;
+        if v + 1 == schema::REFERENCE_SEALS_VERSION {
+            refchain::seal_existing(tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", to)?;
     tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
@@ -182,7 +187,16 @@ impl Ledger {
             crate::fsutil::discard(&tmp);
             return Err(e);
         }
-        Self::open(path)
+        // Opened as it is (not through `open`, which would upgrade an older version).
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&conn)?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Open an existing ledger, upgrading its schema if it is older than this build.

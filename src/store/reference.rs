@@ -110,7 +110,9 @@ impl Tx<'_> {
                 self.actor
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("funds", id)?;
+        Ok(id)
     }
 
     pub fn fund_by_code(&self, code: &str) -> Result<Option<Fund>> {
@@ -132,8 +134,25 @@ impl Tx<'_> {
         Ok(self.cached_row(&sql, [id], fund_row).optional()?)
     }
 
-    /// All funds, in the order they were added.
+    /// All funds, in the order they were added. Refuses a file whose fund structure
+    /// breaks the rule ([`crate::domain::fund_structure_problems`]: a parent cycle, a
+    /// guidance fund with a parent, a parent that is not a guidance fund), naming the
+    /// funds, so that no report walks a broken structure (a cycle would never end).
     pub fn funds(&self) -> Result<Vec<Fund>> {
+        let funds = self.funds_as_stored()?;
+        let problems = crate::domain::fund_structure_problems(&funds);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            return Err(crate::error::Error::Ledger(format!(
+                "the fund structure in this file breaks the ledger's rules: {}; it was changed outside fundledger: run `fundledger audit`",
+                list.join("; ")
+            )));
+        }
+        Ok(funds)
+    }
+
+    /// All funds as stored, however their parents are set (for `audit`).
+    pub fn funds_as_stored(&self) -> Result<Vec<Fund>> {
         let sql = format!(
             "SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id"
         );
@@ -157,7 +176,9 @@ impl Tx<'_> {
                 self.actor
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("investors", id)?;
+        Ok(id)
     }
 
     pub fn investor_by_code(&self, code: &str) -> Result<Option<Investor>> {
@@ -199,7 +220,9 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![c.code, c.name, c.sector, c.region, c.uscc, self.now, self.actor],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("companies", id)?;
+        Ok(id)
     }
 
     pub fn company_by_code(&self, code: &str) -> Result<Option<Company>> {

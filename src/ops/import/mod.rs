@@ -87,7 +87,9 @@ fn column_of(e: &Error, kind: Option<EntryKind>) -> &'static str {
         Some("duplicate-code" | "bad-code") => "code",
         Some("empty-name") => "name",
         Some("uscc" | "duplicate-uscc") => "uscc",
-        Some("parent-required" | "parent-not-guidance" | "fund-cycle") => "parent",
+        Some("parent-required" | "parent-not-guidance" | "fund-cycle" | "guidance-has-parent") => {
+            "parent"
+        }
         Some(r) if r.starts_with("paid-in") || r.starts_with("amount") => "amount",
         _ => "type",
     }
