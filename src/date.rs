@@ -49,20 +49,41 @@ pub fn parse_date(input: &str) -> Result<Date, DateError> {
     Ok(date)
 }
 
-/// Today in local time, unless `FUNDLEDGER_TODAY` pins it (reproducible examples and tests).
+/// Today in local time, unless `FUNDLEDGER_TODAY` pins an earlier day (to reproduce a
+/// past report, to rebuild the example ledger, in tests). A pinned day is never later
+/// than the real date: the variable cannot make the ledger accept entries dated in the
+/// future (the CLI refuses such a setting, exit 2; here it is ignored).
 pub fn today() -> Date {
     // Read once per process: every row of an import asks, and the local clock and
     // time zone are not free. A run that spans midnight keeps the day it started on,
     // as its transaction keeps one `recorded_at`.
     static TODAY: std::sync::OnceLock<Date> = std::sync::OnceLock::new();
-    *TODAY.get_or_init(|| {
-        if let Ok(s) = std::env::var("FUNDLEDGER_TODAY") {
-            if let Ok(d) = parse_date(&s) {
-                return d;
-            }
-        }
-        chrono::Local::now().date_naive()
-    })
+    *TODAY.get_or_init(|| pinned_today().ok().flatten().unwrap_or_else(real_today))
+}
+
+/// The real date on this computer's clock, in local time.
+pub fn real_today() -> Date {
+    chrono::Local::now().date_naive()
+}
+
+/// `FUNDLEDGER_TODAY` if set: `Ok(Some(day))` for a date not after the real date,
+/// `Err` naming the problem for anything else, `Ok(None)` when unset or empty.
+pub fn pinned_today() -> Result<Option<Date>, String> {
+    let Some(s) = std::env::var("FUNDLEDGER_TODAY")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let d = parse_date(&s).map_err(|e| format!("FUNDLEDGER_TODAY: {e}"))?;
+    let real = real_today();
+    if d > real {
+        return Err(format!(
+            "FUNDLEDGER_TODAY={s} is after the real date ({real}); it can only pin an earlier day \
+             (to reproduce a past report), never let the ledger record the future"
+        ));
+    }
+    Ok(Some(d))
 }
 
 #[cfg(test)]

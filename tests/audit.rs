@@ -38,9 +38,11 @@ fn append_chained(c: &Connection, cols: &[(&str, Option<&str>)]) {
         )
         .unwrap();
     let id = (id + 1).to_string();
+    // A plausible time: now, as fundledger itself would have recorded it.
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut all: Vec<(&str, Option<&str>)> = vec![
         ("id", Some(&id)),
-        ("recorded_at", Some("2026-01-01T00:00:00Z")),
+        ("recorded_at", Some(&now)),
         ("recorded_by", Some("mallory")),
     ];
     all.extend_from_slice(cols);
@@ -189,7 +191,7 @@ fn a_deleted_or_inserted_or_reordered_row_is_found() {
     let c = raw(&t.db);
     c.execute(
         "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, fund_id, company_id, amount_fen, prev_hash, hash)
-         SELECT 9, 'deal-pay', '2020-04-01', 'x', 'x', fund_id, company_id, 100, hash, printf('%064d', 7) FROM entries WHERE id = 8",
+         SELECT 9, 'deal-pay', '2020-04-01', recorded_at, 'x', fund_id, company_id, 100, hash, printf('%064d', 7) FROM entries WHERE id = 8",
         [],
     )
     .unwrap();

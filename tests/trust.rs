@@ -252,3 +252,78 @@ fn a_locked_ledger_says_it_is_locked_and_by_what() {
     assert!(msg.contains(&me), "{msg}");
     holder.execute_batch("ROLLBACK").unwrap();
 }
+
+/// Run `args` on `t` with extra environment variables.
+fn run_env(t: &TestLedger, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(bin());
+    c.arg("--db")
+        .arg(&t.db)
+        .args(args)
+        .current_dir(t.dir.path())
+        .env_remove("FUNDLEDGER_DB")
+        .env("FUNDLEDGER_TODAY", "2026-06-30")
+        .env("FUNDLEDGER_USER", "tester");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+/// FUNDLEDGER_TODAY and FUNDLEDGER_NOW can pin an earlier day or time (tests, the
+/// example), never a later one: no entry dated in 2099 gets in through them.
+#[test]
+fn pinned_clocks_cannot_reach_the_future() {
+    let t = common::small_ledger();
+    let before = t.dump();
+    let pay = [
+        "lp", "pay", "S", "--investor", "SOC", "--amount", "1", "--date", "2099-01-01",
+    ];
+    for (var, value, needle) in [
+        ("FUNDLEDGER_TODAY", "2099-01-01", "FUNDLEDGER_TODAY=2099-01-01 is after the real date"),
+        ("FUNDLEDGER_NOW", "2099-01-01T00:00:00Z", "FUNDLEDGER_NOW=2099-01-01T00:00:00Z is after the real time"),
+        ("FUNDLEDGER_TODAY", "yesterday", "FUNDLEDGER_TODAY: date 'yesterday' is not a valid calendar date"),
+        ("FUNDLEDGER_NOW", "2022-06-15", "FUNDLEDGER_NOW=2022-06-15 is not a UTC time"),
+    ] {
+        let out = run_env(&t, &[(var, value)], &pay);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}={value}: {stderr}");
+        assert!(stderr.contains(needle), "{stderr}");
+        assert_eq!(t.dump(), before);
+    }
+}
+
+/// A recorded time pinned into the past is recorded, and `audit` names what it did: an
+/// entry dated after its recorded time, recorded before the entries preceding it.
+#[test]
+fn audit_reports_entries_dated_after_their_recorded_time() {
+    let t = common::small_ledger();
+    let out = run_env(
+        &t,
+        &[("FUNDLEDGER_NOW", "2020-01-01T00:00:00Z")],
+        &["lp", "pay", "S", "--investor", "SOC", "--amount", "1", "--date", "2021-01-01"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let r = t.run(&["--format", "json", "audit", "--as-of", "2026-06-30"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f: Vec<(&str, &str, &str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["record"].as_str().unwrap(),
+                f["expected"].as_str().unwrap(),
+                f["recorded"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(f[0].0, "dated-after-recorded");
+    assert_eq!(f[0].1, "entry 9");
+    assert_eq!((f[0].2, f[0].3), ("2020-01-01", "2021-01-01"));
+    assert_eq!(f[1].0, "recorded-out-of-order");
+    assert_eq!(f[1].1, "entry 9");
+    assert_eq!(f[1].3, "2020-01-01T00:00:00Z");
+}

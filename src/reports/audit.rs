@@ -425,8 +425,10 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
         let mut chain = ChainVerifier::new(keep);
         let mut kinds: HashMap<i64, bool> = HashMap::new(); // id → is a reversal
         let mut reversed: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let mut times = crate::audit::RecordedTimes::default();
         tx.for_each_raw_entry(|row| {
             chain.push(&row);
+            times.push(&row, &mut findings);
             let is_reversal = row.get("kind") == Some(EntryKind::Reversal.as_str());
             kinds.insert(row.id, is_reversal);
             if let Some(target) = row.get("reverses").and_then(|t| t.parse::<i64>().ok()) {

@@ -129,13 +129,41 @@ fn migrate(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> Result<()> {
     Ok(())
 }
 
-/// Timestamp for `recorded_at`: UTC, RFC 3339, seconds. `FUNDLEDGER_NOW` pins it so
-/// that the example ledger can be rebuilt byte for byte.
+/// The format of `recorded_at`: UTC, RFC 3339, seconds.
+pub const STAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
+
+/// Timestamp for `recorded_at`. `FUNDLEDGER_NOW` may pin an earlier time so that the
+/// example ledger can be rebuilt byte for byte; never a later one (the CLI refuses
+/// such a setting, exit 2; here it is ignored). `audit` reports an entry dated after
+/// its recorded time, and recorded times that go backwards along the journal.
 pub fn now_stamp() -> String {
-    std::env::var("FUNDLEDGER_NOW")
+    pinned_now()
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| chrono::Utc::now().format(STAMP_FORMAT).to_string())
+}
+
+/// `FUNDLEDGER_NOW` if set: `Ok(Some(stamp))` for a UTC time in `recorded_at`'s format
+/// that is not after the real time, `Err` naming the problem otherwise, `Ok(None)` when
+/// unset or empty.
+pub fn pinned_now() -> std::result::Result<Option<String>, String> {
+    let Some(s) = std::env::var("FUNDLEDGER_NOW")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    else {
+        return Ok(None);
+    };
+    let t = chrono::NaiveDateTime::parse_from_str(&s, STAMP_FORMAT).map_err(|_| {
+        format!("FUNDLEDGER_NOW={s} is not a UTC time like 2022-06-15T00:00:00Z")
+    })?;
+    let real = chrono::Utc::now().naive_utc();
+    if t > real {
+        return Err(format!(
+            "FUNDLEDGER_NOW={s} is after the real time ({}); it can only pin an earlier time",
+            real.format(STAMP_FORMAT)
+        ));
+    }
+    Ok(Some(s))
 }
 
 impl Ledger {
