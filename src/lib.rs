@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod book;
+pub mod codes;
 pub mod csvin;
 pub mod date;
 pub mod distributions;

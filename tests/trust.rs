@@ -327,3 +327,107 @@ fn audit_reports_entries_dated_after_their_recorded_time() {
     assert_eq!(f[1].1, "entry 9");
     assert_eq!(f[1].3, "2020-01-01T00:00:00Z");
 }
+
+/// Codes: NFKC (full-width ＳＣ is SC), one alphabet, unique whatever their case; names
+/// and memos without control characters. The same through the CSV import.
+#[test]
+fn codes_and_text_are_cleaned_at_the_door() {
+    let t = TestLedger::new();
+    t.run(&["fund", "add", "ＳＣ-１", "--name", "双创", "--kind", "guidance"])
+        .ok();
+    let v = t.json(&["fund", "list"]);
+    assert_eq!(v["funds"][0]["code"], "SC-1");
+    // Found by its full-width spelling too.
+    t.run(&["company", "add", "C1", "--name", "甲公司"]).ok();
+    t.run(&[
+        "deal", "commit", "ＳＣ-１", "Ｃ１", "--amount", "100", "--date", "2021-01-01",
+    ])
+    .ok();
+    let msg = t.refused_unchanged(
+        &["fund", "add", "sc-1", "--name", "重复", "--kind", "guidance"],
+        "refused [duplicate-code]",
+    );
+    assert!(msg.contains("fund code 'sc-1' differs only in case from fund 'SC-1'"), "{msg}");
+    t.refused_unchanged(
+        &["investor", "add", "Sc-1", "--name", "重复", "--type", "social"],
+        "differs only in case from fund 'SC-1'",
+    );
+    t.refused_unchanged(
+        &["company", "add", "c1", "--name", "乙"],
+        "differs only in case from company 'C1'",
+    );
+    for (code, says) in [
+        ("C\u{200B}2", "U+200B (an invisible character)"),
+        ("C\u{1b}2", "U+001B (a control character)"),
+        ("公司", "'公' (U+516C)"),
+    ] {
+        t.refused_unchanged(&["company", "add", code, "--name", "乙"], says);
+    }
+    let msg = t.refused_unchanged(
+        &["company", "add", "C2", "--name", "乙\u{1b}[2J公司"],
+        "refused [control-character]",
+    );
+    assert!(msg.contains("\\u{1b}[2J") && !msg.contains('\u{1b}'), "{msg}");
+    t.refused_unchanged(
+        &[
+            "deal", "pay", "SC-1", "C1", "--amount", "1", "--date", "2021-01-02", "--memo",
+            "line one\nline two",
+        ],
+        "U+000A (a control character)",
+    );
+    // The import applies the same rules, row by row.
+    let csv = t.dir.path().join("ref.csv");
+    std::fs::write(
+        &csv,
+        "type,code,name,kind\n\
+         company,Ｃ３,丙公司,\n\
+         company,c1,重复,\n\
+         company,C\u{200B}4,零宽,\n\
+         company,C5,\"乙\u{7}公司\",\n",
+    )
+    .unwrap();
+    let before = t.dump();
+    let r = t.run(&["--format", "json", "import", csv.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(t.dump(), before);
+    let e: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    let rows: Vec<(u64, &str, &str)> = e["error"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["column"].as_str().unwrap(),
+                r["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!((rows[0].0, rows[0].1), (3, "code"));
+    assert!(rows[0].2.contains("differs only in case"), "{rows:?}");
+    assert_eq!((rows[1].0, rows[1].1), (4, "code"));
+    assert!(rows[1].2.contains("U+200B"), "{rows:?}");
+    assert_eq!((rows[2].0, rows[2].1), (5, "name"));
+    assert!(rows[2].2.contains("U+0007"), "{rows:?}");
+}
+
+/// A name edited into the file with a terminal escape sequence is shown escaped.
+#[test]
+fn control_characters_in_the_file_are_shown_escaped() {
+    let t = TestLedger::new();
+    t.run(&["company", "add", "C1", "--name", "甲公司"]).ok();
+    let c = rusqlite::Connection::open(&t.db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER companies_no_update;
+         UPDATE companies SET name = '甲' || char(27) || '[2J公司' WHERE code = 'C1';",
+    )
+    .unwrap();
+    drop(c);
+    for format in ["table", "csv"] {
+        let out = t.run(&["--format", format, "company", "list"]);
+        let s = out.ok();
+        assert!(!s.contains('\u{1b}'), "{s:?}");
+        assert!(s.contains("甲\\u{1b}[2J公司"), "{s}");
+    }
+}

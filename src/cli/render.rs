@@ -130,11 +130,17 @@ impl Out {
     }
 }
 
+/// Text as a cell; control characters (a terminal escape edited into the file) are
+/// shown escaped, never sent to the terminal.
 pub fn text(s: impl Into<String>) -> Cell {
-    Cell::Text(s.into())
+    let s = s.into();
+    match fundledger::codes::escape_controls(&s) {
+        std::borrow::Cow::Borrowed(_) => Cell::Text(s),
+        std::borrow::Cow::Owned(e) => Cell::Text(e),
+    }
 }
 pub fn opt_text(s: Option<impl ToString>) -> Cell {
-    Cell::Text(s.map(|s| s.to_string()).unwrap_or_default())
+    text(s.map(|s| s.to_string()).unwrap_or_default())
 }
 /// A number known only as text. Prefer `count`, `Out::money` or `ratio`, which carry
 /// the exact value into workbooks; kept for tables built elsewhere in the meantime.

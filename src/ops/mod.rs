@@ -55,13 +55,26 @@ fn os_account() -> Option<String> {
     None
 }
 
-/// A code names a record: non-empty, at most 64 characters, no whitespace.
-pub(crate) fn check_code(what: &str, code: &str) -> Result<()> {
-    if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
-        return Err(Error::refused(
-            "bad-code",
-            format!("{what} code '{code}' must be 1 to 64 characters without spaces"),
-        ));
+/// A new code, NFKC-normalised and checked against the code alphabet (codes.rs).
+pub(crate) use crate::codes::check_code;
+
+/// Refuse `code` for a new `what` if `table` holds the same code in another case:
+/// codes are unique whatever their case (`sc` cannot sit next to `SC`).
+pub(crate) fn unique_ignoring_case(
+    tx: &crate::store::Tx<'_>,
+    what: &str,
+    code: &str,
+    tables: &[(&str, &str)],
+) -> Result<()> {
+    for (table, other_what) in tables {
+        if let Some(other) = tx.code_in_other_case(table, code)? {
+            return Err(Error::refused(
+                "duplicate-code",
+                format!(
+                    "{what} code '{code}' differs only in case from {other_what} '{other}'; codes are unique whatever their case"
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -80,6 +93,8 @@ pub(crate) fn check_not_future(what: &str, date: Date) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+/// Optional free text (a manager, region, memo, …): trimmed, `None` when empty,
+/// refused when it holds a control character (codes.rs).
+pub(crate) fn text(what: &str, s: Option<String>) -> Result<Option<String>> {
+    crate::codes::check_text(what, s.as_deref())
 }

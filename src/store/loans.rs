@@ -132,6 +132,7 @@ impl Tx<'_> {
     }
 
     pub fn loan_by_code(&self, code: &str) -> Result<Option<Loan>> {
+        let code = &*crate::codes::normalize_code(code);
         let sql = format!("SELECT {LOAN_COLS} FROM loans l WHERE l.code = ?1");
         Ok(self
             .conn()
@@ -266,6 +267,7 @@ impl Tx<'_> {
     }
 
     pub fn grant_by_code(&self, code: &str) -> Result<Option<Grant>> {
+        let code = &*crate::codes::normalize_code(code);
         Ok(self
             .conn()
             .query_row(

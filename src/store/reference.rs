@@ -121,6 +121,7 @@ impl Tx<'_> {
 
     /// [`Tx::fund_by_code`] without copying the record: the hot path of an import.
     pub fn fund_rc(&self, code: &str) -> Result<Option<Rc<Fund>>> {
+        let code = &*crate::codes::normalize_code(code);
         self.through_cache(code, |c| &mut c.funds, || self.fund_by_code_sql(code))
     }
 
@@ -187,6 +188,7 @@ impl Tx<'_> {
 
     /// [`Tx::investor_by_code`] without copying the record: the hot path of an import.
     pub fn investor_rc(&self, code: &str) -> Result<Option<Rc<Investor>>> {
+        let code = &*crate::codes::normalize_code(code);
         self.through_cache(
             code,
             |c| &mut c.investors,
@@ -231,6 +233,7 @@ impl Tx<'_> {
 
     /// [`Tx::company_by_code`] without copying the record: the hot path of an import.
     pub fn company_rc(&self, code: &str) -> Result<Option<Rc<Company>>> {
+        let code = &*crate::codes::normalize_code(code);
         self.through_cache(
             code,
             |c| &mut c.companies,
@@ -266,6 +269,17 @@ impl Tx<'_> {
             .query_map([], company_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// A code of `table` (`funds`, `investors`, `companies`, `loans` or `grants`) that
+    /// equals `code` but for ASCII case, if there is one (through the NOCASE indexes
+    /// of schema v8).
+    pub fn code_in_other_case(&self, table: &str, code: &str) -> Result<Option<String>> {
+        debug_assert!(["funds", "investors", "companies", "loans", "grants"].contains(&table));
+        let sql = format!(
+            "SELECT code FROM \"{table}\" WHERE code = ?1 COLLATE NOCASE AND code <> ?1 LIMIT 1"
+        );
+        Ok(self.cached_row(&sql, [code], |r| r.get(0)).optional()?)
     }
 
     /// Codes of one reference table, for "did you mean" suggestions.

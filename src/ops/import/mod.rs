@@ -82,6 +82,16 @@ fn column_of(e: &Error, kind: Option<EntryKind>) -> &'static str {
                 "company"
             }
         }
+        Some("control-character") => {
+            // The refusal starts by naming the field: "memo '…'", "company 'X' name '…'".
+            let msg = e.to_string();
+            let field = msg.split(": ").nth(1).unwrap_or("");
+            let head = field.split(" '").next().unwrap_or("");
+            ["memo", "detail", "manager", "region", "sector", "programme", "recipient", "borrower", "guarantor"]
+                .into_iter()
+                .find(|f| head.ends_with(f))
+                .unwrap_or("name")
+        }
         Some("self-investment") => "investor",
         Some("before-inception" | "future-date" | "date") => "date",
         Some("duplicate-code" | "bad-code") => "code",
