@@ -431,3 +431,45 @@ fn control_characters_in_the_file_are_shown_escaped() {
         assert!(s.contains("甲\\u{1b}[2J公司"), "{s}");
     }
 }
+
+/// The CSV import loses nothing silently: a column named twice, a value past the
+/// header's end; and on one date a payment before its commitment is refused, as the
+/// documentation says.
+#[test]
+fn csv_import_loses_nothing_silently() {
+    let t = common::small_ledger();
+    let file = |name: &str, text: &str| {
+        let p = t.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let twice = file(
+        "twice.csv",
+        "type,fund,company,amount,date,amount\ndeal-pay,S,A,100,2021-01-04,200\n",
+    );
+    let msg = t.refused_unchanged(&["import", &twice], "row 1, column amount");
+    assert!(msg.contains("appears twice in the header (columns 4 and 6)"), "{msg}");
+    let extra = file(
+        "extra.csv",
+        "type,fund,company,amount,date\ndeal-pay,S,A,100,2021-01-04,oops\n",
+    );
+    let msg = t.refused_unchanged(&["import", &extra], "row 2, column #6, value 'oops'");
+    assert!(msg.contains("more cells than the header"), "{msg}");
+    // S's holding in B has no commitment yet; on 2021-01-05 the payment row comes
+    // first: refused, naming it. Commitment first: both go in.
+    let pay_first = file(
+        "pay_first.csv",
+        "type,fund,company,amount,date\n\
+         deal-pay,S,B,100,2021-01-05\n\
+         deal-commit,S,B,100,2021-01-05\n",
+    );
+    let msg = t.refused_unchanged(&["import", &pay_first], "row 2, column amount");
+    assert!(msg.contains("paid-in-without-commitment") || msg.contains("paid-in"), "{msg}");
+    let commit_first = file(
+        "commit_first.csv",
+        "type,fund,company,amount,date\n\
+         deal-commit,S,B,100,2021-01-05\n\
+         deal-pay,S,B,100,2021-01-05\n",
+    );
+    t.run(&["import", &commit_first]).ok();
+}
