@@ -473,3 +473,70 @@ fn csv_import_loses_nothing_silently() {
     );
     t.run(&["import", &commit_first]).ok();
 }
+
+/// A JSON restore checks what it is given: a duplicate entry id, a reversal pointing
+/// elsewhere than its ids say, a `recorded_at` that is not a timestamp — each refused
+/// naming the entry, nothing written. A good restore keeps the original authorship and
+/// records who restored it.
+#[test]
+fn json_restore_checks_what_it_is_given() {
+    let src = common::small_ledger();
+    let out = src.dir.path().join("all.json");
+    src.run(&["reverse", "8", "--reason", "keyed twice"]).ok();
+    src.run(&["--format", "json", "export", "--output", out.to_str().unwrap()])
+        .ok();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["entries"][8]["reverses"], 8);
+    let variant = |name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut d = doc.clone();
+        edit(&mut d);
+        let p = src.dir.path().join(name);
+        std::fs::write(&p, d.to_string()).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let dup = variant("dup.json", &|d| d["entries"][3]["id"] = 3.into());
+    let elsewhere = variant("elsewhere.json", &|d| d["entries"][8]["reverses"] = 9.into());
+    let time = variant("time.json", &|d| {
+        d["entries"][5]["recorded_at"] = "yesterday".into()
+    });
+    for (file, needle) in [
+        (&dup, "entry 3 of the export: its id appears twice in the export"),
+        (
+            &elsewhere,
+            "entry 9 of the export: it reverses entry 9, which is not an earlier entry of the export",
+        ),
+        (
+            &time,
+            "entry 6 of the export: recorded_at 'yesterday' is not a UTC time",
+        ),
+    ] {
+        let t = TestLedger::new();
+        t.refused_unchanged(&["import", file], needle);
+    }
+    let t = TestLedger::new();
+    let o = run_env(
+        &t,
+        &[("FUNDLEDGER_USER", "restorer")],
+        &["import", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let dump = t.dump();
+    // Entries keep their author; the import log names who restored.
+    let entries: Vec<&str> = dump
+        .lines()
+        .skip_while(|l| *l != "== entries")
+        .skip(1)
+        .take_while(|l| !l.starts_with("=="))
+        .collect();
+    assert_eq!(entries.len(), 9);
+    assert!(entries.iter().all(|l| l.contains("|tester|")), "{entries:?}");
+    let imports: Vec<&str> = dump
+        .lines()
+        .skip_while(|l| *l != "== imports")
+        .skip(1)
+        .take_while(|l| !l.starts_with("=="))
+        .collect();
+    assert_eq!(imports.len(), 1);
+    assert!(imports[0].ends_with("|restorer"), "{imports:?}");
+}
