@@ -153,7 +153,10 @@ mod tests {
 
     #[test]
     fn text_refuses_and_escapes_controls() {
-        assert_eq!(check_text("name", Some(" 基金 ")).unwrap(), Some("基金".into()));
+        assert_eq!(
+            check_text("name", Some(" 基金 ")).unwrap(),
+            Some("基金".into())
+        );
         assert_eq!(check_text("name", Some("  ")).unwrap(), None);
         let e = check_text("fund name", Some("基\u{1b}[2J金")).unwrap_err();
         assert_eq!(e.rule(), Some("control-character"));

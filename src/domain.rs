@@ -240,7 +240,8 @@ pub fn fund_structure_problems(funds: &[Fund]) -> Vec<FundProblem> {
             if p == f.id {
                 if path.iter().all(|id| !in_cycle.contains(id)) {
                     in_cycle.extend(path.iter().copied());
-                    let names: Vec<String> = path.iter().chain([&f.id]).map(|id| code(*id)).collect();
+                    let names: Vec<String> =
+                        path.iter().chain([&f.id]).map(|id| code(*id)).collect();
                     out.push(FundProblem {
                         fund: f.code.clone(),
                         message: format!(
@@ -319,14 +320,19 @@ mod tests {
         ];
         assert_eq!(fund_structure_problems(&ok), []);
         // SC and SC-1 each other's parent: one cycle, and a guidance fund with a parent.
-        let cycle = [fund(1, "SC", Guidance, Some(2)), fund(2, "SC-1", SubFund, Some(1))];
+        let cycle = [
+            fund(1, "SC", Guidance, Some(2)),
+            fund(2, "SC-1", SubFund, Some(1)),
+        ];
         let p = fund_structure_problems(&cycle);
         assert_eq!(p.len(), 2, "{p:?}");
         assert_eq!(
             p[0].message,
             "fund parents form a cycle: 'SC' → 'SC-1' → 'SC' (each fund's parent is the next)"
         );
-        assert!(p[1].message.starts_with("guidance fund 'SC' has a parent ('SC-1')"));
+        assert!(p[1]
+            .message
+            .starts_with("guidance fund 'SC' has a parent ('SC-1')"));
         // A sub-fund under a sub-fund, and a guidance fund under a guidance fund.
         let deep = [
             fund(1, "G", Guidance, None),
@@ -334,7 +340,10 @@ mod tests {
             fund(3, "SS", SubFund, Some(2)),
             fund(4, "G2", Guidance, Some(1)),
         ];
-        let p: Vec<String> = fund_structure_problems(&deep).into_iter().map(|p| p.fund).collect();
+        let p: Vec<String> = fund_structure_problems(&deep)
+            .into_iter()
+            .map(|p| p.fund)
+            .collect();
         assert_eq!(p, ["SS", "G2"]);
     }
 }

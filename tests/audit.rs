@@ -669,8 +669,14 @@ fn undecodable_rows_are_named_not_fatal() {
         .filter(|f| f["code"] == "bad-row")
         .map(|f| f["message"].as_str().unwrap())
         .collect();
-    assert!(messages[0].starts_with("column effective_date:"), "{messages:?}");
-    assert!(messages[1].starts_with("column amount_fen:"), "{messages:?}");
+    assert!(
+        messages[0].starts_with("column effective_date:"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].starts_with("column amount_fen:"),
+        "{messages:?}"
+    );
     assert!(messages[2].starts_with("column kind:"), "{messages:?}");
     // `log` reads in id order, so entry 3 comes first; reports read in date order and
     // stop at whichever bad row they meet first.
@@ -734,7 +740,10 @@ fn edited_reference_rows_are_named() {
     let c = raw(&t.db);
     // The triggers refuse the edit until they are dropped.
     assert!(c
-        .execute("UPDATE investors SET type = 'social' WHERE code = 'GOV'", [])
+        .execute(
+            "UPDATE investors SET type = 'social' WHERE code = 'GOV'",
+            []
+        )
         .is_err());
     drop_reference_guards(&c);
     c.execute_batch(
@@ -852,12 +861,27 @@ fn a_broken_parent_rule_and_a_moved_inception_are_found() {
 fn a_guidance_fund_with_a_parent_is_refused() {
     let t = small_ledger();
     let msg = t.refused_unchanged(
-        &["fund", "add", "G2", "--name", "二号", "--kind", "guidance", "--parent", "G"],
+        &[
+            "fund", "add", "G2", "--name", "二号", "--kind", "guidance", "--parent", "G",
+        ],
         "refused [guidance-has-parent]",
     );
-    assert!(msg.contains("guidance fund 'G2' cannot have a parent ('G')"), "{msg}");
+    assert!(
+        msg.contains("guidance fund 'G2' cannot have a parent ('G')"),
+        "{msg}"
+    );
     t.refused_unchanged(
-        &["fund", "add", "SS", "--name", "孙基金", "--kind", "sub-fund", "--parent", "S"],
+        &[
+            "fund",
+            "add",
+            "SS",
+            "--name",
+            "孙基金",
+            "--kind",
+            "sub-fund",
+            "--parent",
+            "S",
+        ],
         "refused [parent-not-guidance]",
     );
     let csv = t.dir.path().join("funds.csv");

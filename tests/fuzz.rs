@@ -21,8 +21,27 @@ fn pieces(parts: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 const AMOUNT_PARTS: &[&str] = &[
-    "0", "1", "9", "12", "345", ",", ".", "万", "亿", "元", "万亿", "¥", "￥", "-", "−", " ", "e",
-    "00", "999999999999999", "\u{200b}", "１",
+    "0",
+    "1",
+    "9",
+    "12",
+    "345",
+    ",",
+    ".",
+    "万",
+    "亿",
+    "元",
+    "万亿",
+    "¥",
+    "￥",
+    "-",
+    "−",
+    " ",
+    "e",
+    "00",
+    "999999999999999",
+    "\u{200b}",
+    "１",
 ];
 const DATE_PARTS: &[&str] = &[
     "2021", "1899", "0000", "9999", "-", "/", "年", "月", "日", "02", "2", "29", "30", "31", "13",
@@ -108,20 +127,60 @@ fn import_checked(src: &Path, dir: &Path, n: usize, bytes: &[u8]) -> Result<(), 
     let outcome = import(&mut l, "fuzzer", bytes, &opts(), &mut |_, _| {});
     drop(l);
     if outcome.is_err() {
-        prop_assert_eq!(before, common::dump(&db), "refused but changed: {:?}", outcome);
+        prop_assert_eq!(
+            before,
+            common::dump(&db),
+            "refused but changed: {:?}",
+            outcome
+        );
     }
     std::fs::remove_file(&db).unwrap();
     Ok(())
 }
 
 const CSV_TYPES: &[&str] = &[
-    "fund", "investor", "company", "lp-commit", "lp-pay", "deal-commit", "deal-pay",
-    "deal-value", "deal-proceeds", "deal-write-off", "loan", "loan-repay", "grant", "bogus", "",
+    "fund",
+    "investor",
+    "company",
+    "lp-commit",
+    "lp-pay",
+    "deal-commit",
+    "deal-pay",
+    "deal-value",
+    "deal-proceeds",
+    "deal-write-off",
+    "loan",
+    "loan-repay",
+    "grant",
+    "bogus",
+    "",
 ];
 const CSV_CELLS: &[&str] = &[
-    "", "G", "S", "GOV", "A", "B", "Ｇ", "g", "100", "1万", "-5", "12.345", "10万亿", "2020-03-20",
-    "2021-02-30", "1899-01-01", "2099-01-01", "guidance", "sub-fund", "social", "x\u{1b}y",
-    "\"a,b\"", "exit", "cost", "CY-1",
+    "",
+    "G",
+    "S",
+    "GOV",
+    "A",
+    "B",
+    "Ｇ",
+    "g",
+    "100",
+    "1万",
+    "-5",
+    "12.345",
+    "10万亿",
+    "2020-03-20",
+    "2021-02-30",
+    "1899-01-01",
+    "2099-01-01",
+    "guidance",
+    "sub-fund",
+    "social",
+    "x\u{1b}y",
+    "\"a,b\"",
+    "exit",
+    "cost",
+    "CY-1",
 ];
 const CSV_HEADERS: &[&str] = &[
     "type,code,name,kind,investor_type,parent,fund,investor,company,amount,date,method",

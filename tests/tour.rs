@@ -64,7 +64,10 @@ fn the_readme_tour_runs_as_written() {
         script.push_str(&line);
         script.push_str(&format!("\necho \"__rc {} $?\"\n", i + 1));
     }
-    assert_eq!(adapted, 3, "the tour's set-up lines changed; adapt this test");
+    assert_eq!(
+        adapted, 3,
+        "the tour's set-up lines changed; adapt this test"
+    );
     let out = Command::new("bash")
         .arg("-c")
         .arg(&script)
@@ -85,7 +88,11 @@ fn the_readme_tour_runs_as_written() {
             (n.parse().unwrap(), rc.parse().unwrap())
         })
         .collect();
-    assert_eq!(got.len(), expected.len(), "stdout: {stdout}\nstderr: {stderr}");
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
     for ((line, want, text), (n, rc)) in expected.iter().zip(&got) {
         assert_eq!(line, n);
         assert_eq!(

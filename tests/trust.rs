@@ -45,10 +45,26 @@ fn author_without_user_variables_is_the_os_account() {
 #[test]
 fn ten_wan_yi_is_accepted_as_the_limit() {
     let t = TestLedger::new();
-    t.run(&["fund", "add", "G", "--name", "引导基金", "--kind", "guidance"])
-        .ok();
-    t.run(&["investor", "add", "GOV", "--name", "财政局", "--type", "government"])
-        .ok();
+    t.run(&[
+        "fund",
+        "add",
+        "G",
+        "--name",
+        "引导基金",
+        "--kind",
+        "guidance",
+    ])
+    .ok();
+    t.run(&[
+        "investor",
+        "add",
+        "GOV",
+        "--name",
+        "财政局",
+        "--type",
+        "government",
+    ])
+    .ok();
     t.run(&[
         "lp",
         "commit",
@@ -212,12 +228,21 @@ fn killed_writes_leave_no_file_that_blocks_a_retry() {
     assert_eq!(visible_files(t.dir.path()), ["ledger.db"]);
     // The retries succeed and give complete files.
     t.run(&["backup", backup.to_str().unwrap()]).ok();
-    t.run(&["--format", "json", "export", "--output", json.to_str().unwrap()])
-        .ok();
+    t.run(&[
+        "--format",
+        "json",
+        "export",
+        "--output",
+        json.to_str().unwrap(),
+    ])
+    .ok();
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["entries"].as_array().unwrap().len(), 8);
-    assert_eq!(visible_files(t.dir.path()), ["all.json", "copy.db", "ledger.db"]);
+    assert_eq!(
+        visible_files(t.dir.path()),
+        ["all.json", "copy.db", "ledger.db"]
+    );
 }
 
 /// A ledger another program keeps locked says so, names the program where the system
@@ -276,13 +301,37 @@ fn pinned_clocks_cannot_reach_the_future() {
     let t = common::small_ledger();
     let before = t.dump();
     let pay = [
-        "lp", "pay", "S", "--investor", "SOC", "--amount", "1", "--date", "2099-01-01",
+        "lp",
+        "pay",
+        "S",
+        "--investor",
+        "SOC",
+        "--amount",
+        "1",
+        "--date",
+        "2099-01-01",
     ];
     for (var, value, needle) in [
-        ("FUNDLEDGER_TODAY", "2099-01-01", "FUNDLEDGER_TODAY=2099-01-01 is after the real date"),
-        ("FUNDLEDGER_NOW", "2099-01-01T00:00:00Z", "FUNDLEDGER_NOW=2099-01-01T00:00:00Z is after the real time"),
-        ("FUNDLEDGER_TODAY", "yesterday", "FUNDLEDGER_TODAY: date 'yesterday' is not a valid calendar date"),
-        ("FUNDLEDGER_NOW", "2022-06-15", "FUNDLEDGER_NOW=2022-06-15 is not a UTC time"),
+        (
+            "FUNDLEDGER_TODAY",
+            "2099-01-01",
+            "FUNDLEDGER_TODAY=2099-01-01 is after the real date",
+        ),
+        (
+            "FUNDLEDGER_NOW",
+            "2099-01-01T00:00:00Z",
+            "FUNDLEDGER_NOW=2099-01-01T00:00:00Z is after the real time",
+        ),
+        (
+            "FUNDLEDGER_TODAY",
+            "yesterday",
+            "FUNDLEDGER_TODAY: date 'yesterday' is not a valid calendar date",
+        ),
+        (
+            "FUNDLEDGER_NOW",
+            "2022-06-15",
+            "FUNDLEDGER_NOW=2022-06-15 is not a UTC time",
+        ),
     ] {
         let out = run_env(&t, &[(var, value)], &pay);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -300,7 +349,17 @@ fn audit_reports_entries_dated_after_their_recorded_time() {
     let out = run_env(
         &t,
         &[("FUNDLEDGER_NOW", "2020-01-01T00:00:00Z")],
-        &["lp", "pay", "S", "--investor", "SOC", "--amount", "1", "--date", "2021-01-01"],
+        &[
+            "lp",
+            "pay",
+            "S",
+            "--investor",
+            "SOC",
+            "--amount",
+            "1",
+            "--date",
+            "2021-01-01",
+        ],
     );
     assert!(out.status.success(), "{out:?}");
     let r = t.run(&["--format", "json", "audit", "--as-of", "2026-06-30"]);
@@ -333,23 +392,45 @@ fn audit_reports_entries_dated_after_their_recorded_time() {
 #[test]
 fn codes_and_text_are_cleaned_at_the_door() {
     let t = TestLedger::new();
-    t.run(&["fund", "add", "ＳＣ-１", "--name", "双创", "--kind", "guidance"])
-        .ok();
+    t.run(&[
+        "fund",
+        "add",
+        "ＳＣ-１",
+        "--name",
+        "双创",
+        "--kind",
+        "guidance",
+    ])
+    .ok();
     let v = t.json(&["fund", "list"]);
     assert_eq!(v["funds"][0]["code"], "SC-1");
     // Found by its full-width spelling too.
     t.run(&["company", "add", "C1", "--name", "甲公司"]).ok();
     t.run(&[
-        "deal", "commit", "ＳＣ-１", "Ｃ１", "--amount", "100", "--date", "2021-01-01",
+        "deal",
+        "commit",
+        "ＳＣ-１",
+        "Ｃ１",
+        "--amount",
+        "100",
+        "--date",
+        "2021-01-01",
     ])
     .ok();
     let msg = t.refused_unchanged(
-        &["fund", "add", "sc-1", "--name", "重复", "--kind", "guidance"],
+        &[
+            "fund", "add", "sc-1", "--name", "重复", "--kind", "guidance",
+        ],
         "refused [duplicate-code]",
     );
-    assert!(msg.contains("fund code 'sc-1' differs only in case from fund 'SC-1'"), "{msg}");
+    assert!(
+        msg.contains("fund code 'sc-1' differs only in case from fund 'SC-1'"),
+        "{msg}"
+    );
     t.refused_unchanged(
-        &["investor", "add", "Sc-1", "--name", "重复", "--type", "social"],
+        &[
+            "investor", "add", "Sc-1", "--name", "重复", "--type", "social",
+        ],
         "differs only in case from fund 'SC-1'",
     );
     t.refused_unchanged(
@@ -367,10 +448,21 @@ fn codes_and_text_are_cleaned_at_the_door() {
         &["company", "add", "C2", "--name", "乙\u{1b}[2J公司"],
         "refused [control-character]",
     );
-    assert!(msg.contains("\\u{1b}[2J") && !msg.contains('\u{1b}'), "{msg}");
+    assert!(
+        msg.contains("\\u{1b}[2J") && !msg.contains('\u{1b}'),
+        "{msg}"
+    );
     t.refused_unchanged(
         &[
-            "deal", "pay", "SC-1", "C1", "--amount", "1", "--date", "2021-01-02", "--memo",
+            "deal",
+            "pay",
+            "SC-1",
+            "C1",
+            "--amount",
+            "1",
+            "--date",
+            "2021-01-02",
+            "--memo",
             "line one\nline two",
         ],
         "U+000A (a control character)",
@@ -448,7 +540,10 @@ fn csv_import_loses_nothing_silently() {
         "type,fund,company,amount,date,amount\ndeal-pay,S,A,100,2021-01-04,200\n",
     );
     let msg = t.refused_unchanged(&["import", &twice], "row 1, column amount");
-    assert!(msg.contains("appears twice in the header (columns 4 and 6)"), "{msg}");
+    assert!(
+        msg.contains("appears twice in the header (columns 4 and 6)"),
+        "{msg}"
+    );
     let extra = file(
         "extra.csv",
         "type,fund,company,amount,date\ndeal-pay,S,A,100,2021-01-04,oops\n",
@@ -464,7 +559,10 @@ fn csv_import_loses_nothing_silently() {
          deal-commit,S,B,100,2021-01-05\n",
     );
     let msg = t.refused_unchanged(&["import", &pay_first], "row 2, column amount");
-    assert!(msg.contains("paid-in-without-commitment") || msg.contains("paid-in"), "{msg}");
+    assert!(
+        msg.contains("paid-in-without-commitment") || msg.contains("paid-in"),
+        "{msg}"
+    );
     let commit_first = file(
         "commit_first.csv",
         "type,fund,company,amount,date\n\
@@ -483,8 +581,14 @@ fn json_restore_checks_what_it_is_given() {
     let src = common::small_ledger();
     let out = src.dir.path().join("all.json");
     src.run(&["reverse", "8", "--reason", "keyed twice"]).ok();
-    src.run(&["--format", "json", "export", "--output", out.to_str().unwrap()])
-        .ok();
+    src.run(&[
+        "--format",
+        "json",
+        "export",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .ok();
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(doc["entries"][8]["reverses"], 8);
@@ -496,7 +600,9 @@ fn json_restore_checks_what_it_is_given() {
         p.to_str().unwrap().to_string()
     };
     let dup = variant("dup.json", &|d| d["entries"][3]["id"] = 3.into());
-    let elsewhere = variant("elsewhere.json", &|d| d["entries"][8]["reverses"] = 9.into());
+    let elsewhere = variant("elsewhere.json", &|d| {
+        d["entries"][8]["reverses"] = 9.into()
+    });
     let time = variant("time.json", &|d| {
         d["entries"][5]["recorded_at"] = "yesterday".into()
     });
@@ -530,7 +636,10 @@ fn json_restore_checks_what_it_is_given() {
         .take_while(|l| !l.starts_with("=="))
         .collect();
     assert_eq!(entries.len(), 9);
-    assert!(entries.iter().all(|l| l.contains("|tester|")), "{entries:?}");
+    assert!(
+        entries.iter().all(|l| l.contains("|tester|")),
+        "{entries:?}"
+    );
     let imports: Vec<&str> = dump
         .lines()
         .skip_while(|l| *l != "== imports")

@@ -196,12 +196,7 @@ pub(crate) fn add_company_tx(tx: &Tx<'_>, mut input: CompanyInput) -> Result<Com
         if tx.company_by_code(&input.code)?.is_some() {
             return Err(duplicate("company", &input.code));
         }
-        unique_ignoring_case(
-            tx,
-            "company",
-            &input.code,
-            &[("companies", "company")],
-        )?;
+        unique_ignoring_case(tx, "company", &input.code, &[("companies", "company")])?;
         let uscc = match text("company uscc", input.uscc)? {
             Some(u) => {
                 let u = uscc::validate(&u)?;

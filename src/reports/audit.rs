@@ -298,7 +298,10 @@ fn check_reference_chain(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<(i6
             None => findings.push(Finding::new(
                 "reference-missing",
                 reference_label(&s.table, s.row_id, None),
-                format!("{} row {} was sealed (seal {}) but is no longer in the file: it was deleted", s.table, s.row_id, s.id),
+                format!(
+                    "{} row {} was sealed (seal {}) but is no longer in the file: it was deleted",
+                    s.table, s.row_id, s.id
+                ),
             )),
             Some(cols) => {
                 let computed = crate::store::seal_of(&s.prev_hash, &s.table, &cols);
@@ -349,8 +352,7 @@ fn check_fund_structure(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> 
         .filter_map(|f| f.inception.map(|d| (f.id, (f.code.as_str(), d))))
         .collect();
     for (fund_id, first, entry) in tx.earliest_fund_entries()? {
-        let (Some((code, inc)), Ok(first)) = (inception.get(&fund_id), parse_date(&first))
-        else {
+        let (Some((code, inc)), Ok(first)) = (inception.get(&fund_id), parse_date(&first)) else {
             continue;
         };
         if first < *inc {
@@ -623,9 +625,8 @@ pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
                 report.entries
             )));
         }
-        crate::fsutil::publish(&tmp, dest).map_err(|e| {
-            Error::Ledger(format!("cannot write {}: {e}", dest.display()))
-        })?;
+        crate::fsutil::publish(&tmp, dest)
+            .map_err(|e| Error::Ledger(format!("cannot write {}: {e}", dest.display())))?;
         Ok(BackupReport {
             path: dest.display().to_string(),
             entries: report.entries,

@@ -153,9 +153,8 @@ pub fn pinned_now() -> std::result::Result<Option<String>, String> {
     else {
         return Ok(None);
     };
-    let t = chrono::NaiveDateTime::parse_from_str(&s, STAMP_FORMAT).map_err(|_| {
-        format!("FUNDLEDGER_NOW={s} is not a UTC time like 2022-06-15T00:00:00Z")
-    })?;
+    let t = chrono::NaiveDateTime::parse_from_str(&s, STAMP_FORMAT)
+        .map_err(|_| format!("FUNDLEDGER_NOW={s} is not a UTC time like 2022-06-15T00:00:00Z"))?;
     let real = chrono::Utc::now().naive_utc();
     if t > real {
         return Err(format!(

@@ -24,6 +24,9 @@ pub const SEALED_TABLES: [&str; 6] = [
     "fund_policies",
 ];
 
+/// A row as stored: (column, value as text), NULL as `None`.
+pub type RawRow = Vec<(String, Option<String>)>;
+
 /// A stored value as the canonical text carries it (NULL → None).
 pub(super) fn raw_text(v: ValueRef<'_>) -> Option<String> {
     match v {
@@ -39,10 +42,10 @@ pub(super) fn raw_row(
     conn: &Connection,
     table: &str,
     id: i64,
-) -> Result<Option<Vec<(String, Option<String>)>>> {
+) -> Result<Option<RawRow>> {
     debug_assert!(SEALED_TABLES.contains(&table));
     let mut st = conn.prepare_cached(&format!("SELECT * FROM \"{table}\" WHERE id = ?1"))?;
-    let names: Vec<String> = st.column_names().into_iter().map(String::from).collect();
+    let names: Vec<String> = st.column_names().map(String::from).collect();
     Ok(st
         .query_row([id], |r| {
             (0..names.len())
@@ -116,9 +119,9 @@ impl Tx<'_> {
 
     /// Every seal in id order.
     pub fn reference_seals(&self) -> Result<Vec<SealRow>> {
-        let mut st = self.conn().prepare(
-            "SELECT id, tbl, row_id, prev_hash, hash FROM reference_seals ORDER BY id",
-        )?;
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, tbl, row_id, prev_hash, hash FROM reference_seals ORDER BY id")?;
         let rows = st
             .query_map([], |r| {
                 Ok(SealRow {
@@ -138,7 +141,7 @@ impl Tx<'_> {
         &self,
         table: &str,
         id: i64,
-    ) -> Result<Option<Vec<(String, Option<String>)>>> {
+    ) -> Result<Option<RawRow>> {
         raw_row(self.conn(), table, id)
     }
 

@@ -791,7 +791,8 @@ mod tests {
 
     #[test]
     fn a_column_named_twice_is_refused() {
-        let (rows, p) = parse("type,fund,company,amount,date,amount\ndeal-pay,S,A,100,2021-01-01,200\n");
+        let (rows, p) =
+            parse("type,fund,company,amount,date,amount\ndeal-pay,S,A,100,2021-01-01,200\n");
         assert!(rows.is_empty());
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!((p[0].row, p[0].column.as_str()), (1, "amount"));
@@ -807,6 +808,9 @@ mod tests {
         );
         assert_eq!(rows.len(), 1, "{p:?}");
         assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!((p[0].row, p[0].column.as_str(), p[0].value.as_str()), (2, "#6", "oops"));
+        assert_eq!(
+            (p[0].row, p[0].column.as_str(), p[0].value.as_str()),
+            (2, "#6", "oops")
+        );
     }
 }

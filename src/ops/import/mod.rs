@@ -87,10 +87,20 @@ fn column_of(e: &Error, kind: Option<EntryKind>) -> &'static str {
             let msg = e.to_string();
             let field = msg.split(": ").nth(1).unwrap_or("");
             let head = field.split(" '").next().unwrap_or("");
-            ["memo", "detail", "manager", "region", "sector", "programme", "recipient", "borrower", "guarantor"]
-                .into_iter()
-                .find(|f| head.ends_with(f))
-                .unwrap_or("name")
+            [
+                "memo",
+                "detail",
+                "manager",
+                "region",
+                "sector",
+                "programme",
+                "recipient",
+                "borrower",
+                "guarantor",
+            ]
+            .into_iter()
+            .find(|f| head.ends_with(f))
+            .unwrap_or("name")
         }
         Some("self-investment") => "investor",
         Some("before-inception" | "future-date" | "date") => "date",
@@ -616,7 +626,9 @@ fn check_restored_entries(entries: &[crate::reports::export::ExEntry]) -> Result
             if target >= e.id || target < 1 {
                 return Err(refuse(
                     e.id,
-                    format!("it reverses entry {target}, which is not an earlier entry of the export"),
+                    format!(
+                        "it reverses entry {target}, which is not an earlier entry of the export"
+                    ),
                 ));
             }
             if e.kind != EntryKind::Reversal.as_str() {
@@ -626,7 +638,9 @@ fn check_restored_entries(entries: &[crate::reports::export::ExEntry]) -> Result
                 ));
             }
         }
-        if chrono::NaiveDateTime::parse_from_str(&e.recorded_at, crate::store::STAMP_FORMAT).is_err() {
+        if chrono::NaiveDateTime::parse_from_str(&e.recorded_at, crate::store::STAMP_FORMAT)
+            .is_err()
+        {
             return Err(refuse(
                 e.id,
                 format!(
@@ -658,7 +672,9 @@ fn restore_policies(tx: &Tx<'_>, policies: &[crate::reports::export::ExPolicy]) 
             .transpose()
     };
     for p in policies {
-        if chrono::NaiveDateTime::parse_from_str(&p.recorded_at, crate::store::STAMP_FORMAT).is_err() {
+        if chrono::NaiveDateTime::parse_from_str(&p.recorded_at, crate::store::STAMP_FORMAT)
+            .is_err()
+        {
             return Err(bad("recorded_at", &p.recorded_at));
         }
         let fund = tx
