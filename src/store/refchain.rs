@@ -38,11 +38,7 @@ pub(super) fn raw_text(v: ValueRef<'_>) -> Option<String> {
 }
 
 /// One row of a table, every column as stored; `None` if there is no such row.
-pub(super) fn raw_row(
-    conn: &Connection,
-    table: &str,
-    id: i64,
-) -> Result<Option<RawRow>> {
+pub(super) fn raw_row(conn: &Connection, table: &str, id: i64) -> Result<Option<RawRow>> {
     debug_assert!(SEALED_TABLES.contains(&table));
     let mut st = conn.prepare_cached(&format!("SELECT * FROM \"{table}\" WHERE id = ?1"))?;
     let names: Vec<String> = st.column_names().map(String::from).collect();
@@ -137,11 +133,7 @@ impl Tx<'_> {
     }
 
     /// Row `id` of reference table `table`, every column as stored.
-    pub fn reference_row(
-        &self,
-        table: &str,
-        id: i64,
-    ) -> Result<Option<RawRow>> {
+    pub fn reference_row(&self, table: &str, id: i64) -> Result<Option<RawRow>> {
         raw_row(self.conn(), table, id)
     }
 
