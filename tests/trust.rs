@@ -158,6 +158,18 @@ fn repayment_before_disbursement_says_what_is_wrong() {
     assert!(!msg.contains("reversed"), "{msg}");
 }
 
+/// `--format json export --output path`, expected to succeed.
+fn export_json(t: &TestLedger, path: &std::path::Path) {
+    t.run(&[
+        "--format",
+        "json",
+        "export",
+        "--output",
+        path.to_str().unwrap(),
+    ])
+    .ok();
+}
+
 /// Run the binary under `ulimit -f blocks` (512-byte blocks): a write past the limit
 /// kills it with SIGXFSZ, as a full disk or a kill mid-write would stop it.
 fn run_limited(dir: &std::path::Path, blocks: u32, args: &[&str]) -> std::process::Output {
@@ -228,14 +240,7 @@ fn killed_writes_leave_no_file_that_blocks_a_retry() {
     assert_eq!(visible_files(t.dir.path()), ["ledger.db"]);
     // The retries succeed and give complete files.
     t.run(&["backup", backup.to_str().unwrap()]).ok();
-    t.run(&[
-        "--format",
-        "json",
-        "export",
-        "--output",
-        json.to_str().unwrap(),
-    ])
-    .ok();
+    export_json(&t, &json);
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["entries"].as_array().unwrap().len(), 8);
@@ -581,14 +586,7 @@ fn json_restore_checks_what_it_is_given() {
     let src = common::small_ledger();
     let out = src.dir.path().join("all.json");
     src.run(&["reverse", "8", "--reason", "keyed twice"]).ok();
-    src.run(&[
-        "--format",
-        "json",
-        "export",
-        "--output",
-        out.to_str().unwrap(),
-    ])
-    .ok();
+    export_json(&src, &out);
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(doc["entries"][8]["reverses"], 8);
