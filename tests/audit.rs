@@ -921,3 +921,56 @@ fn an_upgraded_ledger_seals_its_reference_rows() {
     let v = audit(&t, &[], 3);
     assert_eq!(findings(&v), [pair("reference-changed", "fund 'OLD'")]);
 }
+
+/// A loan's contract terms and a fund's policy record are sealed too.
+#[test]
+fn edited_loan_terms_and_policy_records_are_named() {
+    let t = small_ledger();
+    t.run(&[
+        "loan",
+        "add",
+        "L1",
+        "--borrower",
+        "借款人",
+        "--borrower-kind",
+        "individual",
+        "--principal",
+        "100000",
+        "--rate",
+        "4.35%",
+        "--term-months",
+        "12",
+        "--start",
+        "2021-03-01",
+        "--method",
+        "equal-principal",
+    ])
+    .ok();
+    t.run(&[
+        "fund",
+        "policy",
+        "G",
+        "--from",
+        "2020-01-01",
+        "--gov-share-max",
+        "40",
+    ])
+    .ok();
+    let clean = audit(&t, &[], 0);
+    assert_eq!(clean["references"], 9);
+    let c = raw(&t.db);
+    c.execute_batch(
+        "DROP TRIGGER loans_no_update; DROP TRIGGER fund_policies_append_only_update;
+         UPDATE loans SET principal_fen = 1000000 WHERE code = 'L1';
+         UPDATE fund_policies SET gov_share_max_bp = 8000;",
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let f = findings(&v);
+    assert!(f.contains(&pair("reference-changed", "loan 'L1'")), "{f:?}");
+    assert!(
+        f.contains(&pair("reference-changed", "policy record #1")),
+        "{f:?}"
+    );
+}
