@@ -66,20 +66,20 @@ fn tail(conn: &Connection) -> Result<String> {
         .unwrap_or_else(|| hashchain::GENESIS.to_string()))
 }
 
-/// Seal row `id` of `table` as it is stored now.
-fn seal(conn: &Connection, table: &str, id: i64) -> Result<()> {
+/// Seal row `id` of `table` as it is stored now, after the seal whose hash is `prev`;
+/// returns the new seal's hash.
+fn seal(conn: &Connection, table: &str, id: i64, prev: &str) -> Result<String> {
     let cols = raw_row(conn, table, id)?.ok_or_else(|| {
         crate::error::Error::Ledger(format!(
             "internal error: {table} row {id} to seal is missing"
         ))
     })?;
-    let prev = tail(conn)?;
-    let hash = seal_of(&prev, table, &cols);
+    let hash = seal_of(prev, table, &cols);
     conn.prepare_cached(
         "INSERT INTO reference_seals (tbl, row_id, prev_hash, hash) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![table, id, prev, hash])?;
-    Ok(())
+    Ok(hash)
 }
 
 /// Seal every existing reference row, table by table in id order: run once, by the
@@ -91,7 +91,8 @@ pub(super) fn seal_existing(conn: &Connection) -> Result<()> {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in ids {
-            seal(conn, table, id)?;
+            let prev = tail(conn)?;
+            seal(conn, table, id, &prev)?;
         }
     }
     Ok(())
@@ -110,7 +111,14 @@ pub struct SealRow {
 impl Tx<'_> {
     /// Seal a reference row just written (every reference INSERT calls this).
     pub(crate) fn seal_reference(&self, table: &str, id: i64) -> Result<()> {
-        seal(self.conn(), table, id)
+        let cached = self.cache.borrow().ref_tail.clone();
+        let prev = match cached {
+            Some(t) => t,
+            None => tail(self.conn())?,
+        };
+        let hash = seal(self.conn(), table, id, &prev)?;
+        self.cache.borrow_mut().ref_tail = Some(hash);
+        Ok(())
     }
 
     /// Every seal in id order.
