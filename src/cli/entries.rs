@@ -9,8 +9,10 @@ use fundledger::reports;
 use serde_json::json;
 
 use fundledger::present;
+use fundledger::present::model::{Cell, RowSource};
 
-use super::render::{print_doc, print_json, Format};
+use super::output;
+use super::render::{json_io, print_doc, print_json, print_streamed, Format};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -288,13 +290,52 @@ pub fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<()> {
 
 pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
     let mut ledger = ctx.open()?;
-    let lines = reports::log(&mut ledger, a.fund.as_deref())?;
-    if ctx.out.format == Format::Json {
-        print_json(&json!({ "entries": lines }))?;
-        return Ok(());
+    let fund = a.fund.as_deref();
+    let o = ctx.out.opts();
+    match ctx.out.format {
+        // One entry per line, written as it is read: a closed pipe ends it quietly.
+        Format::Json => output::with_writer(|out| -> Result<()> {
+            write!(out, "{{\n  \"entries\": [")?;
+            let mut first = true;
+            reports::listing::log_each(&mut ledger, fund, |l| {
+                out.write_all(if first { b"\n    " } else { b",\n    " })?;
+                first = false;
+                serde_json::to_writer(&mut *out, &l).map_err(json_io)?;
+                Ok(())
+            })?;
+            writeln!(out, "\n  ]\n}}")?;
+            Ok(())
+        }),
+        // A workbook is built whole (Excel's sheet limit is 1,048,576 rows anyway).
+        Format::Xlsx => print_doc(
+            ctx,
+            &present::listing::log(reports::log(&mut ledger, fund)?, fund, o),
+        ),
+        _ => {
+            let (doc, section) = present::listing::log_frame(fund, o);
+            print_streamed(
+                ctx,
+                &doc,
+                &section,
+                &mut LogRows {
+                    ledger: &mut ledger,
+                    fund,
+                },
+            )
+        }
     }
-    print_doc(
-        ctx,
-        &present::listing::log(lines, a.fund.as_deref(), ctx.out.opts()),
-    )
+}
+
+/// The journal as a row source: each pass is one streaming read of the entries.
+struct LogRows<'a> {
+    ledger: &'a mut fundledger::store::Ledger,
+    fund: Option<&'a str>,
+}
+
+impl RowSource for LogRows<'_> {
+    fn each(&mut self, f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>) -> Result<()> {
+        reports::listing::log_each(self.ledger, self.fund, |l| {
+            Ok(f(&present::listing::log_row(l))?)
+        })
+    }
 }

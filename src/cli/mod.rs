@@ -40,6 +40,12 @@ Dates accept 2021-03-01, 2021/3/1 or 2021年3月1日.
 Exit codes: 0 success; 1 refused input or runtime error (nothing was written); 2 usage error;
 3 `audit` found something.
 
+Environment: FUNDLEDGER_DB (the ledger, as --db), FUNDLEDGER_USER (the author, as --by),
+FUNDLEDGER_TODAY=DATE (pins \"today\" to an earlier day: a past report, tests; never later
+than the real date), FUNDLEDGER_NOW=2022-06-15T00:00:00Z (pins recorded_at to an earlier UTC
+time, to rebuild the example byte for byte; `audit` reports entries dated after their recorded
+time and recorded times that go backwards).
+
 Example:
   fundledger --db ledger.db.example --unit wan report portfolio";
 
@@ -165,6 +171,55 @@ pub enum Command {
     /// Calculators that need no ledger (check any figure against Excel)
     #[command(subcommand)]
     Calc(returns::CalcCmd),
+    /// The ledger in a browser: pages with drill-down, downloads, and forms for the everyday writes
+    #[command(
+        after_help = "Loopback only unless --listen says otherwise. Security model: docs/serve.md.\n\nExamples:\n  fundledger --db ledger.db.example serve --read-only\n  fundledger serve --listen 127.0.0.1:8640 --user 张敏"
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on; anything but loopback is reachable from the network
+    #[arg(long, default_value = "127.0.0.1:8640")]
+    pub listen: std::net::SocketAddr,
+    /// No forms; every POST is refused
+    #[arg(long)]
+    pub read_only: bool,
+    /// Author recorded for writes when the form's name field is empty [default: the OS user]
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Worker threads
+    #[arg(long, default_value = "4")]
+    pub threads: usize,
+}
+
+fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
+    // Refuse a missing or foreign file now, not at the first page.
+    drop(ctx.open()?);
+    if !a.listen.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this address can read{} the ledger; \
+             fundledger serve has no login (see docs/serve.md)",
+            a.listen,
+            if a.read_only { "" } else { " and write" }
+        );
+    }
+    let app = fundledger::serve::App::new(fundledger::serve::Config {
+        db: ctx.db.clone(),
+        listen: a.listen,
+        read_only: a.read_only,
+        user: a.user,
+        lang: ctx.out.lang,
+        threads: a.threads,
+    })?;
+    eprintln!(
+        "fundledger: serving {} at http://{}/{} (Ctrl-C to stop)",
+        ctx.db.display(),
+        a.listen,
+        if a.read_only { " read-only" } else { "" }
+    );
+    fundledger::serve::run(app)
 }
 
 /// Refuse a --format or --output the command cannot honour, before it runs (so a
@@ -255,6 +310,11 @@ pub fn as_of(s: Option<&str>) -> Result<Date> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     check_output(&cli);
+    if let Err(msg) = fundledger::date::pinned_today().and(fundledger::store::pinned_now()) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, msg)
+            .exit();
+    }
     let ctx = Ctx {
         db: cli.db.clone(),
         out: Out {
@@ -304,6 +364,7 @@ pub fn run() -> ExitCode {
         Command::Grant(c) => ok(loans::grant(&ctx, c)),
         Command::Export(a) => ok(export::run(&ctx, a)),
         Command::Calc(c) => ok(returns::calc(&ctx, c)),
+        Command::Serve(a) => ok(serve(&ctx, a)),
     };
     let result = match result {
         Ok(code) => output::finish().map(|()| code),

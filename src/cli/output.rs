@@ -12,14 +12,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use fundledger::error::{Error, Result};
-use fundledger::xlsx;
+use fundledger::{fsutil, xlsx};
 
 enum Sink {
     Stdout,
-    /// Text to a file, created (never overwritten) at the first write.
+    /// Text to a file: written under a temporary name beside `path` from the first
+    /// write, moved to `path` (never over an existing file) by `finish` (`fsutil`).
     File {
         path: PathBuf,
-        file: Option<BufWriter<File>>,
+        file: Option<(PathBuf, BufWriter<File>)>,
     },
     /// One whole file (HTML, PDF) rendered in memory, written by `finish` to a
     /// temporary file beside `path` and linked into place only when complete.
@@ -104,10 +105,11 @@ pub fn with_writer<T, E: From<io::Error>>(
         }
         Sink::File { path, file } => {
             if file.is_none() {
-                let created = create(path).map_err(io::Error::other)?;
-                *file = Some(BufWriter::new(created));
+                let tmp = fsutil::temp_path(path);
+                let created = create(&tmp).map_err(io::Error::other)?;
+                *file = Some((tmp, BufWriter::new(created)));
             }
-            f(file.as_mut().expect("just created"))
+            f(&mut file.as_mut().expect("just created").1)
         }
         // `run` lets only table-printing commands use xlsx, html and pdf; text here is a bug.
         Sink::Workbook { .. } | Sink::Whole { .. } => Err(io::Error::other(
@@ -142,29 +144,13 @@ pub fn put_whole(data: Vec<u8>) -> bool {
     }
 }
 
-/// Write `bytes` to `path` without ever leaving a partial file there or replacing an
-/// existing one: write and sync a temporary file in the same folder, then hard-link
-/// it to `path` (which fails if `path` appeared meanwhile) and remove the temporary
-/// name. Where the file system has no hard links, rename it after a last check.
+/// Write a whole file (HTML, PDF) under a temporary name beside `path` and move it
+/// into place only when complete, never over an existing file (`fsutil`).
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
-    let fail = |e: io::Error| Error::Ledger(format!("cannot write {}: {e}", path.display()));
+    let tmp = fsutil::temp_path(path);
     let mut f = create(&tmp)?;
-    if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
-        drop(f);
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    drop(f);
-    let placed = match std::fs::hard_link(&tmp, path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(exists(path)),
-        Err(_) if path.exists() => Err(exists(path)),
-        Err(_) => std::fs::rename(&tmp, path).map_err(fail),
-    };
-    let _ = std::fs::remove_file(&tmp);
-    placed
+    let written = f.write_all(bytes).map(|()| f);
+    place(&tmp, path, written)
 }
 
 /// The command succeeded: flush the file, or write the workbook (with a "Notes" sheet
@@ -175,8 +161,9 @@ pub fn finish() -> Result<()> {
         Sink::Stdout => Ok(io::stdout().flush()?),
         Sink::File { file: None, .. } => Ok(()),
         Sink::File {
-            file: Some(mut f), ..
-        } => Ok(f.flush()?),
+            path,
+            file: Some((tmp, f)),
+        } => place(&tmp, &path, f.into_inner().map_err(|e| e.into_error())),
         Sink::Whole { bytes: None, .. } => Ok(()),
         Sink::Whole {
             path,
@@ -198,17 +185,10 @@ pub fn finish() -> Result<()> {
                 });
             }
             let bytes = xlsx::workbook(&sheets)?;
-            let mut f = create(&path)?;
-            let written = f.write_all(&bytes).and_then(|()| f.sync_all());
-            if let Err(e) = written {
-                drop(f);
-                let _ = std::fs::remove_file(&path);
-                return Err(Error::Ledger(format!(
-                    "cannot write {}: {e}",
-                    path.display()
-                )));
-            }
-            Ok(())
+            let tmp = fsutil::temp_path(&path);
+            let mut f = create(&tmp)?;
+            let written = f.write_all(&bytes).map(|()| f);
+            place(&tmp, &path, written)
         }
     }
 }
@@ -218,11 +198,26 @@ pub fn finish() -> Result<()> {
 pub fn abandon() {
     let mut s = sink();
     if let Sink::File {
-        path,
-        file: Some(f),
+        file: Some((tmp, f)),
+        ..
     } = std::mem::replace(&mut *s, Sink::Stdout)
     {
         drop(f);
-        let _ = std::fs::remove_file(path);
+        fsutil::discard(&tmp);
     }
+}
+
+/// Make the written temporary file `tmp` durable and move it to `path`; on any
+/// failure (of the writing too) remove it and name `path`.
+fn place(tmp: &Path, path: &Path, written: io::Result<File>) -> Result<()> {
+    let done = written
+        .and_then(|f| f.sync_all())
+        .and_then(|()| fsutil::publish(tmp, path));
+    done.map_err(|e| {
+        fsutil::discard(tmp);
+        match e.kind() {
+            io::ErrorKind::AlreadyExists => exists(path),
+            _ => Error::Ledger(format!("cannot write {}: {e}", path.display())),
+        }
+    })
 }

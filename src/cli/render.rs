@@ -8,7 +8,7 @@
 use std::io;
 
 use fundledger::money::{Money, Unit};
-use fundledger::present::model::{Column, Document};
+use fundledger::present::model::{Column, Document, RowSource};
 use fundledger::present::text::{Columns, DEFAULT_WIDTH};
 use fundledger::present::print::Binder;
 use fundledger::present::{csv, html, pdf, text, Lang, Opts};
@@ -161,9 +161,44 @@ fn xlsx_value(doc: &Document, col: &Column, c: &fundledger::present::model::Cell
 
 pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {
     output::with_writer(|out| {
-        serde_json::to_writer_pretty(&mut *out, v).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, v).map_err(json_io)?;
         writeln!(out)
     })
+}
+
+/// A JSON writing error as the I/O error it wraps, so a closed pipe stays a
+/// `BrokenPipe` (which ends the program quietly) rather than becoming an error.
+pub fn json_io(e: serde_json::Error) -> io::Error {
+    match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    }
+}
+
+/// Render a section whose rows are streamed from `rows` (the journal): table and CSV
+/// in memory that does not grow with the rows; a workbook is built by the caller.
+pub fn print_streamed(
+    ctx: &super::Ctx,
+    doc: &Document,
+    section: &fundledger::present::model::Section,
+    rows: &mut dyn RowSource,
+) -> fundledger::error::Result<()> {
+    let v = &ctx.view;
+    let mut framed = doc.clone();
+    framed.sections = vec![section.clone()];
+    text::check_columns(&framed, &v.columns)?;
+    match ctx.out.format {
+        Format::Csv => {
+            let all = match &v.columns {
+                Columns::Compact => &Columns::All,
+                c => c,
+            };
+            output::with_writer(|out| csv::write_streamed(doc, section, rows, all, v.bom, out))
+        }
+        _ => output::with_writer(|out| {
+            text::write_streamed(doc, section, rows, &v.columns, v.width(), out)
+        }),
+    }
 }
 
 /// One line of text, to stdout or --output.

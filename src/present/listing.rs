@@ -2,16 +2,16 @@
 //! audit's reconciliation and findings.
 
 use super::model::{
-    count, date, opt_date, opt_money, opt_text, text, Document, Kind, Opts, Section,
+    count, date, opt_date, opt_money, opt_text, text, Cell, Document, Kind, Opts, Section,
 };
 use crate::date::Date;
 use crate::domain::{Company, Fund, Investor};
 use crate::reports::audit::AuditReport;
 use crate::reports::LogLine;
 
-/// The journal, reversals with the entries they reverse. Takes the lines by value so
-/// each is dropped once its cells hold its text.
-pub fn log(lines: Vec<LogLine>, fund: Option<&str>, o: Opts) -> Document {
+/// The journal's document and its one section, without rows: `log` streams its rows
+/// ([`log_row`]) so that a journal of millions of entries is never held in memory.
+pub fn log_frame(fund: Option<&str>, o: Opts) -> (Document, Section) {
     let mut d = Document::new("log", "Log", None, o);
     d.scope("Fund", fund);
     let mut s = Section::new("log", "Log", o.lang).landscape();
@@ -28,28 +28,40 @@ pub fn log(lines: Vec<LogLine>, fund: Option<&str>, o: Opts) -> Document {
         o.col("by", "By", Kind::Text, false),
         o.col("status", "Status", Kind::Text, true),
     ];
+    (d, s)
+}
+
+/// One journal line's cells, in [`log_frame`]'s columns. Reversals show the entry
+/// they reverse; reversed entries show their reversal.
+pub fn log_row(l: LogLine) -> Vec<Cell> {
+    let status = match (l.reverses, l.reversed_by) {
+        (Some(r), _) => format!("reverses {r}"),
+        (_, Some(r)) => format!("reversed by {r}"),
+        _ => String::new(),
+    };
+    vec![
+        count(l.id),
+        date(l.date),
+        text(l.kind.as_str()),
+        opt_text(l.fund),
+        opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
+        opt_money(l.amount),
+        opt_text(
+            l.detail
+                .or(l.reinvest_weight.map(|w| format!("返投 weight {w}"))),
+        ),
+        opt_text(l.memo),
+        text(l.recorded_at),
+        text(l.recorded_by),
+        text(status),
+    ]
+}
+
+/// The journal held in one document (workbooks, the web view's pages).
+pub fn log(lines: Vec<LogLine>, fund: Option<&str>, o: Opts) -> Document {
+    let (mut d, mut s) = log_frame(fund, o);
     for l in lines {
-        let status = match (l.reverses, l.reversed_by) {
-            (Some(r), _) => format!("reverses {r}"),
-            (_, Some(r)) => format!("reversed by {r}"),
-            _ => String::new(),
-        };
-        s.row(vec![
-            count(l.id),
-            date(l.date),
-            text(l.kind.as_str()),
-            opt_text(l.fund),
-            opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
-            opt_money(l.amount),
-            opt_text(
-                l.detail
-                    .or(l.reinvest_weight.map(|w| format!("返投 weight {w}"))),
-            ),
-            opt_text(l.memo),
-            text(l.recorded_at),
-            text(l.recorded_by),
-            text(status),
-        ]);
+        s.row(log_row(l));
     }
     d.push(s);
     d
@@ -139,6 +151,12 @@ pub fn chain_head(r: &AuditReport) -> String {
     format!("Chain head: {}:{}", r.entries, r.head)
 }
 
+/// The reference data's seal head (funds, investors, companies, loans, grants,
+/// policies), on its own line: `N:HASH`.
+pub fn reference_head(r: &AuditReport) -> String {
+    format!("Reference head: {}:{}", r.references, r.reference_head)
+}
+
 /// The audit: the reconciliation (when a statement was given), then the findings with
 /// the verdict and chain head as their note.
 pub fn audit(r: &AuditReport, o: Opts) -> Document {
@@ -189,6 +207,7 @@ pub fn audit(r: &AuditReport, o: Opts) -> Document {
     }
     s.note(audit_status(r));
     s.note(chain_head(r));
+    s.note(reference_head(r));
     d.push(s);
     d
 }

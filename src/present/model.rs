@@ -125,11 +125,42 @@ pub struct Cell {
     /// A footnote mark (`*`), explained by the section note with the same mark.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<String>,
+    /// What this cell is about, for renderers that can link (the web view): a record's
+    /// page, or the journal entries whose amounts add up to this figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// A link target, independent of any URL scheme.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    Fund(String),
+    Company(String),
+    Loan(String),
+    /// The entries of these funds (and counterparty) of one kind: their effective
+    /// amounts add up to the figure (drill-down).
+    Entries {
+        funds: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        company: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        investor: Option<String>,
+        kind: String,
+    },
 }
 
 impl Cell {
     pub fn new(value: Value) -> Cell {
-        Cell { value, mark: None }
+        Cell {
+            value,
+            mark: None,
+            link: None,
+        }
+    }
+    pub fn link(mut self, l: Link) -> Cell {
+        self.link = Some(l);
+        self
     }
     /// Put a footnote mark on this cell when `on`.
     pub fn marked(mut self, mark: &str, on: bool) -> Cell {
@@ -173,6 +204,31 @@ pub struct Row {
     /// A total or subtotal row (bold in print, kept last).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub total: bool,
+}
+
+/// Rows produced on demand, for listings too long to hold in memory (the journal of
+/// millions of entries). `each` may be called more than once: a terminal table reads
+/// the rows once to measure its columns and once to print them.
+pub trait RowSource {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>,
+    ) -> crate::error::Result<()>;
+}
+
+/// A section's own rows, as a source.
+pub struct HeldRows<'a>(pub &'a [Row]);
+
+impl RowSource for HeldRows<'_> {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>,
+    ) -> crate::error::Result<()> {
+        for r in self.0 {
+            f(&r.cells)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -321,8 +377,15 @@ impl Opts {
     }
 }
 
+/// Text as a cell; control characters (a terminal escape edited into the file) are
+/// shown escaped, never sent to a terminal or a page.
 pub fn text(s: impl Into<String>) -> Cell {
-    Cell::new(Value::Text(s.into()))
+    let s = s.into();
+    let s = match crate::codes::escape_controls(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(e) => e,
+    };
+    Cell::new(Value::Text(s))
 }
 pub fn opt_text(s: Option<impl ToString>) -> Cell {
     s.map_or(Cell::new(Value::Empty), |s| text(s.to_string()))

@@ -6,7 +6,7 @@
 
 use super::model::{
     money, na, number, opt_money, ratio, text, Cell, Chart, ChartKind, Column, Document, Kind,
-    Opts, Section, Series,
+    Link, Opts, Section, Series,
 };
 use super::Layout;
 use crate::reports::calc::XirrCheck;
@@ -225,6 +225,7 @@ pub fn document(
             );
             // Flat headers say which side a figure is on: `Gross IRR`, `Net TVPI`.
             let side = |mut cols: Vec<Column>, word: &str| {
+                let word = o.label(word);
                 for c in &mut cols {
                     c.label = format!("{word} {}", c.label);
                 }
@@ -385,12 +386,15 @@ pub fn document(
         let mut unmarked = false;
         for h in holdings {
             unmarked |= h.gross.unmarked > 0;
-            let mut row = vec![text(&h.fund)];
+            let mut row = vec![text(&h.fund).link(Link::Fund(h.fund.clone()))];
             if look_through {
                 row.push(text(h.via.clone().unwrap_or_default()));
                 row.push(h.share.map_or_else(|| text(""), |s| ratio(Some(s))));
             }
-            row.extend([text(&h.company), text(&h.company_name)]);
+            row.extend([
+                text(&h.company).link(Link::Company(h.company.clone())),
+                text(&h.company_name),
+            ]);
             row.extend(gross_cells(&h.gross, layout, full));
             s.row(row);
             if !full {

@@ -7,7 +7,7 @@ use crate::domain::{Company, EntryKind, Fund, Investor};
 use crate::error::{unknown, Result};
 use crate::money::Money;
 use crate::policy::Factor;
-use crate::store::{CodeTable, EntryFilter, Ledger};
+use crate::store::{CodeTable, EntryFilter, Ledger, LoggedEntry};
 
 pub fn funds(ledger: &mut Ledger) -> Result<Vec<Fund>> {
     ledger.read(|tx| tx.funds())
@@ -44,6 +44,21 @@ pub struct LogLine {
 
 /// Every entry (reversals included), optionally only those of one fund.
 pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
+    let mut out = Vec::new();
+    log_each(ledger, fund, |l| {
+        out.push(l);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`log`] one line at a time, in one read transaction: memory stays flat however
+/// long the journal is.
+pub fn log_each(
+    ledger: &mut Ledger,
+    fund: Option<&str>,
+    mut f: impl FnMut(LogLine) -> Result<()>,
+) -> Result<()> {
     ledger.read(|tx| {
         let fund_id = match fund {
             Some(code) => Some(
@@ -55,27 +70,29 @@ pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
             ),
             None => None,
         };
-        Ok(tx
-            .log(&EntryFilter { fund_id })?
-            .into_iter()
-            .map(|l| LogLine {
-                id: l.entry.id,
-                date: l.entry.date,
-                kind: l.entry.kind,
-                fund: l.fund,
-                investor: l.investor,
-                company: l.company,
-                loan: l.loan,
-                grant: l.grant,
-                amount: l.entry.amount,
-                detail: l.entry.detail,
-                memo: l.entry.memo,
-                recorded_at: l.entry.recorded_at,
-                recorded_by: l.entry.recorded_by,
-                reverses: l.entry.reverses,
-                reversed_by: l.reversed_by,
-                reinvest_weight: l.entry.reinvest_weight,
-            })
-            .collect())
+        tx.for_each_log(&EntryFilter { fund_id }, |l| f(LogLine::from(l)))
     })
+}
+
+impl From<LoggedEntry> for LogLine {
+    fn from(l: LoggedEntry) -> LogLine {
+        LogLine {
+            id: l.entry.id,
+            date: l.entry.date,
+            kind: l.entry.kind,
+            fund: l.fund,
+            investor: l.investor,
+            company: l.company,
+            loan: l.loan,
+            grant: l.grant,
+            amount: l.entry.amount,
+            detail: l.entry.detail,
+            memo: l.entry.memo,
+            recorded_at: l.entry.recorded_at,
+            recorded_by: l.entry.recorded_by,
+            reverses: l.entry.reverses,
+            reversed_by: l.reversed_by,
+            reinvest_weight: l.entry.reinvest_weight,
+        }
+    }
 }
