@@ -105,7 +105,9 @@ fn html_pack_is_self_contained_and_shows_the_seed_figures() {
     }
     assert!(h.contains(SC_NAME) && h.contains(NT_NAME));
     // Self-contained: nothing to fetch, nothing to run.
-    for bad in ["http:", "https:", "<script", "src=", "href=", "@import", "url("] {
+    for bad in [
+        "http:", "https:", "<script", "src=", "href=", "@import", "url(",
+    ] {
         assert!(!h.contains(bad), "the pack references {bad}");
     }
     // The charts: committed vs paid-in, value composition, net IRR, TVPI, cumulative
@@ -118,7 +120,10 @@ fn html_pack_is_self_contained_and_shows_the_seed_figures() {
         "cumulative-paid-in",
         "arrears",
     ] {
-        assert!(h.contains(&format!("id=\"chart-{id}\"")), "chart {id} missing");
+        assert!(
+            h.contains(&format!("id=\"chart-{id}\"")),
+            "chart {id} missing"
+        );
     }
     assert_eq!(h.matches("<svg viewBox=").count(), 6);
     // Print: A4 pages, landscape sections on named pages, page X of Y, header rows repeated.
@@ -139,10 +144,26 @@ fn html_pack_is_self_contained_and_shows_the_seed_figures() {
 #[test]
 fn names_are_text_in_html_and_pdf() {
     let t = TestLedger::new();
-    t.run(&["fund", "add", "X", "--name", "<script>alert(1)</script>", "--kind", "guidance"])
-        .ok();
-    t.run(&["fund", "add", "Y", "--name", "=1+1 #sys *b* $m$", "--kind", "guidance"])
-        .ok();
+    t.run(&[
+        "fund",
+        "add",
+        "X",
+        "--name",
+        "<script>alert(1)</script>",
+        "--kind",
+        "guidance",
+    ])
+    .ok();
+    t.run(&[
+        "fund",
+        "add",
+        "Y",
+        "--name",
+        "=1+1 #sys *b* $m$",
+        "--kind",
+        "guidance",
+    ])
+    .ok();
     let out = pack(&t, "html", "x.html", &[]);
     let h = std::fs::read_to_string(&out).unwrap();
     assert!(!h.contains("<script"), "a name became markup");
@@ -197,18 +218,27 @@ fn chromium_prints_the_html_pack_on_a4() {
     assert!(printed.is_file(), "chromium printed nothing: {log}");
     // No console errors (the page has no script; a failed load would log one).
     assert!(
-        !log.lines().any(|l| l.contains("CONSOLE") || l.contains("Uncaught")),
+        !log.lines()
+            .any(|l| l.contains("CONSOLE") || l.contains("Uncaught")),
         "{log}"
     );
-    let Some((pages, sizes)) = pdfinfo(&printed) else { return };
+    let Some((pages, sizes)) = pdfinfo(&printed) else {
+        return;
+    };
     assert!((6..=20).contains(&pages), "{pages} pages");
     assert!(sizes.iter().all(|s| a4(s)), "{sizes:?}");
-    assert!(sizes.iter().any(|s| landscape(s)), "no landscape page: {sizes:?}");
+    assert!(
+        sizes.iter().any(|s| landscape(s)),
+        "no landscape page: {sizes:?}"
+    );
     let text = pdftotext(&printed).unwrap();
     for f in SEED {
         assert!(text.contains(f), "{f} not in Chromium's print:\n{text}");
     }
-    assert!(text.contains(&format!("of {pages}")), "no page X of Y:\n{text}");
+    assert!(
+        text.contains(&format!("of {pages}")),
+        "no page X of Y:\n{text}"
+    );
 }
 
 // ------------------------------------------------------------------ PDF
@@ -230,8 +260,13 @@ fn pdf_pack_has_the_figures_embedded_subset_fonts_and_a4_pages() {
     assert!(text.contains(SC_NAME), "{text}");
     assert!(text.contains("Prepared by") && text.contains("Approved by"));
     let a = t.json(&["audit"]);
-    assert!(text.contains(a["head"].as_str().unwrap()), "chain head missing");
-    let Some((pages, sizes)) = pdfinfo(&out) else { return };
+    assert!(
+        text.contains(a["head"].as_str().unwrap()),
+        "chain head missing"
+    );
+    let Some((pages, sizes)) = pdfinfo(&out) else {
+        return;
+    };
     assert!((6..=20).contains(&pages), "{pages} pages");
     assert!(text.contains(&format!("Page {pages} of {pages}")), "{text}");
     assert!(sizes.iter().all(|s| a4(s)), "{sizes:?}");
@@ -284,13 +319,23 @@ fn any_report_renders_as_html_and_pdf() {
     .ok();
     let h = std::fs::read_to_string(h).unwrap();
     assert!(h.contains(">9,785.00<"), "the 返投 numerator of SC");
-    assert!(!h.contains("Prepared by"), "a single report has no sign-off block");
+    assert!(
+        !h.contains("Prepared by"),
+        "a single report has no sign-off block"
+    );
     if !have_file(NOTO, "fonts-noto-cjk") {
         return;
     }
     let p = t.dir.path().join("fund-list.pdf");
-    t.run(&["--format", "pdf", "--output", p.to_str().unwrap(), "fund", "list"])
-        .ok();
+    t.run(&[
+        "--format",
+        "pdf",
+        "--output",
+        p.to_str().unwrap(),
+        "fund",
+        "list",
+    ])
+    .ok();
     let Some(text) = pdftotext(&p) else { return };
     assert!(text.contains(SC_NAME) && text.contains(NT_NAME), "{text}");
 }

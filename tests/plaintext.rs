@@ -394,7 +394,6 @@ fn export_refusals() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep");
 }
 
-
 fn stdout_ok(o: &std::process::Output, what: &str) -> String {
     assert!(
         o.status.success(),

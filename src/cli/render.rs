@@ -9,8 +9,8 @@ use std::io;
 
 use fundledger::money::{Money, Unit};
 use fundledger::present::model::{Column, Document, RowSource};
-use fundledger::present::text::{Columns, DEFAULT_WIDTH};
 use fundledger::present::print::Binder;
+use fundledger::present::text::{Columns, DEFAULT_WIDTH};
 use fundledger::present::{csv, html, pdf, text, Lang, Opts};
 use fundledger::xlsx::{self, NumberFormat};
 use serde::Serialize;

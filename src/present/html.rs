@@ -110,7 +110,11 @@ pub fn write(b: &Binder, cols: &Columns, out: &mut dyn Write) -> io::Result<()> 
         page_css(b)
     )?;
     if let Some(c) = &b.cover {
-        writeln!(out, "<div class=\"cover\">\n<h1>{}</h1>\n<dl>", esc(&b.title))?;
+        writeln!(
+            out,
+            "<div class=\"cover\">\n<h1>{}</h1>\n<dl>",
+            esc(&b.title)
+        )?;
         for l in &c.lines {
             writeln!(out, "<dt>{}</dt><dd>{}</dd>", esc(&l.label), esc(&l.value))?;
         }
@@ -207,7 +211,12 @@ fn section(d: &Document, s: &Section, cols: &Columns, out: &mut dyn Write) -> io
         writeln!(out, "<ol class=\"notes\">")?;
         for n in &s.notes {
             match &n.mark {
-                Some(m) => writeln!(out, "<li><sup class=\"mark\">{}</sup> {}</li>", esc(m), esc(&n.text))?,
+                Some(m) => writeln!(
+                    out,
+                    "<li><sup class=\"mark\">{}</sup> {}</li>",
+                    esc(m),
+                    esc(&n.text)
+                )?,
                 None => writeln!(out, "<li>{}</li>", esc(&n.text))?,
             }
         }
@@ -227,8 +236,8 @@ fn section(d: &Document, s: &Section, cols: &Columns, out: &mut dyn Write) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::model::{money, text, Opts};
     use crate::money::{Money, Unit};
+    use crate::present::model::{money, text, Opts};
 
     fn doc() -> Document {
         let o = Opts {

@@ -24,7 +24,9 @@ use super::print::{Binder, Cover};
 use super::{leverage, loans, portfolio, returns, Layout};
 use crate::date::Date;
 use crate::error::Result;
-use crate::reports::pack::{paid_in_over_time, portfolio_with_programmes, PaidInOverTime, Programme};
+use crate::reports::pack::{
+    paid_in_over_time, portfolio_with_programmes, PaidInOverTime, Programme,
+};
 use crate::reports::{self, By, ReturnsQuery};
 use crate::store::Ledger;
 
@@ -67,7 +69,14 @@ pub fn build(
             look_through: false,
         },
     )?;
-    docs.push(returns::document(&r, fund, o, Layout::Sections, false, false));
+    docs.push(returns::document(
+        &r,
+        fund,
+        o,
+        Layout::Sections,
+        false,
+        false,
+    ));
 
     let l = reports::leverage::leverage(ledger, as_of, fund)?;
     let mut d = leverage::document(&l, fund, o, Layout::Sections);

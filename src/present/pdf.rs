@@ -90,7 +90,10 @@ pub fn load_fonts(files: &[PathBuf]) -> Result<Vec<Font>> {
         if fonts.len() == before {
             return Err(Error::refused(
                 "bad-font",
-                format!("{} is not a font file typst can read (.ttf, .otf, .ttc)", f.display()),
+                format!(
+                    "{} is not a font file typst can read (.ttf, .otf, .ttc)",
+                    f.display()
+                ),
             ));
         }
     }
@@ -112,7 +115,13 @@ fn families(fonts: &[Font]) -> Vec<String> {
         match () {
             _ if u.contains("MONO") => 3,
             _ if u.contains(" SC") || u.contains("CN") || u.contains("GB") => 0,
-            _ if u.contains(" JP") || u.contains(" KR") || u.contains(" TC") || u.contains(" HK") => 2,
+            _ if u.contains(" JP")
+                || u.contains(" KR")
+                || u.contains(" TC")
+                || u.contains(" HK") =>
+            {
+                2
+            }
             _ => 1,
         }
     };
@@ -212,9 +221,9 @@ fn data(b: &Binder, cols: &Columns, fonts: Vec<String>) -> (Data, Vec<(String, S
                                     label: header(d, s, i),
                                     num: s.columns[i].kind.is_numeric(),
                                     wide: !s.columns[i].kind.is_numeric()
-                                        && s.rows.iter().any(|r| {
-                                            r.cells[i].shown(d.unit).chars().count() > 12
-                                        }),
+                                        && s.rows
+                                            .iter()
+                                            .any(|r| r.cells[i].shown(d.unit).chars().count() > 12),
                                 })
                                 .collect();
                             let wide = columns.iter().filter(|c| c.wide).count();
@@ -234,7 +243,10 @@ fn data(b: &Binder, cols: &Columns, fonts: Vec<String>) -> (Data, Vec<(String, S
                                     .iter()
                                     .map(|r| RowData {
                                         total: r.total,
-                                        cells: idx.iter().map(|&i| cell_text(d, &r.cells[i])).collect(),
+                                        cells: idx
+                                            .iter()
+                                            .map(|&i| cell_text(d, &r.cells[i]))
+                                            .collect(),
                                     })
                                     .collect(),
                                 notes: s
@@ -275,7 +287,11 @@ fn data(b: &Binder, cols: &Columns, fonts: Vec<String>) -> (Data, Vec<(String, S
         },
         fonts,
         cover: b.cover.as_ref().map(|c| CoverData {
-            lines: c.lines.iter().map(|l| (l.label.clone(), l.value.clone())).collect(),
+            lines: c
+                .lines
+                .iter()
+                .map(|l| (l.label.clone(), l.value.clone()))
+                .collect(),
             contents_label: b.label("Contents").into(),
             contents: b.docs.iter().map(|d: &Document| d.title.clone()).collect(),
         }),
@@ -295,7 +311,10 @@ fn missing_glyphs(text: &str, fonts: &[Font]) -> Vec<char> {
         if c.is_whitespace() || c.is_control() || missing.contains(&c) {
             continue;
         }
-        if !fonts.iter().any(|f| f.info().coverage.contains(u32::from(c))) {
+        if !fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(u32::from(c)))
+        {
             missing.push(c);
         }
     }

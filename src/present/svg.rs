@@ -69,7 +69,10 @@ fn label(v: Decimal, measure: Kind, dp: u32) -> String {
             format!("{p}%")
         }
         Kind::Money => group_thousands(&v.round_dp_with_strategy(dp, DISPLAY_ROUNDING).to_string()),
-        _ => v.round_dp_with_strategy(dp, DISPLAY_ROUNDING).normalize().to_string(),
+        _ => v
+            .round_dp_with_strategy(dp, DISPLAY_ROUNDING)
+            .normalize()
+            .to_string(),
     }
 }
 
@@ -207,7 +210,12 @@ fn draw(c: &Chart, unit: Unit, xmlns: &str) -> String {
     }
     let band = plot_w / Decimal::from(n);
     // Labels are thinned so they never overlap: about 7 px per character.
-    let widest = c.categories.iter().map(|s| s.chars().count().min(14)).max().unwrap_or(1);
+    let widest = c
+        .categories
+        .iter()
+        .map(|s| s.chars().count().min(14))
+        .max()
+        .unwrap_or(1);
     let need = Decimal::from(7 * widest + 6);
     let by_width = (need / band).ceil().to_usize().unwrap_or(1);
     let every = n.div_ceil(MAX_LABELS).max(by_width).max(1);
@@ -259,7 +267,9 @@ fn draw(c: &Chart, unit: Unit, xmlns: &str) -> String {
                 let x = px(Decimal::from(LEFT) + band * (Decimal::from(i) + Decimal::new(2, 1)));
                 let (mut pos, mut neg) = (Decimal::ZERO, Decimal::ZERO);
                 for (si, s) in values.iter().enumerate() {
-                    let Some(v) = s.get(i).copied().flatten() else { continue };
+                    let Some(v) = s.get(i).copied().flatten() else {
+                        continue;
+                    };
                     let (a, b) = if v >= Decimal::ZERO {
                         pos += v;
                         (pos, pos - v)
@@ -298,7 +308,9 @@ fn draw(c: &Chart, unit: Unit, xmlns: &str) -> String {
                         Some(v) => {
                             let x = px(Decimal::from(LEFT)
                                 + band * (Decimal::from(i) + Decimal::new(5, 1)));
-                            runs.last_mut().expect("one run").push(format!("{x},{}", y(*v)));
+                            runs.last_mut()
+                                .expect("one run")
+                                .push(format!("{x},{}", y(*v)));
                         }
                         None => runs.push(Vec::new()),
                     }
@@ -359,7 +371,10 @@ mod tests {
     fn bar_heights_are_exact_fractions_of_the_axis() {
         // 8,095万 and 9,785万 yuan in 万元: the axis runs 0..10,000 (step 2,000), so the
         // plot's 216 px give 9,785 → 211.356 px (rounded 211.36) and 8,095 → 174.852 (174.85).
-        let mut c = bar(vec![Some(Decimal::from(97_850_000)), Some(Decimal::from(80_950_000))]);
+        let mut c = bar(vec![
+            Some(Decimal::from(97_850_000)),
+            Some(Decimal::from(80_950_000)),
+        ]);
         c.categories = vec!["SC".into(), "NT".into()];
         let s = chart(&c, Unit::Wan);
         assert!(s.contains("height=\"211.36\""), "{s}");

@@ -12,10 +12,10 @@ pub mod leverage;
 pub mod listing;
 pub mod loans;
 pub mod lookthrough;
+pub mod pack;
 pub mod plaintext;
 pub mod policy;
 pub mod portfolio;
-pub mod pack;
 pub mod returns;
 
 pub use listing::{companies, funds, investors, log, LogLine};
