@@ -403,27 +403,19 @@ pub fn render(b: &Binder, cols: &Columns, fonts: Vec<Font>) -> Result<(Vec<u8>, 
         main: Source::new(file_id("/main.typ"), TEMPLATE.to_string()),
         files,
     };
-    let doc: PagedDocument = typst::compile(&world).output.map_err(|errs| {
-        Error::Ledger(format!(
-            "PDF layout failed: {}",
-            errs.iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
+    let doc: PagedDocument = typst::compile(&world)
+        .output
+        .map_err(|e| failed("layout", &e))?;
     let opts = typst_pdf::PdfOptions {
         creator: Smart::Custom(Some(format!("fundledger {}", env!("CARGO_PKG_VERSION")))),
         ..Default::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &opts).map_err(|errs| {
-        Error::Ledger(format!(
-            "PDF export failed: {}",
-            errs.iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
+    let pdf = typst_pdf::pdf(&doc, &opts).map_err(|e| failed("export", &e))?;
     Ok((pdf, doc.pages().len()))
+}
+
+/// typst's diagnostics as one error (a bug in the template if it ever happens).
+fn failed(step: &str, errs: &[typst::diag::SourceDiagnostic]) -> Error {
+    let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
+    Error::Ledger(format!("PDF {step} failed: {}", msgs.join("; ")))
 }
