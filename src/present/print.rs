@@ -8,7 +8,7 @@
 //! cover is a title and labelled lines.
 
 use super::labels::{label, Lang};
-use super::model::{Cell, Document, Orientation, Scope, Section};
+use super::model::{Cell, Document, Kind, Orientation, Scope, Section};
 use crate::date::Date;
 
 #[derive(Clone, Debug)]
@@ -100,6 +100,13 @@ pub fn subtitle(d: &Document) -> String {
     for s in &d.scope {
         parts.push(format!("{}: {}", s.label, s.value));
     }
-    parts.push(format!("{}: {}", label(d.lang, "Unit"), d.unit.label()));
+    let money = d
+        .sections
+        .iter()
+        .flat_map(|s| &s.columns)
+        .any(|c| c.kind == Kind::Money);
+    if money {
+        parts.push(format!("{}: {}", label(d.lang, "Unit"), d.unit.label()));
+    }
     parts.join(" · ")
 }

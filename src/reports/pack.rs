@@ -104,7 +104,11 @@ pub fn paid_in_over_time(
         if yearly {
             y.to_string()
         } else {
-            let q = (m.trim_start_matches('-').parse::<u32>().unwrap_or(1) + 2) / 3;
+            let q = m
+                .trim_start_matches('-')
+                .parse::<u32>()
+                .unwrap_or(1)
+                .div_ceil(3);
             format!("{y}Q{q}")
         }
     };
