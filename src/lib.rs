@@ -30,4 +30,3 @@ pub mod rules;
 pub mod store;
 pub mod uscc;
 pub mod xirr;
-pub mod xlsx;

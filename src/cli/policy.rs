@@ -8,9 +8,9 @@ use fundledger::reports::policy::policy_history;
 use fundledger::store::Ledger;
 use serde_json::json;
 
-use fundledger::xlsx::NumberFormat;
-
-use super::render::{count, date_cell, opt_text, print_json, text, Cell, Format, Table};
+use super::render::{
+    count, date_cell, opt_text, print_json, text, Cell, Format, NumberFormat, Table,
+};
 use super::{as_of, date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

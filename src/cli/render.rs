@@ -4,17 +4,17 @@
 //! right-align numbers. CSV has one header row and plain numbers (no thousands
 //! separators) so Excel reads them as numbers. JSON is produced by each command from
 //! its report's serde types; money there is always exact yuan strings. An .xlsx
-//! workbook gets typed cells: money, ratios and counts as numbers with their exact
-//! decimal value, dates as Excel dates (see `fundledger::xlsx`).
+//! workbook is rendered from report documents by `fundledger::present::xlsx`; an
+//! older [`Table`] becomes a one-section document on the way there.
 
 use std::io::{self, Write};
 
 use fundledger::date::Date;
-use fundledger::money::{Money, Ratio, Unit};
-use fundledger::present::model::{Column, Document};
+use fundledger::money::group_thousands;
+use fundledger::money::{Money, Unit};
+use fundledger::present::model::{self, Document, Kind, Section};
 use fundledger::present::text::{Columns, DEFAULT_WIDTH};
 use fundledger::present::{csv, text, Lang, Opts};
-use fundledger::xlsx::{self, NumberFormat};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tabled::builder::Builder;
@@ -37,6 +37,17 @@ pub enum Format {
     Hledger,
     /// Beancount ledger (`export` only)
     Beancount,
+}
+
+/// How a number of a [`Table`] is shown in a workbook. The value stays exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberFormat {
+    /// Money in the chosen unit: `#,##0.00`.
+    Money,
+    /// Ratios and multiples: `0.0000`.
+    Ratio,
+    /// Counts and ids: `0`.
+    Integer,
 }
 
 /// One cell of a table: text (left-aligned) or a number (right-aligned).
@@ -65,17 +76,24 @@ impl Cell {
         }
     }
 
-    fn to_xlsx(&self) -> xlsx::Value {
+    /// The cell in the report model, for a workbook.
+    fn to_model(&self) -> model::Cell {
         match self {
-            Cell::Text(s) if s.is_empty() => xlsx::Value::Empty,
-            Cell::Text(s) => xlsx::Value::Text(s.clone()),
+            Cell::Text(s) => model::text(s.clone()),
+            Cell::Num(s) if s == "n/a" => model::na(),
             Cell::Num(s) => match s.replace(',', "").parse::<Decimal>() {
-                Ok(d) if d.scale() == 0 => xlsx::Value::Number(d, NumberFormat::Integer),
-                Ok(d) => xlsx::Value::Number(d, NumberFormat::General),
-                Err(_) => xlsx::Value::Text(s.clone()),
+                Ok(d) => model::number(d, s.clone()),
+                Err(_) => model::text(s.clone()),
             },
-            Cell::Number { value, format, .. } => xlsx::Value::Number(*value, *format),
-            Cell::Date(d) => xlsx::Value::Date(*d),
+            // Money's value is already in the unit (its header says which): shown
+            // grouped, as the terminal shows it, so the workbook gets `#,##0.00`.
+            Cell::Number {
+                value,
+                format: NumberFormat::Money,
+                ..
+            } => model::number(*value, group_thousands(&value.to_string())),
+            Cell::Number { value, shown, .. } => model::number(*value, shown.clone()),
+            Cell::Date(d) => model::date(*d),
         }
     }
 }
@@ -138,43 +156,13 @@ pub fn print_doc(ctx: &super::Ctx, doc: &Document) -> fundledger::error::Result<
     };
     match ctx.out.format {
         Format::Xlsx => {
-            for s in &doc.sections {
-                let idx = text::select(s, all);
-                let sheet = xlsx::Sheet {
-                    name: s.id.clone(),
-                    header: idx.iter().map(|&i| text::header(doc, s, i)).collect(),
-                    rows: s
-                        .rows
-                        .iter()
-                        .map(|r| idx.iter().map(|&i| xlsx_value(doc, &s.columns[i], &r.cells[i])).collect())
-                        .collect(),
-                };
-                let notes: Vec<String> = s.notes.iter().map(|n| n.text.clone()).collect();
-                output::add_sheet(sheet, &notes);
-            }
+            output::add_doc(doc, all);
             Ok(())
         }
         Format::Csv => Ok(output::with_writer(|out| csv::write(doc, all, v.bom, out))?),
-        _ => Ok(output::with_writer(|out| text::write(doc, &v.columns, v.width(), out))?),
-    }
-}
-
-fn xlsx_value(doc: &Document, col: &Column, c: &fundledger::present::model::Cell) -> xlsx::Value {
-    use fundledger::present::model::{Kind, Value};
-    match &c.value {
-        Value::Empty => xlsx::Value::Empty,
-        Value::Text(s) => xlsx::Value::Text(s.clone()),
-        Value::Money(m) => xlsx::Value::Number(m.in_unit(doc.unit), NumberFormat::Money),
-        Value::Number { value, .. } => xlsx::Value::Number(
-            *value,
-            match col.kind {
-                Kind::Ratio => NumberFormat::Ratio,
-                Kind::Count => NumberFormat::Integer,
-                _ => NumberFormat::General,
-            },
-        ),
-        Value::Date(d) => xlsx::Value::Date(*d),
-        Value::NotApplicable => xlsx::Value::Text("n/a".into()),
+        _ => Ok(output::with_writer(|out| {
+            text::write(doc, &v.columns, v.width(), out)
+        })?),
     }
 }
 
@@ -188,22 +176,6 @@ impl Out {
             shown,
             value: m.in_unit(self.unit),
             format: NumberFormat::Money,
-        }
-    }
-    /// Money with a marker (`4,395.00*`) in tables and CSV; the plain number in a
-    /// workbook, where the marker's note goes on the Notes sheet.
-    pub fn money_marked(&self, m: Money, marked: bool) -> Cell {
-        match self.money(m) {
-            Cell::Number {
-                shown,
-                value,
-                format,
-            } if marked => Cell::Number {
-                shown: format!("{shown}*"),
-                value,
-                format,
-            },
-            c => c,
         }
     }
     pub fn opt_money(&self, m: Option<Money>) -> Cell {
@@ -233,17 +205,6 @@ pub fn count<N: Into<Decimal> + ToString + Copy>(n: N) -> Cell {
         shown: n.to_string(),
         value: n.into(),
         format: NumberFormat::Integer,
-    }
-}
-/// A ratio, or `n/a` when it is undefined (never 0).
-pub fn ratio(r: Option<Ratio>) -> Cell {
-    match r {
-        Some(r) => Cell::Number {
-            shown: r.to_string(),
-            value: r.rounded(),
-            format: NumberFormat::Ratio,
-        },
-        None => Cell::Num("n/a".into()),
     }
 }
 pub fn date_cell(d: Date) -> Cell {
@@ -280,21 +241,57 @@ impl Table {
     }
 
     pub fn print(&self, format: Format) -> io::Result<()> {
-        if format == Format::Xlsx {
-            let sheet = xlsx::Sheet {
-                name: self.title.clone().unwrap_or_default(),
-                header: self.headers.clone(),
-                rows: self
-                    .rows
-                    .iter()
-                    .map(|r| r.iter().map(Cell::to_xlsx).collect())
-                    .collect(),
-            };
-            if output::add_sheet(sheet, &self.notes) {
-                return Ok(());
-            }
+        if format == Format::Xlsx && output::add_doc(&self.to_document(), &Columns::All) {
+            return Ok(());
         }
         output::with_writer(|out| self.write_text(format, out))
+    }
+
+    /// The table as a one-section document (English, as its headers are), for the
+    /// workbook renderer. Headers keep their unit (`Amount (万元)`), so money columns
+    /// are plain number columns here.
+    fn to_document(&self) -> Document {
+        let title = self.title.clone().unwrap_or_default();
+        let mut d = Document::new(&title, &title, None, Opts::default());
+        let mut s = Section::new(&title, &title, Lang::En);
+        s.columns = self
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let cells = || self.rows.iter().filter_map(move |r| r.get(i));
+                let kind = if cells().any(|c| matches!(c, Cell::Date(_))) {
+                    Kind::Date
+                } else if cells().all(|c| match c {
+                    Cell::Number { format, .. } => *format == NumberFormat::Integer,
+                    Cell::Text(t) => t.is_empty(),
+                    _ => false,
+                }) && cells().any(|c| matches!(c, Cell::Number { .. }))
+                {
+                    Kind::Count
+                } else if self.numeric[i] {
+                    Kind::Number
+                } else {
+                    Kind::Text
+                };
+                model::Column {
+                    key: h.clone(),
+                    label: h.clone(),
+                    kind,
+                    compact: true,
+                }
+            })
+            .collect();
+        for r in &self.rows {
+            let mut cells: Vec<model::Cell> = r.iter().map(Cell::to_model).collect();
+            cells.resize(s.columns.len(), model::empty());
+            s.row(cells);
+        }
+        for n in &self.notes {
+            s.note(n.clone());
+        }
+        d.push(s);
+        d
     }
 
     fn write_text(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {

@@ -14,6 +14,7 @@ pub mod model;
 pub mod portfolio;
 pub mod returns;
 pub mod text;
+pub mod xlsx;
 
 pub use labels::Lang;
 pub use model::{Document, Opts};
