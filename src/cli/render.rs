@@ -354,6 +354,11 @@ pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {
     })
 }
 
+/// Bytes as they are (a completion script, a man page), to stdout.
+pub fn print_bytes(b: &[u8]) -> fundledger::error::Result<()> {
+    Ok(output::with_writer(|out| out.write_all(b))?)
+}
+
 /// One line of text, to stdout or --output.
 pub fn print_line(s: &str) -> io::Result<()> {
     output::with_writer(|out| writeln!(out, "{s}"))
