@@ -237,7 +237,7 @@ fn portfolio_workbook_has_exact_typed_cells_marks_and_notes() {
         "p.xlsx",
         &["--unit", "wan", "report", "portfolio"],
     ));
-    assert_eq!(book.sheet_names(), vec!["Portfolio summary"]);
+    assert_eq!(book.sheet_names(), vec!["Portfolio"]);
     let c = book.sheet(1);
     assert_eq!(
         c["A1"],
@@ -331,7 +331,7 @@ fn workbook_prints_a4_with_titles_frozen_header_and_charts() {
     assert_eq!(attr(pane, "ySplit"), Some("3"));
     assert_eq!(attr(pane, "state"), Some("frozen"));
     let names = &book.files["xl/workbook.xml"];
-    assert!(names.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'Portfolio summary'!$3:$3</definedName>"), "{names}");
+    assert!(names.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Portfolio!$3:$3</definedName>"), "{names}");
     assert!(
         ws.contains("<oddHeader>&amp;LPortfolio&amp;RAs of 2026-06-30</oddHeader>"),
         "{ws}"
@@ -463,7 +463,7 @@ fn a_figure_excel_cannot_hold_exactly_is_refused_and_no_file_written() {
     let r = t.run(&["--format", "xlsx", "--output", o, "report", "portfolio"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("refused [xlsx-precision]: Portfolio summary!E4: 89999999999999.91 cannot be held exactly"),
+        r.stderr.contains("refused [xlsx-precision]: Portfolio!E4: 89999999999999.91 cannot be held exactly"),
         "{}",
         r.stderr
     );

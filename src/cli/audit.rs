@@ -7,7 +7,9 @@ use fundledger::error::{Error, Result};
 use fundledger::reports::audit::{self, AuditOptions};
 use serde_json::json;
 
-use super::render::{print_json, print_line, text, Format, Table};
+use fundledger::present;
+
+use super::render::{print_doc, print_json, Format};
 use super::{amount, as_of, Ctx};
 
 #[derive(Args, Debug)]
@@ -72,78 +74,7 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<u8> {
     if ctx.out.format == Format::Json {
         print_json(&r)?;
     } else {
-        let o = &ctx.out;
-        if let Some(rec) = &r.reconciliation {
-            let mut t = Table::new(vec![
-                "Fund".into(),
-                "Counterparty".into(),
-                "Kind".into(),
-                o.money_header("Statement"),
-                o.money_header("Ledger"),
-                o.money_header("Difference"),
-                "Status".into(),
-            ])
-            .titled("Reconciliation");
-            for l in rec {
-                t.push(vec![
-                    text(&l.fund),
-                    text(&l.counterparty),
-                    text(l.kind.as_str()),
-                    o.opt_money(l.statement),
-                    o.opt_money(l.ledger),
-                    o.opt_money(l.difference),
-                    text(l.status),
-                ]);
-            }
-            t.print(o.format)?;
-        }
-        let mut t = Table::new(
-            [
-                "Code",
-                "Record",
-                "Expected",
-                "Recorded",
-                "Difference",
-                "Message",
-            ]
-            .map(String::from)
-            .to_vec(),
-        )
-        .titled("Findings");
-        for f in &r.findings {
-            t.push(vec![
-                text(f.code),
-                text(&f.record),
-                text(f.expected.clone().unwrap_or_default()),
-                text(f.recorded.clone().unwrap_or_default()),
-                text(f.difference.clone().unwrap_or_default()),
-                text(&f.message),
-            ]);
-        }
-        let status = format!(
-            "{} as of {}: {} finding(s). Chain head: {}:{}",
-            if r.clean { "clean" } else { "NOT CLEAN" },
-            r.as_of,
-            r.findings.len(),
-            r.entries,
-            r.head
-        );
-        match o.format {
-            // A workbook always gets the Findings sheet (empty when clean) with the
-            // verdict as its note, so a clean audit still produces a file.
-            Format::Xlsx => {
-                t.notes.push(status);
-                t.print(o.format)?;
-            }
-            _ => {
-                if !r.findings.is_empty() {
-                    t.print(o.format)?;
-                }
-                if o.format == Format::Table {
-                    print_line(&status)?;
-                }
-            }
-        }
+        print_doc(ctx, &present::listing::audit(&r, ctx.out.opts()))?;
     }
     Ok(if r.clean { 0 } else { FINDINGS })
 }

@@ -8,7 +8,11 @@ use fundledger::policy;
 use fundledger::reports;
 use serde_json::json;
 
-use super::render::{count, date_cell, opt_text, print_json, text, Format, Table};
+use fundledger::present;
+use fundledger::present::model::{Cell, RowSource};
+
+use super::output;
+use super::render::{json_io, print_doc, print_json, print_streamed, Format};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -286,48 +290,52 @@ pub fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<()> {
 
 pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
     let mut ledger = ctx.open()?;
-    let lines = reports::log(&mut ledger, a.fund.as_deref())?;
-    if ctx.out.format == Format::Json {
-        print_json(&json!({ "entries": lines }))?;
-        return Ok(());
+    let fund = a.fund.as_deref();
+    let o = ctx.out.opts();
+    match ctx.out.format {
+        // One entry per line, written as it is read: a closed pipe ends it quietly.
+        Format::Json => output::with_writer(|out| -> Result<()> {
+            write!(out, "{{\n  \"entries\": [")?;
+            let mut first = true;
+            reports::listing::log_each(&mut ledger, fund, |l| {
+                out.write_all(if first { b"\n    " } else { b",\n    " })?;
+                first = false;
+                serde_json::to_writer(&mut *out, &l).map_err(json_io)?;
+                Ok(())
+            })?;
+            writeln!(out, "\n  ]\n}}")?;
+            Ok(())
+        }),
+        // A workbook is built whole (Excel's sheet limit is 1,048,576 rows anyway).
+        Format::Xlsx => print_doc(
+            ctx,
+            &present::listing::log(reports::log(&mut ledger, fund)?, fund, o),
+        ),
+        _ => {
+            let (doc, section) = present::listing::log_frame(fund, o);
+            print_streamed(
+                ctx,
+                &doc,
+                &section,
+                &mut LogRows {
+                    ledger: &mut ledger,
+                    fund,
+                },
+            )
+        }
     }
-    let o = &ctx.out;
-    let mut t = Table::new(vec![
-        "Id".into(),
-        "Date".into(),
-        "Kind".into(),
-        "Fund".into(),
-        "Counterparty".into(),
-        o.money_header("Amount"),
-        "Detail".into(),
-        "Memo".into(),
-        "Recorded".into(),
-        "By".into(),
-        "Status".into(),
-    ])
-    .titled("Log");
-    for l in lines {
-        let status = match (l.reverses, l.reversed_by) {
-            (Some(r), _) => format!("reverses {r}"),
-            (_, Some(r)) => format!("reversed by {r}"),
-            _ => String::new(),
-        };
-        t.push(vec![
-            count(l.id),
-            date_cell(l.date),
-            text(l.kind.as_str()),
-            opt_text(l.fund),
-            opt_text(l.investor.or(l.company).or(l.loan).or(l.grant)),
-            o.opt_money(l.amount),
-            opt_text(
-                l.detail
-                    .or(l.reinvest_weight.map(|w| format!("返投 weight {w}"))),
-            ),
-            opt_text(l.memo),
-            text(l.recorded_at),
-            text(l.recorded_by),
-            text(status),
-        ]);
+}
+
+/// The journal as a row source: each pass is one streaming read of the entries.
+struct LogRows<'a> {
+    ledger: &'a mut fundledger::store::Ledger,
+    fund: Option<&'a str>,
+}
+
+impl RowSource for LogRows<'_> {
+    fn each(&mut self, f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>) -> Result<()> {
+        reports::listing::log_each(self.ledger, self.fund, |l| {
+            Ok(f(&present::listing::log_row(l))?)
+        })
     }
-    Ok(t.print(o.format)?)
 }

@@ -45,7 +45,12 @@ pub fn report(ctx: &Ctx, a: LeverageArgs) -> Result<()> {
     if ctx.out.format == Format::Json {
         return Ok(print_json(&l)?);
     }
-    let doc = present::leverage::document(&l, a.fund.as_deref(), ctx.out.opts(), layout(ctx.out.format));
+    let doc = present::leverage::document(
+        &l,
+        a.fund.as_deref(),
+        ctx.out.opts(),
+        layout(ctx.out.format),
+    );
     print_doc(ctx, &doc)
 }
 

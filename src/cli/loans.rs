@@ -9,8 +9,8 @@ use fundledger::ops::{self, GrantInput, LoanEntryRequest, LoanInput};
 use fundledger::reports::loans::{self as loan_reports, LoanGrouping};
 use serde_json::json;
 
-use fundledger::present::model::{self as m, Document, Kind, Section};
 use fundledger::present;
+use fundledger::present::model::{self as m, Document, Kind, Section};
 
 use super::render::{print_doc, print_json, print_line, Format};
 use super::{amount, as_of, date, Ctx, Who};

@@ -66,7 +66,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Language of headers and notes: en or zh
-    #[arg(long, global = true, env = "FUNDLEDGER_LANG", default_value = "en", hide_default_value = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "FUNDLEDGER_LANG",
+        default_value = "en",
+        hide_default_value = true
+    )]
     pub lang: fundledger::present::Lang,
     /// Tables: show every column (default: a compact set that fits the terminal)
     #[arg(long, global = true)]

@@ -3,14 +3,15 @@
 use clap::Args;
 use fundledger::error::Result;
 use fundledger::ops::{self, PolicyInput};
-use fundledger::policy::{self, Factor, PolicyRecord, ReinvestBase, Term};
+use fundledger::policy::{self, PolicyRecord, ReinvestBase};
+use fundledger::present::listing::{cap_text, min_text};
 use fundledger::reports::policy::policy_history;
 use fundledger::store::Ledger;
 use serde_json::json;
 
-use super::render::{
-    count, date_cell, opt_text, print_json, text, Cell, Format, NumberFormat, Table,
-};
+use fundledger::present;
+
+use super::render::{print_doc, print_json, Format};
 use super::{as_of, date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -63,31 +64,6 @@ Examples:
   fundledger fund policy SC --from 2020-01-01 --gov-share-max 40% --reinvest-min 1.5 --reinvest-base committed
   fundledger fund policy SC --from 2025-01-01 --reinvest-min 1 --memo \"2025 rule lowers 返投\"
   fundledger fund policy SC --as-of 2024-12-31";
-
-fn cap_text(f: Factor) -> String {
-    f.percent()
-}
-
-fn min_text(f: Factor) -> String {
-    format!("{f}×")
-}
-
-/// A term's value in the current format: readable in tables, a plain number in CSV.
-fn term_cell(format: Format, v: Option<Factor>, readable: fn(Factor) -> String) -> Cell {
-    match (v, format) {
-        (None, _) => text(""),
-        (Some(v), Format::Table) => Cell::Num(readable(v)),
-        (Some(v), _) => Cell::Number {
-            shown: v.fixed(),
-            value: v.as_decimal(),
-            format: NumberFormat::Ratio,
-        },
-    }
-}
-
-fn source<T>(t: &Term<T>) -> String {
-    format!("{} record #{} from {}", t.fund, t.policy_id, t.from)
-}
 
 pub fn policy(ctx: &Ctx, ledger: &mut Ledger, a: PolicyArgs) -> Result<()> {
     let Some(from) = a.from else {
@@ -147,59 +123,6 @@ fn list(ctx: &Ctx, ledger: &mut Ledger, code: &str, as_of_arg: Option<&str>) -> 
     if ctx.out.format == Format::Json {
         return Ok(print_json(&json!(h))?);
     }
-    let f = ctx.out.format;
-    let mut t = Table::new(
-        [
-            "Id",
-            "From",
-            "Gov share max",
-            "Reinvest min",
-            "Reinvest base",
-            "Memo",
-            "Recorded",
-            "By",
-        ]
-        .map(String::from)
-        .to_vec(),
-    );
-    for r in &h.policies {
-        t.push(vec![
-            count(r.id),
-            date_cell(r.from),
-            term_cell(f, r.gov_share_max, cap_text),
-            term_cell(f, r.reinvest_min, min_text),
-            opt_text(r.reinvest_base),
-            opt_text(r.memo.as_ref()),
-            text(&r.recorded_at),
-            text(&r.recorded_by),
-        ]);
-    }
-    if f == Format::Table {
-        if h.policies.is_empty() {
-            t.notes
-                .push(format!("No policy recorded for {} itself.", h.fund));
-        } else {
-            t.notes
-                .push("Blank = not set by that record (the earlier value carries over).".into());
-        }
-        let i = &h.in_force;
-        let cap = i.gov_share_max.as_ref().map_or("none".to_string(), |t| {
-            format!("{} ({})", cap_text(t.value), source(t))
-        });
-        let min = i.reinvest_min.as_ref().map_or("none".to_string(), |t| {
-            format!("{} ({})", min_text(t.value), source(t))
-        });
-        let base = i
-            .reinvest_base
-            .as_ref()
-            .map_or(format!("{} (default)", ReinvestBase::DEFAULT), |t| {
-                format!("{} ({})", t.value, source(t))
-            });
-        t.notes
-            .push(format!("In force for {} on {}:", h.fund, h.as_of));
-        t.notes.push(format!("  government share cap: {cap}"));
-        t.notes.push(format!("  返投 minimum: {min}"));
-        t.notes.push(format!("  返投 base: {base}"));
-    }
-    Ok(t.print(f)?)
+    let doc = present::listing::policy(&h, ctx.out.opts(), super::leverage::layout(ctx.out.format));
+    print_doc(ctx, &doc)
 }

@@ -8,7 +8,9 @@ use fundledger::reports;
 use fundledger::store::Ledger;
 use serde_json::json;
 
-use super::render::{opt_date, opt_text, print_json, text, Format, Table};
+use fundledger::present;
+
+use super::render::{print_doc, print_json, Format};
 use super::{date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -174,32 +176,7 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
                 print_json(&json!({ "funds": funds }))?;
                 return Ok(());
             }
-            let mut t = Table::new(
-                [
-                    "Code",
-                    "Name",
-                    "Kind",
-                    "Parent",
-                    "Manager",
-                    "Inception",
-                    "Region",
-                ]
-                .map(String::from)
-                .to_vec(),
-            )
-            .titled("Funds");
-            for f in funds {
-                t.push(vec![
-                    text(f.code),
-                    text(f.name),
-                    text(f.kind.as_str()),
-                    opt_text(f.parent),
-                    opt_text(f.manager),
-                    opt_date(f.inception),
-                    opt_text(f.region),
-                ]);
-            }
-            Ok(t.print(ctx.out.format)?)
+            print_doc(ctx, &present::listing::funds(funds, ctx.out.opts()))
         }
     }
 }
@@ -222,16 +199,7 @@ pub fn investor(ctx: &Ctx, cmd: InvestorCmd) -> Result<()> {
                 print_json(&json!({ "investors": list }))?;
                 return Ok(());
             }
-            let mut t =
-                Table::new(["Code", "Name", "Type"].map(String::from).to_vec()).titled("Investors");
-            for i in list {
-                t.push(vec![
-                    text(i.code),
-                    text(i.name),
-                    text(i.investor_type.as_str()),
-                ]);
-            }
-            Ok(t.print(ctx.out.format)?)
+            print_doc(ctx, &present::listing::investors(list, ctx.out.opts()))
         }
     }
 }
@@ -256,22 +224,7 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
                 print_json(&json!({ "companies": list }))?;
                 return Ok(());
             }
-            let mut t = Table::new(
-                ["Code", "Name", "Sector", "Region", "USCC"]
-                    .map(String::from)
-                    .to_vec(),
-            )
-            .titled("Companies");
-            for c in list {
-                t.push(vec![
-                    text(c.code),
-                    text(c.name),
-                    opt_text(c.sector),
-                    opt_text(c.region),
-                    opt_text(c.uscc),
-                ]);
-            }
-            Ok(t.print(ctx.out.format)?)
+            print_doc(ctx, &present::listing::companies(list, ctx.out.opts()))
         }
     }
 }

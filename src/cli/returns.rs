@@ -6,8 +6,8 @@ use clap::{Args, Subcommand};
 use fundledger::csvin::read_levels;
 use fundledger::error::{Error, Result};
 use fundledger::pme::Benchmark;
-use fundledger::reports::calc::xirr_of_csv;
 use fundledger::present;
+use fundledger::reports::calc::xirr_of_csv;
 use fundledger::reports::{self, By, ReturnsQuery};
 
 use super::render::{print_doc, print_json, Format};
@@ -115,7 +115,8 @@ pub fn calc(ctx: &Ctx, cmd: CalcCmd) -> Result<()> {
             if ctx.out.format == Format::Json {
                 return Ok(print_json(&c)?);
             }
-            let doc = present::returns::xirr(&c, ctx.out.opts(), super::leverage::layout(ctx.out.format));
+            let doc =
+                present::returns::xirr(&c, ctx.out.opts(), super::leverage::layout(ctx.out.format));
             print_doc(ctx, &doc)
         }
     }

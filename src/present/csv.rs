@@ -7,10 +7,11 @@
 //! return get a leading apostrophe, which Excel and LibreOffice show as plain text.
 //! Numbers are never guarded: `-5.00` stays a number.
 
-use std::io::{self, Write};
+use std::io::Write;
 
-use super::model::{Document, Section, Value};
+use super::model::{Document, HeldRows, RowSource, Section, Value};
 use super::text::{header, select, Columns};
+use crate::error::Result;
 
 /// The UTF-8 byte-order mark Excel needs to read a CSV file as UTF-8 (without it,
 /// Chinese Excel reads GBK and shows mojibake).
@@ -35,7 +36,7 @@ pub fn inert(s: &str) -> String {
 }
 
 /// Write every section of `doc` (a blank line and its title between sections).
-pub fn write(doc: &Document, cols: &Columns, bom: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(doc: &Document, cols: &Columns, bom: bool, out: &mut dyn Write) -> Result<()> {
     if bom {
         write!(out, "{BOM}")?;
     }
@@ -44,14 +45,37 @@ pub fn write(doc: &Document, cols: &Columns, bom: bool, out: &mut dyn Write) -> 
             writeln!(out)?;
             writeln!(out, "{}", field(&s.title))?;
         }
-        section(doc, s, cols, out)?;
+        section(doc, s, &mut HeldRows(&s.rows), cols, out)?;
     }
     Ok(())
 }
 
-fn section(doc: &Document, s: &Section, cols: &Columns, out: &mut dyn Write) -> io::Result<()> {
+/// Write one section whose rows come from `rows`, one at a time: memory does not grow
+/// with the number of rows.
+pub fn write_streamed(
+    doc: &Document,
+    s: &Section,
+    rows: &mut dyn RowSource,
+    cols: &Columns,
+    bom: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if bom {
+        write!(out, "{BOM}")?;
+    }
+    section(doc, s, rows, cols, out)
+}
+
+fn section(
+    doc: &Document,
+    s: &Section,
+    rows: &mut dyn RowSource,
+    cols: &Columns,
+    out: &mut dyn Write,
+) -> Result<()> {
     let idx = select(s, cols);
-    // A column with any marked cell gets a second column for the marks.
+    // A column with any marked cell gets a second column for the marks. Streamed
+    // sections hold no rows to look at: their builders put no marks on cells.
     let marked: Vec<bool> = idx
         .iter()
         .map(|&i| s.rows.iter().any(|r| r.cells[i].mark.is_some()))
@@ -64,10 +88,11 @@ fn section(doc: &Document, s: &Section, cols: &Columns, out: &mut dyn Write) -> 
         }
     }
     writeln!(out, "{}", head.join(","))?;
-    for r in &s.rows {
-        let mut line = Vec::with_capacity(head.len());
+    let mut line = Vec::with_capacity(head.len());
+    rows.each(&mut |cells| {
+        line.clear();
         for (k, &i) in idx.iter().enumerate() {
-            let c = &r.cells[i];
+            let c = &cells[i];
             let v = match &c.value {
                 Value::Text(t) => inert(t),
                 _ => c.plain(doc.unit),
@@ -77,9 +102,8 @@ fn section(doc: &Document, s: &Section, cols: &Columns, out: &mut dyn Write) -> 
                 line.push(field(c.mark.as_deref().unwrap_or("")));
             }
         }
-        writeln!(out, "{}", line.join(","))?;
-    }
-    Ok(())
+        writeln!(out, "{}", line.join(","))
+    })
 }
 
 #[cfg(test)]

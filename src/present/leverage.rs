@@ -31,7 +31,7 @@ fn yes_no(o: Opts, b: Option<bool>) -> Cell {
 }
 
 /// Every row's identity cells and figures, the total last.
-fn rows<'a>(o: Opts, l: &'a Leverage) -> Vec<(Vec<Cell>, &'a Figures, bool)> {
+fn rows(o: Opts, l: &Leverage) -> Vec<(Vec<Cell>, &Figures, bool)> {
     let mut out: Vec<(Vec<Cell>, &Figures, bool)> = l
         .funds
         .iter()
@@ -141,18 +141,38 @@ pub fn flat(l: &Leverage, o: Opts) -> Section {
     ] {
         s.columns.extend([
             o.col(key, fig, Kind::Ratio, false),
-            o.col(&format!("{key}_numerator"), &format!("{fig} numerator"), Kind::Money, false),
-            o.col(&format!("{key}_denominator"), &format!("{fig} denominator"), Kind::Money, false),
+            o.col(
+                &format!("{key}_numerator"),
+                &format!("{fig} numerator"),
+                Kind::Money,
+                false,
+            ),
+            o.col(
+                &format!("{key}_denominator"),
+                &format!("{fig} denominator"),
+                Kind::Money,
+                false,
+            ),
         ]);
     }
     s.columns.extend([
         o.col("reinvest_local", "Reinvest local", Kind::Money, false),
         o.col("reinvest_base", "Reinvest base", Kind::Money, false),
-        o.col("reinvest_base_kind", "Reinvest base kind", Kind::Text, false),
+        o.col(
+            "reinvest_base_kind",
+            "Reinvest base kind",
+            Kind::Text,
+            false,
+        ),
         o.col("reinvest_ratio", "Reinvest ratio", Kind::Ratio, false),
         o.col("reinvest_minimum", "Reinvest minimum", Kind::Ratio, false),
         o.col("reinvest_required", "Reinvest required", Kind::Money, false),
-        o.col("reinvest_shortfall", "Reinvest shortfall", Kind::Money, false),
+        o.col(
+            "reinvest_shortfall",
+            "Reinvest shortfall",
+            Kind::Money,
+            false,
+        ),
         o.col("gov_share", "Gov share", Kind::Ratio, false),
         o.col("gov_share_max", "Gov share max", Kind::Ratio, false),
         o.col("breach", "Breach", Kind::Text, false),
@@ -169,14 +189,26 @@ pub fn flat(l: &Leverage, o: Opts) -> Section {
     }
     for (mut cells, f, total) in rows(o, l) {
         cells.extend(capital_cells(f));
-        for fig in [&f.leverage_committed, &f.leverage_paid_in, &f.social_multiple] {
-            cells.extend([ratio(fig.value), money(fig.numerator), money(fig.denominator)]);
+        for fig in [
+            &f.leverage_committed,
+            &f.leverage_paid_in,
+            &f.social_multiple,
+        ] {
+            cells.extend([
+                ratio(fig.value),
+                money(fig.numerator),
+                money(fig.denominator),
+            ]);
         }
         let r = &f.reinvest;
         cells.extend([money(r.local_amount), money(r.base), opt_text(r.base_kind)]);
         cells.extend([ratio(r.ratio), factor(r.minimum, "")]);
         cells.extend([opt_money(r.required), opt_money(r.shortfall)]);
-        cells.extend([ratio(f.gov_share), factor(f.gov_share_max, ""), yes_no(o, f.breach)]);
+        cells.extend([
+            ratio(f.gov_share),
+            factor(f.gov_share_max, ""),
+            yes_no(o, f.breach),
+        ]);
         let notes: Vec<&str> = [
             &f.leverage_committed.reason,
             &f.leverage_paid_in.reason,
@@ -243,7 +275,12 @@ pub fn ratios(l: &Leverage, o: Opts) -> Section {
         o.col("denominator", "Denominator", Kind::Money, true),
         o.col("value", "Value", Kind::Ratio, true),
         o.col("limit", "Limit", Kind::Ratio, true),
-        o.col("shortfall_or_excess", "Shortfall / excess", Kind::Money, true),
+        o.col(
+            "shortfall_or_excess",
+            "Shortfall / excess",
+            Kind::Money,
+            true,
+        ),
         o.col("note", "Note", Kind::Text, true),
     ];
     let codes = l.funds.iter().map(|r| r.code.as_str()).chain(["Total"]);
@@ -383,7 +420,12 @@ pub fn look_through(lt: &LookThrough, fund: Option<&str>, o: Opts, layout: Layou
             );
             s.columns = vec![
                 o.col("sub_fund", "Sub-fund", Kind::Text, true),
-                o.col("holder_paid_in", &format!("{} paid-in", g.code), Kind::Money, true),
+                o.col(
+                    "holder_paid_in",
+                    &format!("{} paid-in", g.code),
+                    Kind::Money,
+                    true,
+                ),
                 o.col("fund_paid_in", "All LPs' paid-in", Kind::Money, true),
                 o.col("share", "Share", Kind::Ratio, true),
                 o.col("note", "Note", Kind::Text, true),
@@ -435,7 +477,10 @@ pub fn look_through(lt: &LookThrough, fund: Option<&str>, o: Opts, layout: Layou
             money(g.total.proceeds),
         ]);
         if g.total.unmarked > 0 {
-            s.marked_note(AT_COST, "includes holdings never marked, counted at paid-in cost.");
+            s.marked_note(
+                AT_COST,
+                "includes holdings never marked, counted at paid-in cost.",
+            );
         }
         s.note(
             "Each sub-fund line is the holding's amount × the share, rounded to the fen (half away from zero); \

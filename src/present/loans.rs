@@ -6,7 +6,9 @@ use super::model::{
     Opts, Section, Series,
 };
 use crate::money::{Money, Ratio};
-use crate::reports::loans::{GrantLine, LoanFigures, LoanGrouping, LoanList, LoanSchedule, LoansReport};
+use crate::reports::loans::{
+    GrantLine, LoanFigures, LoanGrouping, LoanList, LoanSchedule, LoansReport,
+};
 
 /// One measure of the loan book: its label and its cell from a figure set.
 type Measure = (String, Box<dyn Fn(&LoanFigures) -> Cell>);

@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod labels;
 pub mod leverage;
+pub mod listing;
 pub mod loans;
 pub mod model;
 pub mod portfolio;

@@ -175,6 +175,31 @@ pub struct Row {
     pub total: bool,
 }
 
+/// Rows produced on demand, for listings too long to hold in memory (the journal of
+/// millions of entries). `each` may be called more than once: a terminal table reads
+/// the rows once to measure its columns and once to print them.
+pub trait RowSource {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>,
+    ) -> crate::error::Result<()>;
+}
+
+/// A section's own rows, as a source.
+pub struct HeldRows<'a>(pub &'a [Row]);
+
+impl RowSource for HeldRows<'_> {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>,
+    ) -> crate::error::Result<()> {
+        for r in self.0 {
+            f(&r.cells)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Note {
     /// The mark of the cells this note explains, if any.

@@ -1,7 +1,9 @@
 //! `report portfolio` as a document: one row per fund, the consolidated total, and
 //! the charts the report pack prints (committed vs paid-in, value composition).
 
-use super::model::{count, money, opt_text, ratio, text, Chart, ChartKind, Document, Kind, Opts, Section, Series};
+use super::model::{
+    count, money, opt_text, ratio, text, Chart, ChartKind, Document, Kind, Opts, Section, Series,
+};
 use crate::reports::{Portfolio, PortfolioTotal};
 
 /// The mark on a value that includes holdings never marked (counted at cost).
@@ -15,7 +17,7 @@ pub fn document(p: &Portfolio, fund: Option<&str>, o: Opts) -> Document {
 }
 
 pub fn section(p: &Portfolio, o: Opts) -> Section {
-    let mut s = Section::new("portfolio", "Portfolio summary", o.lang).landscape();
+    let mut s = Section::new("portfolio", "Portfolio", o.lang).landscape();
     s.columns = vec![
         o.col("code", "Code", Kind::Text, true),
         o.col("name", "Name", Kind::Text, true),
@@ -54,12 +56,21 @@ pub fn section(p: &Portfolio, o: Opts) -> Section {
         row.extend(figures(&r.figures));
         s.row(row);
     }
-    let mut row = vec![text(o.label("Total")), text(o.label("(consolidated)")), text(""), text("")];
+    let mut row = vec![
+        text(o.label("Total")),
+        text(o.label("(consolidated)")),
+        text(""),
+        text(""),
+    ];
     row.extend(figures(&p.total));
     s.total_row(row);
     let zh = o.lang == super::Lang::Zh;
     s.note(if zh {
-        format!("截至 {}。金额单位：{}；到位率 = 实际出资 ÷ 协议投资。", p.as_of, o.unit.label())
+        format!(
+            "截至 {}。金额单位：{}；到位率 = 实际出资 ÷ 协议投资。",
+            p.as_of,
+            o.unit.label()
+        )
     } else {
         format!(
             "As of {}. Money in {}; paid-in ratio = deal paid-in ÷ deal committed.",
@@ -73,7 +84,10 @@ pub fn section(p: &Portfolio, o: Opts) -> Section {
             if zh {
                 format!("含 {} 个从未估值的项目，按实缴成本计。", p.total.unmarked)
             } else {
-                format!("includes {} holding(s) never marked, counted at paid-in cost.", p.total.unmarked)
+                format!(
+                    "includes {} holding(s) never marked, counted at paid-in cost.",
+                    p.total.unmarked
+                )
             },
         );
     }
@@ -85,7 +99,11 @@ pub fn section(p: &Portfolio, o: Opts) -> Section {
     let codes: Vec<String> = p.funds.iter().map(|f| f.code.clone()).collect();
     let series = |name: &str, f: fn(&PortfolioTotal) -> crate::money::Money| Series {
         name: o.label(name).into(),
-        values: p.funds.iter().map(|r| Some(f(&r.figures).as_decimal())).collect(),
+        values: p
+            .funds
+            .iter()
+            .map(|r| Some(f(&r.figures).as_decimal()))
+            .collect(),
     };
     s.charts.push(Chart {
         id: "committed-vs-paid-in".into(),

@@ -67,10 +67,20 @@ fn gross_columns(o: Opts, prefix: &str, full: bool) -> Vec<Column> {
         o.col(&format!("{prefix}paid_in"), "Paid-in", Kind::Money, true),
         o.col(&format!("{prefix}proceeds"), "Proceeds", Kind::Money, false),
         o.col(&format!("{prefix}value"), "Value", Kind::Money, true),
-        o.col(&format!("{prefix}unrealised"), "Unrealised", Kind::Money, false),
+        o.col(
+            &format!("{prefix}unrealised"),
+            "Unrealised",
+            Kind::Money,
+            false,
+        ),
         o.col(&format!("{prefix}moic"), "MOIC", Kind::Ratio, true),
         o.col(&format!("{prefix}irr"), "IRR", Kind::Percent, true),
-        o.col(&format!("{prefix}irr_status"), "IRR status", Kind::Text, true),
+        o.col(
+            &format!("{prefix}irr_status"),
+            "IRR status",
+            Kind::Text,
+            true,
+        ),
     ];
     if full {
         c.extend(roots_columns(o, prefix));
@@ -80,23 +90,48 @@ fn gross_columns(o: Opts, prefix: &str, full: bool) -> Vec<Column> {
 
 fn roots_columns(o: Opts, prefix: &str) -> [Column; 2] {
     [
-        o.col(&format!("{prefix}irr_roots"), "IRR roots", Kind::Text, false),
-        o.col(&format!("{prefix}irr_cumulative"), "IRR cumulative", Kind::Percent, false),
+        o.col(
+            &format!("{prefix}irr_roots"),
+            "IRR roots",
+            Kind::Text,
+            false,
+        ),
+        o.col(
+            &format!("{prefix}irr_cumulative"),
+            "IRR cumulative",
+            Kind::Percent,
+            false,
+        ),
     ]
 }
 
 fn net_columns(o: Opts, prefix: &str, full: bool) -> Vec<Column> {
     let mut c = vec![
-        o.col(&format!("{prefix}committed"), "Committed", Kind::Money, false),
+        o.col(
+            &format!("{prefix}committed"),
+            "Committed",
+            Kind::Money,
+            false,
+        ),
         o.col(&format!("{prefix}paid_in"), "Paid-in", Kind::Money, true),
-        o.col(&format!("{prefix}distributed"), "Distributed", Kind::Money, true),
+        o.col(
+            &format!("{prefix}distributed"),
+            "Distributed",
+            Kind::Money,
+            true,
+        ),
         o.col(&format!("{prefix}nav"), "NAV", Kind::Money, true),
         o.col(&format!("{prefix}pic"), "PIC", Kind::Ratio, false),
         o.col(&format!("{prefix}dpi"), "DPI", Kind::Ratio, true),
         o.col(&format!("{prefix}rvpi"), "RVPI", Kind::Ratio, false),
         o.col(&format!("{prefix}tvpi"), "TVPI", Kind::Ratio, true),
         o.col(&format!("{prefix}irr"), "IRR", Kind::Percent, true),
-        o.col(&format!("{prefix}irr_status"), "IRR status", Kind::Text, false),
+        o.col(
+            &format!("{prefix}irr_status"),
+            "IRR status",
+            Kind::Text,
+            false,
+        ),
     ];
     if full {
         c.extend(roots_columns(o, prefix));
@@ -108,7 +143,12 @@ fn pme_columns(o: Opts) -> [Column; 3] {
     [
         o.col("ks_pme", "KS-PME", Kind::Ratio, true),
         o.col("direct_alpha", "Direct alpha", Kind::Percent, true),
-        o.col("direct_alpha_status", "Direct alpha status", Kind::Text, false),
+        o.col(
+            "direct_alpha_status",
+            "Direct alpha status",
+            Kind::Text,
+            false,
+        ),
     ]
 }
 
@@ -166,21 +206,33 @@ fn lead_note(r: &Returns, o: Opts) -> String {
 }
 
 /// The returns document. `look_through` and `pme` say which optional parts were asked.
-pub fn document(r: &Returns, fund: Option<&str>, o: Opts, layout: Layout, pme: bool, look_through: bool) -> Document {
+pub fn document(
+    r: &Returns,
+    fund: Option<&str>,
+    o: Opts,
+    layout: Layout,
+    pme: bool,
+    look_through: bool,
+) -> Document {
     let mut d = Document::new("returns", "Returns", Some(r.as_of), o);
     d.scope("Fund", fund);
     if let Some(funds) = &r.funds {
         if layout == Layout::Flat {
             let mut s = Section::new("returns", "Returns per fund", o.lang).landscape();
-            s.columns = lead(o, &[("code", "Code", Kind::Text), ("name", "Name", Kind::Text)]);
+            s.columns = lead(
+                o,
+                &[("code", "Code", Kind::Text), ("name", "Name", Kind::Text)],
+            );
             // Flat headers say which side a figure is on: `Gross IRR`, `Net TVPI`.
             let side = |mut cols: Vec<Column>, word: &str| {
+                let word = o.label(word);
                 for c in &mut cols {
                     c.label = format!("{word} {}", c.label);
                 }
                 cols
             };
-            s.columns.extend(side(gross_columns(o, "gross_", true), "Gross"));
+            s.columns
+                .extend(side(gross_columns(o, "gross_", true), "Gross"));
             s.columns.extend(side(net_columns(o, "net_", true), "Net"));
             s.columns.extend(pme_columns(o));
             for f in funds {
@@ -235,14 +287,19 @@ pub fn document(r: &Returns, fund: Option<&str>, o: Opts, layout: Layout, pme: b
             irr_note(&format!("{} net", f.code), &f.net.irr, &mut n);
             if let Some(p) = &f.pme {
                 if p.direct_alpha_status == IrrStatus::MultipleRoots {
-                    n.note(format!("{} direct alpha: several roots; see --format json.", f.code));
+                    n.note(format!(
+                        "{} direct alpha: several roots; see --format json.",
+                        f.code
+                    ));
                 }
             }
         }
         if unmarked > 0 {
             n.marked_note(
                 AT_COST,
-                format!("value includes {unmarked} holding(s) never marked, counted at paid-in cost."),
+                format!(
+                    "value includes {unmarked} holding(s) never marked, counted at paid-in cost."
+                ),
             );
         }
         n.note("NAV = holdings at latest marks + stakes in other funds (their NAV share) + cash; gross covers direct holdings only.");
@@ -252,13 +309,20 @@ pub fn document(r: &Returns, fund: Option<&str>, o: Opts, layout: Layout, pme: b
         let codes: Vec<String> = funds.iter().map(|f| f.code.clone()).collect();
         n.charts.push(Chart {
             id: "net-irr".into(),
-            title: format!("{} · {}", o.label("Net IRR"), o.label("IRR and TVPI per fund")),
+            title: format!(
+                "{} · {}",
+                o.label("Net IRR"),
+                o.label("IRR and TVPI per fund")
+            ),
             kind: ChartKind::Bar,
             measure: Kind::Percent,
             categories: codes.clone(),
             series: vec![Series {
                 name: o.label("Net IRR").into(),
-                values: funds.iter().map(|f| f.net.irr.rate.map(|r| r.as_decimal())).collect(),
+                values: funds
+                    .iter()
+                    .map(|f| f.net.irr.rate.map(|r| r.as_decimal()))
+                    .collect(),
             }],
         });
         n.charts.push(Chart {
@@ -269,7 +333,10 @@ pub fn document(r: &Returns, fund: Option<&str>, o: Opts, layout: Layout, pme: b
             categories: codes,
             series: vec![Series {
                 name: "TVPI".into(),
-                values: funds.iter().map(|f| f.net.tvpi.map(|t| t.rounded())).collect(),
+                values: funds
+                    .iter()
+                    .map(|f| f.net.tvpi.map(|t| t.rounded()))
+                    .collect(),
             }],
         });
         d.push(g);
@@ -365,7 +432,9 @@ pub fn document(r: &Returns, fund: Option<&str>, o: Opts, layout: Layout, pme: b
             }
         }
         if !full {
-            s.note("NAV share = the fund's NAV pro rata to paid-in, to the fen (largest remainder).");
+            s.note(
+                "NAV share = the fund's NAV pro rata to paid-in, to the fen (largest remainder).",
+            );
         }
         d.push(s);
     }
@@ -396,7 +465,9 @@ pub fn xirr(c: &XirrCheck, o: Opts, layout: Layout) -> Document {
         rate(c.irr.rate, Layout::Sections),
         text(c.irr.status.as_str()),
         text(roots.join(";")),
-        c.irr.cumulative.map_or(text(""), |r| number(r.as_decimal(), r.to_string())),
+        c.irr
+            .cumulative
+            .map_or(text(""), |r| number(r.as_decimal(), r.to_string())),
         super::model::count(c.flows as u64),
         text(c.first_date.to_string()),
         text(c.last_date.to_string()),

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::model::{Cell, Document, Kind, Section};
+use super::model::{Cell, Document, HeldRows, Kind, RowSource, Section};
 use crate::error::{Error, Result};
 
 /// Which columns to show.
@@ -123,40 +123,78 @@ pub fn title_line(doc: &Document) -> String {
 }
 
 /// Write `doc` as terminal tables no wider than `width` where that is possible.
-pub fn write(doc: &Document, cols: &Columns, width: usize, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(doc: &Document, cols: &Columns, width: usize, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "{}", title_line(doc))?;
     for s in &doc.sections {
         writeln!(out)?;
         if doc.sections.len() > 1 {
             writeln!(out, "{}", s.title)?;
         }
-        section(doc, s, cols, width, out)?;
+        section(doc, s, &mut HeldRows(&s.rows), cols, width, out)?;
     }
     Ok(())
+}
+
+/// Write one section whose rows come from `rows` (its own `rows` are ignored), in
+/// memory that does not grow with the number of rows: the rows are read twice, once
+/// to measure the columns and once to print them.
+pub fn write_streamed(
+    doc: &Document,
+    s: &Section,
+    rows: &mut dyn RowSource,
+    cols: &Columns,
+    width: usize,
+    out: &mut dyn Write,
+) -> Result<()> {
+    writeln!(out, "{}", title_line(doc))?;
+    writeln!(out)?;
+    section(doc, s, rows, cols, width, out)
 }
 
 fn section(
     doc: &Document,
     s: &Section,
+    rows: &mut dyn RowSource,
     cols: &Columns,
     width: usize,
     out: &mut dyn Write,
-) -> io::Result<()> {
-    if s.rows.is_empty() {
+) -> Result<()> {
+    let idx = select(s, cols);
+    let headers: Vec<String> = idx.iter().map(|&i| header(doc, s, i)).collect();
+    let numeric: Vec<bool> = idx
+        .iter()
+        .map(|&i| s.columns[i].kind.is_numeric())
+        .collect();
+    // Pass 1: the widest cell of each column, and whether there is any row.
+    let mut cell_max = vec![0; idx.len()];
+    let mut any = false;
+    rows.each(&mut |cells| {
+        any = true;
+        for (k, &i) in idx.iter().enumerate() {
+            cell_max[k] = cell_max[k].max(dw(&shown(doc, &cells[i])));
+        }
+        Ok(())
+    })?;
+    if !any {
         writeln!(out, "(none)")?;
     } else {
-        let idx = select(s, cols);
-        let headers: Vec<String> = idx.iter().map(|&i| header(doc, s, i)).collect();
-        let body: Vec<Vec<String>> = s
-            .rows
-            .iter()
-            .map(|r| idx.iter().map(|&i| shown(doc, &r.cells[i])).collect())
-            .collect();
-        let numeric: Vec<bool> = idx.iter().map(|&i| s.columns[i].kind.is_numeric()).collect();
-        match fit(&headers, &body, &numeric, width) {
-            Some(widths) => grid(&headers, &body, &numeric, &widths, out)?,
-            None => expanded(&headers, &body, out)?,
+        // Pass 2: print, in a grid when one fits, else one record per block.
+        let layout = fit(&headers, &cell_max, &numeric, width);
+        if let Some(widths) = &layout {
+            physical(&headers, widths, &vec![false; headers.len()], out)?;
+            let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w + 2)).collect();
+            writeln!(out, "{}", rule.join("+"))?;
         }
+        let hw = headers.iter().map(|h| dw(h)).max().unwrap_or(0);
+        let mut n = 0;
+        rows.each(&mut |cells| {
+            let row: Vec<String> = idx.iter().map(|&i| shown(doc, &cells[i])).collect();
+            n += 1;
+            match &layout {
+                Some(widths) => physical(&row, widths, &numeric, out),
+                None => record(n, &headers, hw, &row, out),
+            }
+        })?;
     }
     for n in &s.notes {
         let line = match &n.mark {
@@ -181,11 +219,13 @@ fn dw(s: &str) -> usize {
 
 /// Column widths that fit `width` (borders included), or `None` when no wrapping
 /// fits and the expanded layout must be used.
-fn fit(headers: &[String], body: &[Vec<String>], numeric: &[bool], width: usize) -> Option<Vec<usize>> {
+fn fit(
+    headers: &[String],
+    cell_max: &[usize],
+    numeric: &[bool],
+    width: usize,
+) -> Option<Vec<usize>> {
     let n = headers.len();
-    let cell_max: Vec<usize> = (0..n)
-        .map(|i| body.iter().map(|r| dw(&r[i])).max().unwrap_or(0))
-        .collect();
     let word_max: Vec<usize> = headers
         .iter()
         .map(|h| h.split(' ').map(dw).max().unwrap_or(0))
@@ -255,49 +295,42 @@ fn pad(s: &str, w: usize, right: bool) -> String {
 }
 
 /// One logical row, its cells wrapped to the widths, as physical lines.
-fn physical(cells: &[String], widths: &[usize], numeric: &[bool], out: &mut dyn Write) -> io::Result<()> {
-    let wrapped: Vec<Vec<String>> = cells
-        .iter()
-        .zip(widths)
-        .map(|(c, &w)| wrap(c, w))
-        .collect();
+fn physical(
+    cells: &[String],
+    widths: &[usize],
+    numeric: &[bool],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let wrapped: Vec<Vec<String>> = cells.iter().zip(widths).map(|(c, &w)| wrap(c, w)).collect();
     let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
     for l in 0..height {
         let parts: Vec<String> = wrapped
             .iter()
             .enumerate()
-            .map(|(i, lines)| pad(lines.get(l).map_or("", String::as_str), widths[i], numeric[i]))
+            .map(|(i, lines)| {
+                pad(
+                    lines.get(l).map_or("", String::as_str),
+                    widths[i],
+                    numeric[i],
+                )
+            })
             .collect();
         writeln!(out, " {} ", parts.join(" | "))?;
     }
     Ok(())
 }
 
-fn grid(
+/// One record as a block of `header | value` lines (psql's expanded display).
+fn record(
+    n: usize,
     headers: &[String],
-    body: &[Vec<String>],
-    numeric: &[bool],
-    widths: &[usize],
+    hw: usize,
+    row: &[String],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    // Headers are left-aligned, as psql does; numbers right-aligned below them.
-    physical(headers, widths, &vec![false; headers.len()], out)?;
-    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w + 2)).collect();
-    writeln!(out, "{}", rule.join("+"))?;
-    for r in body {
-        physical(r, widths, numeric, out)?;
-    }
-    Ok(())
-}
-
-/// One block per record, `header | value` lines (psql's expanded display).
-fn expanded(headers: &[String], body: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> {
-    let hw = headers.iter().map(|h| dw(h)).max().unwrap_or(0);
-    for (n, r) in body.iter().enumerate() {
-        writeln!(out, "-[ RECORD {} ]{}", n + 1, "-".repeat(hw.saturating_sub(8)))?;
-        for (h, v) in headers.iter().zip(r) {
-            writeln!(out, "{} | {v}", pad(h, hw, false))?;
-        }
+    writeln!(out, "-[ RECORD {n} ]{}", "-".repeat(hw.saturating_sub(8)))?;
+    for (h, v) in headers.iter().zip(row) {
+        writeln!(out, "{} | {v}", pad(h, hw, false))?;
     }
     Ok(())
 }
@@ -309,14 +342,17 @@ mod tests {
     #[test]
     fn wrap_counts_cjk_as_two() {
         assert_eq!(wrap("昆明市双创产业", 6), vec!["昆明市", "双创产", "业"]);
-        assert_eq!(wrap("Deal paid-in (万元)", 12), vec!["Deal paid-in", "(万元)"]);
+        assert_eq!(
+            wrap("Deal paid-in (万元)", 12),
+            vec!["Deal paid-in", "(万元)"]
+        );
         assert_eq!(wrap("", 5), vec![""]);
     }
 
     #[test]
     fn fit_wraps_text_then_gives_up() {
         let h = vec!["Name".to_string(), "Amount".to_string()];
-        let body = vec![vec!["昆明市双创产业发展股权投资基金".to_string(), "8,095.00".to_string()]];
+        let body = [30, 8];
         // Natural: 30 + 8 + 3 + 2 = 43.
         assert_eq!(fit(&h, &body, &[false, true], 43), Some(vec![30, 8]));
         // 30 columns: the name wraps to 30 - 13 = 17.

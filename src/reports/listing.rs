@@ -44,6 +44,21 @@ pub struct LogLine {
 
 /// Every entry (reversals included), optionally only those of one fund.
 pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
+    let mut out = Vec::new();
+    log_each(ledger, fund, |l| {
+        out.push(l);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`log`] one line at a time, in one read transaction: memory stays flat however
+/// long the journal is.
+pub fn log_each(
+    ledger: &mut Ledger,
+    fund: Option<&str>,
+    mut f: impl FnMut(LogLine) -> Result<()>,
+) -> Result<()> {
     ledger.read(|tx| {
         let fund_id = match fund {
             Some(code) => Some(
@@ -55,10 +70,8 @@ pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
             ),
             None => None,
         };
-        Ok(tx
-            .log(&EntryFilter { fund_id })?
-            .into_iter()
-            .map(|l| LogLine {
+        tx.for_each_log(&EntryFilter { fund_id }, |l| {
+            f(LogLine {
                 id: l.entry.id,
                 date: l.entry.date,
                 kind: l.entry.kind,
@@ -76,6 +89,6 @@ pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
                 reversed_by: l.reversed_by,
                 reinvest_weight: l.entry.reinvest_weight,
             })
-            .collect())
+        })
     })
 }

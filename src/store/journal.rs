@@ -348,6 +348,21 @@ impl Tx<'_> {
 
     /// Every entry, reversals included, for `log`.
     pub fn log(&self, filter: &EntryFilter) -> Result<Vec<LoggedEntry>> {
+        let mut out = Vec::new();
+        self.for_each_log(filter, |l| {
+            out.push(l);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The journal in id order, one entry at a time: memory does not grow with the
+    /// journal (`log` and exports of millions of entries stream through this).
+    pub fn for_each_log(
+        &self,
+        filter: &EntryFilter,
+        mut f: impl FnMut(LoggedEntry) -> Result<()>,
+    ) -> Result<()> {
         let sql = format!(
             "SELECT {ENTRY_COLS}, f.code, i.code, c.code, r.id, l.code, g.code
              FROM entries e
@@ -362,20 +377,21 @@ impl Tx<'_> {
              ORDER BY e.id"
         );
         let mut st = self.conn().prepare_cached(&sql)?;
-        let rows = st
-            .query_map([filter.fund_id], |r| {
-                Ok(LoggedEntry {
-                    entry: entry_row(r)?,
-                    fund: r.get(ENTRY_NCOLS)?,
-                    investor: r.get(ENTRY_NCOLS + 1)?,
-                    company: r.get(ENTRY_NCOLS + 2)?,
-                    reversed_by: r.get(ENTRY_NCOLS + 3)?,
-                    loan: r.get(ENTRY_NCOLS + 4)?,
-                    grant: r.get(ENTRY_NCOLS + 5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let rows = st.query_map([filter.fund_id], |r| {
+            Ok(LoggedEntry {
+                entry: entry_row(r)?,
+                fund: r.get(ENTRY_NCOLS)?,
+                investor: r.get(ENTRY_NCOLS + 1)?,
+                company: r.get(ENTRY_NCOLS + 2)?,
+                reversed_by: r.get(ENTRY_NCOLS + 3)?,
+                loan: r.get(ENTRY_NCOLS + 4)?,
+                grant: r.get(ENTRY_NCOLS + 5)?,
+            })
+        })?;
+        for row in rows {
+            f(row?)?;
+        }
+        Ok(())
     }
 }
 
