@@ -213,9 +213,10 @@ fn row_of(cells: &HashMap<String, XCell>, code: &str) -> usize {
         .unwrap_or_else(|| panic!("no row for {code}"))
 }
 
+/// The header row's cells, each on one line (a long header is broken into lines).
 fn header_row(c: &HashMap<String, XCell>, cols: &str) -> Vec<String> {
     cols.chars()
-        .map(|col| c[&format!("{col}{HEAD}")].value.clone())
+        .map(|col| c[&format!("{col}{HEAD}")].value.replace('\n', " "))
         .collect()
 }
 
@@ -368,7 +369,7 @@ fn chinese_headers_and_pages() {
     assert_eq!(book.sheet_names(), vec!["投资组合汇总"]);
     let c = book.sheet(1);
     assert_eq!(c["A3"].value, "代码");
-    assert_eq!(c["H3"].value, "协议投资 (万元)");
+    assert_eq!(c["H3"].value.replace('\n', " "), "协议投资 (万元)");
     assert_eq!(c["M3"].value, "注");
     assert!(book
         .sheet_xml(1)
@@ -594,7 +595,7 @@ ps = ws.page_setup
 print("setup", ps.paperSize, ps.orientation, ws.sheet_properties.pageSetUpPr.fitToPage, ps.fitToWidth or 1, ps.fitToHeight)
 print("titles", ws.print_title_rows, "freeze", ws.freeze_panes, "charts", len(ws._charts))
 print("header", ws.oddHeader.left.text, "|", ws.oddHeader.right.text, "|", ws.oddFooter.center.text)
-head = [c.value for c in ws[3]]
+head = [c.value.replace("\n", " ") if c.value else c.value for c in ws[3]]
 print("marks", head[head.index("Value (万元)") + 1], rows(ws)["SC"][head.index("Value (万元)") + 1].value)
 nt = rows(ws)["NT"]
 print("nt", nt[1].value, repr(nt[7].value), repr(nt[8].value), repr(nt[11].value), nt[11].number_format, nt[10].number_format, nt[6].value)

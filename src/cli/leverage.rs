@@ -33,7 +33,7 @@ Examples:
 /// The layout a format wants: one wide table for CSV and workbooks, sections otherwise.
 pub fn layout(format: Format) -> Layout {
     match format {
-        Format::Csv | Format::Xlsx => Layout::Flat,
+        Format::Csv => Layout::Flat,
         _ => Layout::Sections,
     }
 }

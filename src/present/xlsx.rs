@@ -161,6 +161,11 @@ fn dw(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// The width of bold text, about a tenth wider than its characters.
+fn bold_width(s: &str) -> usize {
+    (dw(s) * 11).div_ceil(10)
+}
+
 /// Column width in pixels for a width in characters (Calibri 11: 7 px a character
 /// plus 5 px of padding).
 fn px(chars: f64) -> u32 {
@@ -192,13 +197,14 @@ fn sheet(
         .collect();
 
     // Widths: the widest cell as Excel shows it, or the header's longest word, or up
-    // to HEADER_WIDTH of the header (a longer header wraps), plus 2; text wraps past
-    // MAX_TEXT_WIDTH.
+    // to HEADER_WIDTH of the header (a longer header wraps), plus 2 (3 for numbers,
+    // which sit right against the next column's text); text wraps past MAX_TEXT_WIDTH.
+    // Headers are bold, about a tenth wider than their characters.
     let mut widths: Vec<usize> = headers
         .iter()
         .map(|h| {
-            let word = h.split(' ').map(dw).max().unwrap_or(0);
-            word.max(dw(h).min(HEADER_WIDTH))
+            let word = h.split(' ').map(bold_width).max().unwrap_or(0);
+            word.max(bold_width(h).min(HEADER_WIDTH))
         })
         .collect();
     for r in &s.rows {
@@ -212,13 +218,29 @@ fn sheet(
     }
     let wrap: Vec<bool> = widths.iter().map(|&w| w > MAX_TEXT_WIDTH).collect();
     let widths: Vec<usize> = widths.iter().map(|&w| w.min(MAX_TEXT_WIDTH)).collect();
-    let header_lines = headers
+    // A header that does not fit its column is broken into lines here, at spaces, so
+    // every reader prints the same lines (Excel and LibreOffice would also break
+    // between any two Chinese characters: `(万` / `元)`).
+    let headers: Vec<String> = headers
         .iter()
         .zip(&widths)
-        .map(|(h, &w)| wrap_text(h, w).len())
-        .max()
-        .unwrap_or(1);
-    let widths: Vec<f64> = widths.iter().map(|&w| (w + 2) as f64).collect();
+        .map(|(h, &w)| {
+            if bold_width(h) <= w {
+                h.clone()
+            } else {
+                wrap_text(h, w).join("\n")
+            }
+        })
+        .collect();
+    let header_lines = headers.iter().map(|h| h.lines().count()).max().unwrap_or(1);
+    let widths: Vec<f64> = widths
+        .iter()
+        .zip(&layout)
+        .map(|(&w, c)| {
+            let numeric = matches!(*c, Col::Data(i) if s.columns[i].kind.is_numeric());
+            (w + if numeric { 3 } else { 2 }) as f64
+        })
+        .collect();
     for (k, &w) in widths.iter().enumerate() {
         ws.set_column_width(col_num(k)?, w).map_err(xlsx_error)?;
     }
@@ -486,7 +508,8 @@ pub fn number_format(kind: Kind, text: &str) -> String {
 }
 
 /// A sheet name Excel accepts (at most 31 characters, none of `[]:*?/\`, not blank,
-/// unique ignoring case): the section's title, else its id.
+/// unique ignoring case): the section's title, or its id when the title is longer
+/// (a cut title reads worse than the id: `SC 昆明市双创产业发展股权投资基金_ Stakes (202`).
 fn sheet_name(title: &str, id: &str, taken: &mut Vec<String>) -> String {
     let clean = |s: &str| -> String {
         s.chars()
@@ -496,7 +519,7 @@ fn sheet_name(title: &str, id: &str, taken: &mut Vec<String>) -> String {
             .to_string()
     };
     let mut base = clean(title);
-    if base.is_empty() {
+    if base.is_empty() || (base.chars().count() > 31 && !clean(id).is_empty()) {
         base = clean(id);
     }
     if base.is_empty() {
@@ -681,10 +704,14 @@ mod tests {
         );
         assert_eq!(sheet_name("a/b: c?", "x", &mut taken), "a_b_ c_");
         assert_eq!(sheet_name("", "returns", &mut taken), "returns");
+        assert_eq!(
+            sheet_name("SC 昆明市双创产业发展股权投资基金: Stakes (2026-06-30)", "SC-stakes", &mut taken),
+            "SC-stakes"
+        );
         let long = "投资组合汇总".repeat(6);
-        let n = sheet_name(&long, "p", &mut taken);
+        let n = sheet_name(&long, "", &mut taken);
         assert_eq!(n.chars().count(), 31);
-        let n2 = sheet_name(&long, "p", &mut taken);
+        let n2 = sheet_name(&long, "", &mut taken);
         assert!(n2.ends_with(" (2)") && n2.chars().count() == 31, "{n2}");
     }
 
