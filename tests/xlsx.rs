@@ -359,6 +359,18 @@ fn workbook_prints_a4_with_titles_frozen_header_and_charts() {
 }
 
 #[test]
+fn the_same_ledger_gives_the_same_bytes() {
+    let t = example();
+    for args in [&["report", "portfolio"][..], &["fund", "list"][..]] {
+        let a = std::fs::read(xlsx(&t, "a.xlsx", args)).unwrap();
+        let b = std::fs::read(xlsx(&t, "b.xlsx", args)).unwrap();
+        assert!(a == b, "{args:?}: two runs differ");
+        std::fs::remove_file(t.dir.path().join("a.xlsx")).unwrap();
+        std::fs::remove_file(t.dir.path().join("b.xlsx")).unwrap();
+    }
+}
+
+#[test]
 fn chinese_headers_and_pages() {
     let t = example();
     let book = Book::open(&xlsx(

@@ -45,7 +45,7 @@ use std::collections::HashMap;
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart as XChart, ChartType, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
+    Chart as XChart, ChartType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
     Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
@@ -82,6 +82,17 @@ const DATE: &str = "yyyy-mm-dd";
 /// (as for CSV). The report pack passes all its documents at once.
 pub fn workbook(docs: &[Document], cols: &Columns) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    // The creation time is a date (the as-of date, else today), not the clock, so the
+    // same ledger and command give the same bytes.
+    let first = docs.first();
+    let created = first.and_then(|d| d.as_of).unwrap_or_else(crate::date::today);
+    let mut props = DocProperties::new()
+        .set_author("fundledger")
+        .set_creation_datetime(&excel_date(created)?);
+    if let Some(d) = first {
+        props = props.set_title(&d.title);
+    }
+    wb.set_properties(&props);
     let mut names: Vec<String> = Vec::new();
     let mut formats = Formats::default();
     for doc in docs {
