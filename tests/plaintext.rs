@@ -532,3 +532,38 @@ fn bean_check_accepts_the_ledger_and_agrees() {
         "memo not escaped as expected"
     );
 }
+
+/// `--no-account-directives` drops hledger's `account` lines (hledger reads a journal
+/// with hundreds of thousands of them very slowly) and changes no balance: the same
+/// 8,095万元 of the 双创 system's deal paid-in. Beancount keeps its `open` lines,
+/// which it requires.
+#[test]
+fn hledger_without_account_directives_has_the_same_balances() {
+    let t = example();
+    let with = std::fs::read_to_string(export(&t, "hledger", &[])).unwrap();
+    let file = export(&t, "hledger", &["--no-account-directives"]);
+    let without = std::fs::read_to_string(&file).unwrap();
+    let declared = with.lines().filter(|l| l.starts_with("account ")).count();
+    assert!(declared > 20, "{declared}");
+    assert_eq!(
+        without
+            .lines()
+            .filter(|l| l.starts_with("account "))
+            .count(),
+        0
+    );
+    // Everything else is the same, line for line.
+    let rest: Vec<&str> = with
+        .lines()
+        .filter(|l| !l.starts_with("account "))
+        .collect();
+    assert_eq!(rest, without.lines().collect::<Vec<_>>());
+    let (a, b) = (parse(&with), parse(&without));
+    assert_eq!(a.balances, b.balances);
+    let bean =
+        std::fs::read_to_string(export(&t, "beancount", &["--no-account-directives"])).unwrap();
+    assert!(bean.lines().any(|l| l.contains(" open ")));
+    if let Some(total) = hledger_total(&file, "^Assets:Funds:SC(-1)?:Investments:Cost:") {
+        assert_eq!(total, "80950000.00 CNY");
+    }
+}

@@ -14,6 +14,10 @@ pub struct ExportArgs {
     /// Export entries dated on or before this date [default: today], as `report portfolio --as-of`
     #[arg(long)]
     pub as_of: Option<String>,
+    /// hledger: leave out the `account` directives (only `hledger --strict` needs them;
+    /// hledger reads a journal with hundreds of thousands of them very slowly)
+    #[arg(long)]
+    pub no_account_directives: bool,
 }
 
 pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<()> {
@@ -31,7 +35,10 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     };
     let as_of = as_of(a.as_of.as_deref())?;
     let mut ledger = ctx.open()?;
-    output::with_writer(|out| reports::plaintext::plaintext(&mut ledger, flavor, as_of, out))?;
+    let declare = !a.no_account_directives;
+    output::with_writer(|out| {
+        reports::plaintext::plaintext(&mut ledger, flavor, as_of, declare, out)
+    })?;
     Ok(())
 }
 

@@ -67,6 +67,8 @@ pub struct Journal {
     book: Book,
     /// Accounts already declared (hledger `account`, Beancount `open`).
     declared: HashSet<String>,
+    /// Write hledger `account` directives (needed by `hledger --strict` only).
+    declare: bool,
 }
 
 /// Is `s` a valid account-name component for both tools? Beancount takes
@@ -195,7 +197,18 @@ impl Journal {
                 .collect(),
             book: Book::default(),
             declared: HashSet::new(),
+            declare: true,
         }
+    }
+
+    /// Leave out hledger's `account` directives. Why: a ledger with hundreds of
+    /// thousands of holdings declares as many accounts, and hledger 1.25 then takes
+    /// minutes and gigabytes to read the file; without them it reads it in seconds
+    /// (only `--strict` needs them). Beancount requires its `open` directives, which
+    /// are always written.
+    pub fn without_account_directives(mut self) -> Journal {
+        self.declare = false;
+        self
     }
 
     /// Options, the commodity, and a commented key from codes to account names.
@@ -360,8 +373,9 @@ impl Journal {
             );
         }
         let mut s = String::new();
+        let declare = self.declare || self.flavor == Flavor::Beancount;
         for (acct, _) in &postings {
-            if self.declared.insert(acct.clone()) {
+            if declare && self.declared.insert(acct.clone()) {
                 match self.flavor {
                     Flavor::Hledger => {
                         let _ = writeln!(s, "account {acct}");

@@ -6,8 +6,8 @@
 //! spreadsheet wants, for CSV and workbooks).
 
 use super::model::{
-    count, money, number, opt_money, opt_text, ratio, text, Cell, Column, Document, Kind, Opts,
-    Section,
+    count, money, number, opt_money, opt_text, ratio, text, Cell, Column, Document, Kind, Link,
+    Opts, Section,
 };
 use super::Layout;
 use crate::policy::Factor;
@@ -375,7 +375,7 @@ pub fn look_through(lt: &LookThrough, fund: Option<&str>, o: Opts, layout: Layou
             for h in &g.holdings {
                 s.row(vec![
                     text(&g.code),
-                    text(&h.company),
+                    text(&h.company).link(Link::Company(h.company.clone())),
                     text(&h.name),
                     opt_text(h.sector.as_ref()),
                     text(h.via.as_deref().unwrap_or("direct")),
@@ -454,7 +454,7 @@ pub fn look_through(lt: &LookThrough, fund: Option<&str>, o: Opts, layout: Layou
         s.columns = holding_columns(o);
         for h in &g.holdings {
             s.row(vec![
-                text(&h.company),
+                text(&h.company).link(Link::Company(h.company.clone())),
                 text(&h.name),
                 opt_text(h.sector.as_ref()),
                 text(h.via.as_deref().unwrap_or("direct")),

@@ -3,7 +3,7 @@
 
 use super::model::{
     count, date, money, na, number, opt_text, ratio, text, Cell, Chart, ChartKind, Document, Kind,
-    Opts, Section, Series,
+    Link, Opts, Section, Series,
 };
 use crate::money::{Money, Ratio};
 use crate::reports::loans::{
@@ -145,7 +145,7 @@ pub fn list(l: &LoanList, o: Opts) -> Document {
     for x in &l.loans {
         let t = &x.loan.terms;
         s.row(vec![
-            text(&x.loan.code),
+            text(&x.loan.code).link(Link::Loan(x.loan.code.clone())),
             text(&x.loan.borrower),
             text(x.loan.borrower_kind.as_str()),
             money(t.principal),

@@ -125,11 +125,42 @@ pub struct Cell {
     /// A footnote mark (`*`), explained by the section note with the same mark.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<String>,
+    /// What this cell is about, for renderers that can link (the web view): a record's
+    /// page, or the journal entries whose amounts add up to this figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// A link target, independent of any URL scheme.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    Fund(String),
+    Company(String),
+    Loan(String),
+    /// The entries of these funds (and counterparty) of one kind: their effective
+    /// amounts add up to the figure (drill-down).
+    Entries {
+        funds: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        company: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        investor: Option<String>,
+        kind: String,
+    },
 }
 
 impl Cell {
     pub fn new(value: Value) -> Cell {
-        Cell { value, mark: None }
+        Cell {
+            value,
+            mark: None,
+            link: None,
+        }
+    }
+    pub fn link(mut self, l: Link) -> Cell {
+        self.link = Some(l);
+        self
     }
     /// Put a footnote mark on this cell when `on`.
     pub fn marked(mut self, mark: &str, on: bool) -> Cell {

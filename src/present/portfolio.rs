@@ -2,7 +2,8 @@
 //! the charts the report pack prints (committed vs paid-in, value composition).
 
 use super::model::{
-    count, money, opt_text, ratio, text, Chart, ChartKind, Document, Kind, Opts, Section, Series,
+    count, money, opt_text, ratio, text, Chart, ChartKind, Document, Kind, Link, Opts, Section,
+    Series,
 };
 use crate::reports::{Portfolio, PortfolioTotal};
 
@@ -33,36 +34,53 @@ pub fn section(p: &Portfolio, o: Opts) -> Section {
         o.col("value", "Value", Kind::Money, true),
         o.col("proceeds", "Proceeds", Kind::Money, false),
     ];
-    let figures = |f: &PortfolioTotal| {
+    // A sum links to the entries it adds up (the total's LP capital leaves out what the
+    // funds put into each other, so no single set of entries adds up to it).
+    let drill = |funds: &[String], kind: &str| Link::Entries {
+        funds: funds.to_vec(),
+        company: None,
+        investor: None,
+        kind: kind.into(),
+    };
+    let figures = |f: &PortfolioTotal, funds: &[String], total: bool| {
+        let lp = |m, kind| {
+            let c = money(m);
+            if total {
+                c
+            } else {
+                c.link(drill(funds, kind))
+            }
+        };
         vec![
-            money(f.lp_committed),
-            money(f.lp_paid_in),
+            lp(f.lp_committed, "lp-commit"),
+            lp(f.lp_paid_in, "lp-pay"),
             count(f.projects),
-            money(f.deal_committed),
-            money(f.deal_paid_in),
+            money(f.deal_committed).link(drill(funds, "deal-commit")),
+            money(f.deal_paid_in).link(drill(funds, "deal-pay")),
             money(f.deal_unfunded),
             ratio(f.paid_in_ratio),
             money(f.value).marked(UNMARKED, f.unmarked > 0),
-            money(f.proceeds),
+            money(f.proceeds).link(drill(funds, "deal-proceeds")),
         ]
     };
     for r in &p.funds {
         let mut row = vec![
-            text(&r.code),
+            text(&r.code).link(Link::Fund(r.code.clone())),
             text(&r.name),
             text(o.label(r.kind.as_str())),
             opt_text(r.parent.as_ref()),
         ];
-        row.extend(figures(&r.figures));
+        row.extend(figures(&r.figures, std::slice::from_ref(&r.code), false));
         s.row(row);
     }
+    let all: Vec<String> = p.funds.iter().map(|f| f.code.clone()).collect();
     let mut row = vec![
         text(o.label("Total")),
         text(o.label("(consolidated)")),
         text(""),
         text(""),
     ];
-    row.extend(figures(&p.total));
+    row.extend(figures(&p.total, &all, true));
     s.total_row(row);
     let zh = o.lang == super::Lang::Zh;
     s.note(if zh {

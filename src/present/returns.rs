@@ -386,12 +386,15 @@ pub fn document(
         let mut unmarked = false;
         for h in holdings {
             unmarked |= h.gross.unmarked > 0;
-            let mut row = vec![text(&h.fund)];
+            let mut row = vec![text(&h.fund).link(Link::Fund(h.fund.clone()))];
             if look_through {
                 row.push(text(h.via.clone().unwrap_or_default()));
                 row.push(h.share.map_or_else(|| text(""), |s| ratio(Some(s))));
             }
-            row.extend([text(&h.company), text(&h.company_name)]);
+            row.extend([
+                text(&h.company).link(Link::Company(h.company.clone())),
+                text(&h.company_name),
+            ]);
             row.extend(gross_cells(&h.gross, layout, full));
             s.row(row);
             if !full {

@@ -7,7 +7,7 @@ use crate::domain::{Company, EntryKind, Fund, Investor};
 use crate::error::{unknown, Result};
 use crate::money::Money;
 use crate::policy::Factor;
-use crate::store::{CodeTable, EntryFilter, Ledger};
+use crate::store::{CodeTable, EntryFilter, Ledger, LoggedEntry};
 
 pub fn funds(ledger: &mut Ledger) -> Result<Vec<Fund>> {
     ledger.read(|tx| tx.funds())
@@ -70,25 +70,29 @@ pub fn log_each(
             ),
             None => None,
         };
-        tx.for_each_log(&EntryFilter { fund_id }, |l| {
-            f(LogLine {
-                id: l.entry.id,
-                date: l.entry.date,
-                kind: l.entry.kind,
-                fund: l.fund,
-                investor: l.investor,
-                company: l.company,
-                loan: l.loan,
-                grant: l.grant,
-                amount: l.entry.amount,
-                detail: l.entry.detail,
-                memo: l.entry.memo,
-                recorded_at: l.entry.recorded_at,
-                recorded_by: l.entry.recorded_by,
-                reverses: l.entry.reverses,
-                reversed_by: l.reversed_by,
-                reinvest_weight: l.entry.reinvest_weight,
-            })
-        })
+        tx.for_each_log(&EntryFilter { fund_id }, |l| f(LogLine::from(l)))
     })
+}
+
+impl From<LoggedEntry> for LogLine {
+    fn from(l: LoggedEntry) -> LogLine {
+        LogLine {
+            id: l.entry.id,
+            date: l.entry.date,
+            kind: l.entry.kind,
+            fund: l.fund,
+            investor: l.investor,
+            company: l.company,
+            loan: l.loan,
+            grant: l.grant,
+            amount: l.entry.amount,
+            detail: l.entry.detail,
+            memo: l.entry.memo,
+            recorded_at: l.entry.recorded_at,
+            recorded_by: l.entry.recorded_by,
+            reverses: l.entry.reverses,
+            reversed_by: l.reversed_by,
+            reinvest_weight: l.entry.reinvest_weight,
+        }
+    }
 }

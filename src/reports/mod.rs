@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod calc;
 pub mod export;
+pub mod journal;
 pub mod leverage;
 pub mod listing;
 pub mod loans;

@@ -13,10 +13,14 @@ pub fn plaintext(
     ledger: &mut Ledger,
     flavor: Flavor,
     as_of: Date,
+    declare_accounts: bool,
     out: &mut dyn Write,
 ) -> Result<usize> {
     ledger.read(|tx| {
         let mut journal = Journal::new(flavor, &tx.funds()?, &tx.investors()?, &tx.companies()?);
+        if !declare_accounts {
+            journal = journal.without_account_directives();
+        }
         out.write_all(journal.header(as_of).as_bytes())?;
         let mut n = 0;
         tx.for_each_effective(as_of, |e| {

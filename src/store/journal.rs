@@ -19,7 +19,7 @@ pub(super) const ENTRY_COLS: &str =
      e.loan_id, e.grant_id, e.interest_fen, e.subsidy_fen";
 
 /// Number of columns in `ENTRY_COLS`; queries that select more read them from here on.
-const ENTRY_NCOLS: usize = 17;
+pub(super) const ENTRY_NCOLS: usize = 17;
 
 /// Entries that count in reports: not reversals and not reversed.
 pub(super) const EFFECTIVE: &str =

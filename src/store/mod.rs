@@ -10,6 +10,7 @@
 //! (`Money::fen` / `Money::from_fen`); SQL never sums or compares money as text.
 
 mod audit;
+mod browse;
 mod bulk;
 mod cache;
 mod journal;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use audit::RawEntry;
+pub use browse::JournalQuery;
 pub use bulk::SuspendedGuards;
 pub(crate) use cache::{FastMap, FastSet};
 pub use journal::{EntryFilter, LoggedEntry, PositionEvents};
