@@ -14,7 +14,14 @@ fn option_line(line: &str, opt: &str) -> bool {
 
 /// The global options, as `fundledger --help` must document them.
 const GLOBALS: [&str; 8] = [
-    "--db", "--format", "--unit", "--output", "--lang", "--wide", "--columns", "--bom",
+    "--db",
+    "--format",
+    "--unit",
+    "--output",
+    "--lang",
+    "--wide",
+    "--columns",
+    "--bom",
 ];
 
 #[test]
@@ -32,7 +39,9 @@ fn completions_for_each_shell_name_the_commands() {
     // Completion also follows a subcommand: `fundledger report portfolio --<TAB>`
     // offers --as-of and the global --unit (bash lists a subcommand's options on one
     // line).
-    let bash = run_in(dir.path(), &["completions", "bash"]).ok().to_string();
+    let bash = run_in(dir.path(), &["completions", "bash"])
+        .ok()
+        .to_string();
     assert!(
         bash.lines()
             .any(|l| l.contains("--as-of") && l.contains("--look-through") && l.contains("--unit")),
@@ -62,14 +71,19 @@ fn man_page_is_roff_with_every_global_option_and_command() {
         assert!(man.contains(&roff), "man page lacks {g}");
     }
     for cmd in ["report", "deal", "loan", "audit", "completions", "man"] {
-        assert!(man.contains(&format!("fundledger\\-{cmd}(1)")), "man page lacks {cmd}");
+        assert!(
+            man.contains(&format!("fundledger\\-{cmd}(1)")),
+            "man page lacks {cmd}"
+        );
     }
 }
 
 #[test]
 fn subcommand_help_is_short_and_the_top_level_documents_the_global_options() {
     let dir = tempfile::tempdir().unwrap();
-    let help = run_in(dir.path(), &["deal", "pay", "--help"]).ok().to_string();
+    let help = run_in(dir.path(), &["deal", "pay", "--help"])
+        .ok()
+        .to_string();
     for g in GLOBALS {
         assert!(
             !help.lines().any(|l| option_line(l, g)),
@@ -87,7 +101,9 @@ fn subcommand_help_is_short_and_the_top_level_documents_the_global_options() {
         run_in(dir.path(), &["--help"]).ok().to_string(),
         run_in(dir.path(), &["-h"]).ok().to_string(),
     ] {
-        let (_, globals) = top.split_once("Global options:").expect("a Global options heading");
+        let (_, globals) = top
+            .split_once("Global options:")
+            .expect("a Global options heading");
         for g in GLOBALS {
             assert_eq!(
                 top.lines().filter(|l| option_line(l, g)).count(),

@@ -476,7 +476,9 @@ fn a_figure_excel_cannot_hold_exactly_is_refused_and_no_file_written() {
     let r = t.run(&["--format", "xlsx", "--output", o, "report", "portfolio"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("refused [xlsx-precision]: Portfolio!E4: 89999999999999.91 cannot be held exactly"),
+        r.stderr.contains(
+            "refused [xlsx-precision]: Portfolio!E4: 89999999999999.91 cannot be held exactly"
+        ),
         "{}",
         r.stderr
     );

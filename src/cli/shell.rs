@@ -19,7 +19,8 @@ use super::Cli;
 /// Heading of the global options in `fundledger --help`.
 pub const GLOBAL: &str = "Global options";
 
-const SEE_GLOBAL: &str = "Global options (--db, --format, --unit, --output, --lang, --wide, --columns, --bom) \
+const SEE_GLOBAL: &str =
+    "Global options (--db, --format, --unit, --output, --lang, --wide, --columns, --bom) \
 work with every command: see `fundledger --help`.";
 
 /// The command tree with the global options under their own heading at the top

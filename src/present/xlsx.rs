@@ -45,8 +45,8 @@ use std::collections::HashMap;
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart as XChart, ChartType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
-    Worksheet, XlsxError,
+    Chart as XChart, ChartType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -85,7 +85,9 @@ pub fn workbook(docs: &[Document], cols: &Columns) -> Result<Vec<u8>> {
     // The creation time is a date (the as-of date, else today), not the clock, so the
     // same ledger and command give the same bytes.
     let first = docs.first();
-    let created = first.and_then(|d| d.as_of).unwrap_or_else(crate::date::today);
+    let created = first
+        .and_then(|d| d.as_of)
+        .unwrap_or_else(crate::date::today);
     let mut props = DocProperties::new()
         .set_author("fundledger")
         .set_creation_datetime(&excel_date(created)?);
@@ -716,7 +718,11 @@ mod tests {
         assert_eq!(sheet_name("a/b: c?", "x", &mut taken), "a_b_ c_");
         assert_eq!(sheet_name("", "returns", &mut taken), "returns");
         assert_eq!(
-            sheet_name("SC 昆明市双创产业发展股权投资基金: Stakes (2026-06-30)", "SC-stakes", &mut taken),
+            sheet_name(
+                "SC 昆明市双创产业发展股权投资基金: Stakes (2026-06-30)",
+                "SC-stakes",
+                &mut taken
+            ),
             "SC-stakes"
         );
         let long = "投资组合汇总".repeat(6);
