@@ -230,14 +230,19 @@ fn xlsx(t: &TestLedger, name: &str, args: &[&str]) -> std::path::PathBuf {
     out
 }
 
+/// `report portfolio` of the example in 万元, as a workbook.
+fn portfolio_wan(t: &TestLedger) -> Book {
+    Book::open(&xlsx(
+        t,
+        "p.xlsx",
+        &["--unit", "wan", "report", "portfolio"],
+    ))
+}
+
 #[test]
 fn portfolio_workbook_has_exact_typed_cells_marks_and_notes() {
     let t = example();
-    let book = Book::open(&xlsx(
-        &t,
-        "p.xlsx",
-        &["--unit", "wan", "report", "portfolio"],
-    ));
+    let book = portfolio_wan(&t);
     assert_eq!(book.sheet_names(), vec!["Portfolio"]);
     let c = book.sheet(1);
     assert_eq!(
@@ -315,11 +320,7 @@ fn portfolio_workbook_has_exact_typed_cells_marks_and_notes() {
 #[test]
 fn workbook_prints_a4_with_titles_frozen_header_and_charts() {
     let t = example();
-    let book = Book::open(&xlsx(
-        &t,
-        "p.xlsx",
-        &["--unit", "wan", "report", "portfolio"],
-    ));
+    let book = portfolio_wan(&t);
     let ws = book.sheet_xml(1);
     let setup = elements(ws, "<pageSetup ", "</pageSetup>")[0].0;
     assert_eq!(attr(setup, "paperSize"), Some("9"), "A4");
@@ -382,7 +383,7 @@ fn chinese_headers_and_pages() {
     let c = book.sheet(1);
     assert_eq!(c["A3"].value, "代码");
     assert_eq!(c["H3"].value.replace('\n', " "), "协议投资 (万元)");
-    assert_eq!(c["M3"].value, "注");
+    assert_eq!(c["M3"].value, "说明");
     assert!(book
         .sheet_xml(1)
         .contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"));

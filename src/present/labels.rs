@@ -62,7 +62,6 @@ pub const LABELS: &[(&str, &str)] = &[
     ("All funds", "全部基金"),
     ("Contents", "目录"),
     ("Notes", "注"),
-    ("Note", "注"),
     ("Report pack", "报告汇编"),
     ("Look-through", "穿透"),
     ("Group by", "分组"),
