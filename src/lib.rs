@@ -27,6 +27,7 @@ pub mod policy;
 pub mod present;
 pub mod reports;
 pub mod rules;
+pub mod serve;
 pub mod store;
 pub mod uscc;
 pub mod xirr;

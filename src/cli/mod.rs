@@ -174,6 +174,55 @@ pub enum Command {
     /// Print the manual page (roff), every option and command
     #[command(after_help = "Example:\n  fundledger man > fundledger.1 && man ./fundledger.1")]
     Man,
+    /// The ledger in a browser: pages with drill-down, downloads, and forms for the everyday writes
+    #[command(
+        after_help = "Loopback only unless --listen says otherwise. Security model: docs/serve.md.\n\nExamples:\n  fundledger --db ledger.db.example serve --read-only\n  fundledger serve --listen 127.0.0.1:8640 --user 张敏"
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on; anything but loopback is reachable from the network
+    #[arg(long, default_value = "127.0.0.1:8640")]
+    pub listen: std::net::SocketAddr,
+    /// No forms; every POST is refused
+    #[arg(long)]
+    pub read_only: bool,
+    /// Author recorded for writes when the form's name field is empty [default: the OS user]
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Worker threads
+    #[arg(long, default_value = "4")]
+    pub threads: usize,
+}
+
+fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
+    // Refuse a missing or foreign file now, not at the first page.
+    drop(ctx.open()?);
+    if !a.listen.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this address can read{} the ledger; \
+             fundledger serve has no login (see docs/serve.md)",
+            a.listen,
+            if a.read_only { "" } else { " and write" }
+        );
+    }
+    let app = fundledger::serve::App::new(fundledger::serve::Config {
+        db: ctx.db.clone(),
+        listen: a.listen,
+        read_only: a.read_only,
+        user: a.user,
+        lang: ctx.out.lang,
+        threads: a.threads,
+    })?;
+    eprintln!(
+        "fundledger: serving {} at http://{}/{} (Ctrl-C to stop)",
+        ctx.db.display(),
+        a.listen,
+        if a.read_only { " read-only" } else { "" }
+    );
+    fundledger::serve::run(app)
 }
 
 /// Refuse a --format or --output the command cannot honour, before it runs (so a
@@ -309,6 +358,7 @@ pub fn run() -> ExitCode {
         Command::Man => ok(shell::man()
             .map_err(Error::from)
             .and_then(|m| render::print_bytes(&m))),
+        Command::Serve(a) => ok(serve(&ctx, a)),
     };
     let result = match result {
         Ok(code) => output::finish().map(|()| code),

@@ -281,6 +281,20 @@ pub const LABELS: &[(&str, &str)] = &[
     ("Last date", "末笔日期"),
     ("XIRR", "XIRR"),
     ("N", "期次"),
+    // Web view forms
+    ("Record an entry", "登记"),
+    ("LP commit", "出资人认缴"),
+    ("LP pay", "出资人实缴"),
+    ("LP distribute", "向出资人分配"),
+    ("Deal commit", "项目协议投资"),
+    ("Deal pay", "项目实际出资"),
+    ("Deal value", "项目估值"),
+    ("Deal proceeds", "项目回收"),
+    ("Deal write-off", "项目核销"),
+    ("Reverse an entry", "冲销分录"),
+    ("Reason", "原因"),
+    ("Submit", "提交"),
+    ("Repayment", "还款"),
 ];
 
 #[cfg(test)]
