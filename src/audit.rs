@@ -138,6 +138,75 @@ impl ChainVerifier {
     }
 }
 
+/// How far along the journal a recorded time may go backwards before it is reported:
+/// clocks are corrected by a few seconds now and then; a pinned or forged time is off
+/// by days.
+pub const CLOCK_DRIFT_SECONDS: i64 = 300;
+
+/// The widest time zone (UTC+14): an entry recorded at a UTC time may carry the local
+/// date up to 14 hours later.
+const WIDEST_ZONE_HOURS: i64 = 14;
+
+/// Checks each entry's `recorded_at` in journal order: a timestamp; no effective date
+/// after it (allowing for the time zone); not going backwards from the entry before.
+#[derive(Default)]
+pub struct RecordedTimes {
+    last: Option<(i64, chrono::NaiveDateTime)>,
+}
+
+impl RecordedTimes {
+    pub fn push(&mut self, row: &RawEntry, findings: &mut Vec<Finding>) {
+        let record = format!("entry {}", row.id);
+        let stamp = row.get("recorded_at").unwrap_or("");
+        let Ok(at) = chrono::NaiveDateTime::parse_from_str(stamp, crate::store::STAMP_FORMAT)
+        else {
+            findings.push(
+                Finding::new(
+                    "recorded-at-invalid",
+                    record,
+                    format!("recorded_at '{stamp}' is not a UTC time like 2022-06-15T00:00:00Z"),
+                )
+                .text("YYYY-MM-DDTHH:MM:SSZ", stamp),
+            );
+            return;
+        };
+        let latest_local = (at + chrono::Duration::hours(WIDEST_ZONE_HOURS)).date();
+        let effective = row
+            .get("effective_date")
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        if let Some(d) = effective.filter(|d| *d > latest_local) {
+            findings.push(
+                Finding::new(
+                    "dated-after-recorded",
+                    &record,
+                    format!(
+                        "dated {d}, after it was recorded at {stamp}: an entry records what has happened"
+                    ),
+                )
+                .text(at.date().to_string(), d.to_string()),
+            );
+        }
+        if let Some((prev_id, prev)) = self.last {
+            if at < prev - chrono::Duration::seconds(CLOCK_DRIFT_SECONDS) {
+                findings.push(
+                    Finding::new(
+                        "recorded-out-of-order",
+                        &record,
+                        format!(
+                            "recorded at {stamp}, before entry {prev_id} (recorded at {}) that precedes it in the journal: its recorded time was pinned or forged",
+                            prev.format(crate::store::STAMP_FORMAT)
+                        ),
+                    )
+                    .text(prev.format(crate::store::STAMP_FORMAT).to_string(), stamp),
+                );
+            }
+        }
+        if self.last.is_none_or(|(_, prev)| at > prev) {
+            self.last = Some((row.id, at));
+        }
+    }
+}
+
 /// A noted chain head: the first `n` entries end in `hash`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Head {

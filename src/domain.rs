@@ -206,3 +206,144 @@ impl NewEntry {
         }
     }
 }
+
+/// A break of the fund-structure rule, naming the fund.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundProblem {
+    pub fund: String,
+    pub message: String,
+}
+
+/// The fund-structure rule: a guidance fund has no parent; a sub-fund has one; every
+/// parent is a guidance fund. So a structure is at most two levels deep (guidance fund
+/// → its sub-funds and vehicles) and cannot loop, and every report that walks it
+/// (portfolio scope, look-through, leverage, policy terms) sees every fund once. A
+/// guidance fund that invests in another fund does so as its LP, not as its child.
+///
+/// `fund add` and the import refuse what breaks it; `audit` reports it in a file
+/// edited outside fundledger, and reports refuse to run on such a file.
+pub fn fund_structure_problems(funds: &[Fund]) -> Vec<FundProblem> {
+    let by_id: std::collections::HashMap<i64, &Fund> = funds.iter().map(|f| (f.id, f)).collect();
+    let code = |id: i64| {
+        by_id
+            .get(&id)
+            .map(|f| format!("'{}'", f.code))
+            .unwrap_or_else(|| format!("#{id}"))
+    };
+    let mut out = Vec::new();
+    let mut in_cycle = std::collections::HashSet::new();
+    for f in funds {
+        // Walk up at most funds.len() steps: a walk that comes back to `f` is a cycle.
+        let mut path = vec![f.id];
+        let mut up = f.parent_id;
+        while let Some(p) = up {
+            if p == f.id {
+                if path.iter().all(|id| !in_cycle.contains(id)) {
+                    in_cycle.extend(path.iter().copied());
+                    let names: Vec<String> =
+                        path.iter().chain([&f.id]).map(|id| code(*id)).collect();
+                    out.push(FundProblem {
+                        fund: f.code.clone(),
+                        message: format!(
+                            "fund parents form a cycle: {} (each fund's parent is the next)",
+                            names.join(" → ")
+                        ),
+                    });
+                }
+                break;
+            }
+            if path.contains(&p) || path.len() > funds.len() {
+                break; // a cycle further up, reported from its own members
+            }
+            path.push(p);
+            up = by_id.get(&p).and_then(|x| x.parent_id);
+        }
+        match (f.kind, f.parent_id) {
+            (FundKind::Guidance, Some(p)) => out.push(FundProblem {
+                fund: f.code.clone(),
+                message: format!(
+                    "guidance fund '{}' has a parent ({}); a guidance fund is the top of its structure",
+                    f.code,
+                    code(p)
+                ),
+            }),
+            (FundKind::SubFund, None) => out.push(FundProblem {
+                fund: f.code.clone(),
+                message: format!("sub-fund '{}' has no parent guidance fund", f.code),
+            }),
+            (_, Some(p)) => match by_id.get(&p) {
+                Some(parent) if parent.kind != FundKind::Guidance => out.push(FundProblem {
+                    fund: f.code.clone(),
+                    message: format!(
+                        "the parent of fund '{}' is '{}', a {}, not a guidance fund",
+                        f.code, parent.code, parent.kind
+                    ),
+                }),
+                Some(_) => {}
+                None => out.push(FundProblem {
+                    fund: f.code.clone(),
+                    message: format!("the parent of fund '{}' (#{p}) does not exist", f.code),
+                }),
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fund(id: i64, code: &str, kind: FundKind, parent_id: Option<i64>) -> Fund {
+        Fund {
+            id,
+            code: code.into(),
+            name: code.into(),
+            kind,
+            parent_id,
+            parent: None,
+            manager: None,
+            inception: None,
+            region: None,
+        }
+    }
+
+    #[test]
+    fn fund_structure_rule() {
+        use FundKind::*;
+        let ok = [
+            fund(1, "SC", Guidance, None),
+            fund(2, "SC-1", SubFund, Some(1)),
+            fund(3, "V", Vehicle, Some(1)),
+            fund(4, "V2", Vehicle, None),
+        ];
+        assert_eq!(fund_structure_problems(&ok), []);
+        // SC and SC-1 each other's parent: one cycle, and a guidance fund with a parent.
+        let cycle = [
+            fund(1, "SC", Guidance, Some(2)),
+            fund(2, "SC-1", SubFund, Some(1)),
+        ];
+        let p = fund_structure_problems(&cycle);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(
+            p[0].message,
+            "fund parents form a cycle: 'SC' → 'SC-1' → 'SC' (each fund's parent is the next)"
+        );
+        assert!(p[1]
+            .message
+            .starts_with("guidance fund 'SC' has a parent ('SC-1')"));
+        // A sub-fund under a sub-fund, and a guidance fund under a guidance fund.
+        let deep = [
+            fund(1, "G", Guidance, None),
+            fund(2, "S", SubFund, Some(1)),
+            fund(3, "SS", SubFund, Some(2)),
+            fund(4, "G2", Guidance, Some(1)),
+        ];
+        let p: Vec<String> = fund_structure_problems(&deep)
+            .into_iter()
+            .map(|p| p.fund)
+            .collect();
+        assert_eq!(p, ["SS", "G2"]);
+    }
+}

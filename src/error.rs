@@ -23,7 +23,11 @@ pub enum Error {
     #[error("{0}")]
     Ledger(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// A stored row that cannot be read as what it should hold: changed outside
+    /// fundledger (`audit` reports it as a `bad-row` finding).
+    #[error("{0}")]
+    BadRow(BadRow),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// An import with bad rows: every one is listed; nothing was written.
@@ -55,6 +59,42 @@ impl std::fmt::Display for RowProblem {
                 self.row, self.column, self.value, self.reason
             )
         }
+    }
+}
+
+/// A stored row that cannot be decoded: which record, which column, the value as
+/// stored, and why it cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadRow {
+    /// `entry`, `fund`, `investor`, `company`, `loan`, …
+    pub what: &'static str,
+    pub id: i64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BadRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}, column {}: the stored value {} cannot be read ({}); the file was changed \
+             outside fundledger: run `fundledger audit` and restore it from a backup",
+            self.what, self.id, self.column, self.value, self.reason
+        )
+    }
+}
+
+impl std::error::Error for BadRow {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(bad) = inner.downcast_ref::<BadRow>() {
+                return Error::BadRow(bad.clone());
+            }
+        }
+        Error::Sqlite(e)
     }
 }
 

@@ -206,6 +206,19 @@ fn push_json_string(out: &mut String, v: &str) {
     out.push('"');
 }
 
+/// The hash sealing one reference row (a fund, investor, company, loan, grant or
+/// policy record) in the reference chain: `sha256(prev_hash ‖ "\n" ‖ table ‖ "\n" ‖
+/// canonical)`, with `canonical` over the row's stored columns as for entries.
+pub fn reference_hash(prev_hash: &str, table: &str, canonical: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(table.as_bytes());
+    h.update(b"\n");
+    h.update(canonical.as_bytes());
+    hex(&h.finalize())
+}
+
 /// `sha256(prev_hash ‖ "\n" ‖ canonical)`, lowercase hex.
 pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
     let mut h = Sha256::new();

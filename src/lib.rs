@@ -12,12 +12,14 @@
 
 pub mod audit;
 pub mod book;
+pub mod codes;
 pub mod csvin;
 pub mod date;
 pub mod distributions;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod fsutil;
 pub mod hashchain;
 pub mod loan;
 pub mod money;

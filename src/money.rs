@@ -289,7 +289,9 @@ pub fn parse_amount(input: &str) -> Result<Money, AmountError> {
     }
     let mut factor = Decimal::ONE;
     for (suffix, f) in [
-        ("亿元", 100_000_000i64),
+        ("万亿元", 1_000_000_000_000i64),
+        ("万亿", 1_000_000_000_000),
+        ("亿元", 100_000_000),
         ("万元", 10_000),
         ("亿", 100_000_000),
         ("万", 10_000),
@@ -514,6 +516,14 @@ mod tests {
             Err(AmountError::OutOfRange(_))
         ));
         assert_eq!(y("10000000000000"), "10000000000000.00");
+        // The limit as the refusal names it is itself accepted, and one fen more is not.
+        assert_eq!(y("10万亿"), "10000000000000.00");
+        assert_eq!(y("10万亿元"), "10000000000000.00");
+        assert_eq!(y("0.5万亿"), "500000000000.00");
+        assert!(matches!(
+            parse_amount("10.0000000000001万亿"),
+            Err(AmountError::OutOfRange(_))
+        ));
     }
 
     #[test]

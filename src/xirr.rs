@@ -4,7 +4,9 @@
 //! Convention (Microsoft's XIRR documentation): solve
 //! `Σ Pᵢ / (1 + r)^((dᵢ − d₀) / 365) = 0`, actual days over a 365-day year, `d₀` the
 //! earliest date. The choice of `d₀` does not move the roots (it multiplies the sum by
-//! a positive factor), so flows may come in any order.
+//! a positive factor), so flows may come in any order. It does move where Excel's
+//! Newton iteration lands when there are several roots; Excel counts from the first
+//! *listed* flow, and so does the choice among several roots here.
 //!
 //! Floats: this is the one module of the crate that uses `f64`, because no closed
 //! form exists and the solver needs `exp`/`ln`. Amounts arrive as exact `Decimal`s and
@@ -55,6 +57,11 @@ pub const EXCEL_GUESS: f64 = 0.1;
 
 /// Excel gives up after this many Newton steps.
 const EXCEL_MAX_ITERATIONS: usize = 100;
+
+/// How close (in `y = −ln(1 + r)`, about r itself near 0) a root must come to 0 to be
+/// taken as the exact root r = 0 when the flows sum to exactly 0. The solver's own
+/// error is far below this (about 1e-13 on sums of millions of yuan).
+const ZERO_ROOT_TOLERANCE: f64 = 1e-9;
 
 /// How far the interval search may subdivide before it stops (evaluations of `h`).
 const SEARCH_BUDGET: usize = 20_000;
@@ -505,6 +512,14 @@ fn solve(flows: &[(Date, Decimal)]) -> Irr {
 
     // y ascending is r descending; report rates ascending.
     let mut ys = roots;
+    // A root the flows imply exactly is reported exactly: when what came back equals
+    // what went in (the exact sum is 0), r = 0 solves the equation, so a root the
+    // solver places within its tolerance of 0 is that root, not ±1e-13 of float noise.
+    if merged.iter().map(|(_, a)| *a).sum::<Decimal>().is_zero() {
+        for y in ys.iter_mut().filter(|y| y.abs() <= ZERO_ROOT_TOLERANCE) {
+            *y = 0.0;
+        }
+    }
     ys.sort_by(|a, b| b.partial_cmp(a).expect("finite"));
     ys.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * a.abs().max(1.0));
     let rates: Vec<f64> = ys.iter().map(|y| (-y).exp_m1()).collect();
@@ -534,7 +549,10 @@ fn solve(flows: &[(Date, Decimal)]) -> Irr {
         _ => {
             // Report the root Excel reaches from its default guess; if its Newton
             // iteration would fail, the root nearest that guess.
-            let pick = excel_newton(&merged, d0)
+            // Excel counts time from the first *listed* flow, not the earliest: with
+            // several roots that start moves where its Newton iteration lands.
+            let listed_first = flows.first().map_or(d0, |(d, _)| *d);
+            let pick = excel_newton(&merged, listed_first)
                 .and_then(|r| {
                     rates
                         .iter()
@@ -690,6 +708,50 @@ mod tests {
     }
 
     #[test]
+    fn excel_choice_counts_time_from_the_first_listed_flow() {
+        // −100 + 250x − 126x² with x = 1/(1+r) over 2020-01-01 (366 days) and 2021-01-01
+        // (365 days): roots near −30% and 80%. Newton from 0.1 counting from 2020-01-01
+        // lands on 0.795278617…, counting from 2022-01-01 (listed first) on
+        // −0.300435126… (both iterations run independently in Python's floats).
+        let sorted = flows(&[
+            ("2020-01-01", "-100"),
+            ("2021-01-01", "250"),
+            ("2022-01-01", "-126"),
+        ]);
+        let i = xirr(&sorted);
+        assert_eq!(i.status, IrrStatus::MultipleRoots);
+        assert_eq!(i.rate.unwrap().to_string(), "0.7952786172");
+        let last_first = flows(&[
+            ("2022-01-01", "-126"),
+            ("2020-01-01", "-100"),
+            ("2021-01-01", "250"),
+        ]);
+        let j = xirr(&last_first);
+        assert_eq!(j.roots, i.roots);
+        assert_eq!(j.rate.unwrap().to_string(), "-0.3004351262");
+    }
+
+    #[test]
+    fn returning_exactly_what_went_in_is_exactly_zero() {
+        // Three payments, then a value equal to their sum (779,271,011.88 +
+        // 117,150,753.46 + 217,670,467.56 = 1,114,092,232.90): the float solver alone
+        // lands 1e-15 off and reported 0.000000000000001.
+        let i = xirr_with_value(
+            &flows(&[
+                ("2010-08-05", "-779271011.88"),
+                ("2007-03-22", "-117150753.46"),
+                ("2010-01-17", "-217670467.56"),
+            ]),
+            parse_date("2013-04-18").unwrap(),
+            Decimal::from_str("1114092232.90").unwrap(),
+        );
+        assert_eq!(i.status, IrrStatus::Ok);
+        assert_eq!(i.rate.unwrap().to_string(), "0");
+        assert_eq!(i.roots.len(), 1);
+        assert_eq!(i.roots[0].to_string(), "0");
+    }
+
+    #[test]
     fn one_sign_never_has_an_irr() {
         let i = xirr(&flows(&[("2020-01-01", "-100"), ("2021-01-01", "-50")]));
         assert_eq!(i, Irr::undefined(IrrStatus::NoSignChange));
@@ -795,6 +857,35 @@ mod tests {
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(96))]
+
+            /// Flows that return exactly what went in (any dates, any split, the value
+            /// as the last inflow or spread over several) give an IRR of exactly 0.
+            #[test]
+            fn returning_what_went_in_gives_exactly_zero(
+                pays in proptest::collection::vec((0u64..3000, 1i64..100_000_000_000), 1..10),
+                backs in proptest::collection::vec((3000u64..6000, 1u32..100), 1..5),
+            ) {
+                let d0 = parse_date("2005-01-01").unwrap();
+                let mut fl: Vec<(Date, Decimal)> = pays
+                    .iter()
+                    .map(|(day, fen)| (d0 + chrono::Days::new(*day), -Decimal::new(*fen, 2)))
+                    .collect();
+                let paid: i64 = pays.iter().map(|p| p.1).sum();
+                // Split the total paid back in fen by the weights, the rest on the last.
+                let weight: i64 = backs.iter().map(|b| b.1 as i64).sum();
+                let mut left = paid;
+                for (k, (day, w)) in backs.iter().enumerate() {
+                    let part = if k + 1 == backs.len() { left } else { paid * *w as i64 / weight };
+                    left -= part;
+                    if part > 0 {
+                        fl.push((d0 + chrono::Days::new(*day), Decimal::new(part, 2)));
+                    }
+                }
+                let i = xirr(&fl);
+                // All money out precedes all money back: one sign change, one root.
+                prop_assert!(matches!(i.status, IrrStatus::Ok | IrrStatus::ShortPeriod), "{:?}", i);
+                prop_assert_eq!(i.rate.unwrap().to_string(), "0");
+            }
 
             /// Payments of known size, then one payout chosen so that the NPV at a chosen
             /// rate is zero: the solver must give that rate back.

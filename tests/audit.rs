@@ -38,9 +38,11 @@ fn append_chained(c: &Connection, cols: &[(&str, Option<&str>)]) {
         )
         .unwrap();
     let id = (id + 1).to_string();
+    // A plausible time: now, as fundledger itself would have recorded it.
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut all: Vec<(&str, Option<&str>)> = vec![
         ("id", Some(&id)),
-        ("recorded_at", Some("2026-01-01T00:00:00Z")),
+        ("recorded_at", Some(&now)),
         ("recorded_by", Some("mallory")),
     ];
     all.extend_from_slice(cols);
@@ -189,7 +191,7 @@ fn a_deleted_or_inserted_or_reordered_row_is_found() {
     let c = raw(&t.db);
     c.execute(
         "INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, fund_id, company_id, amount_fen, prev_hash, hash)
-         SELECT 9, 'deal-pay', '2020-04-01', 'x', 'x', fund_id, company_id, 100, hash, printf('%064d', 7) FROM entries WHERE id = 8",
+         SELECT 9, 'deal-pay', '2020-04-01', recorded_at, 'x', fund_id, company_id, 100, hash, printf('%064d', 7) FROM entries WHERE id = 8",
         [],
     )
     .unwrap();
@@ -620,4 +622,355 @@ fn parallel_writers_lose_nothing_and_keep_the_chain() {
         "2020-12-31",
     ]);
     assert_eq!(p["funds"][0]["deal_paid_in"], "1500808.00");
+}
+
+/// Rows the sqlite3 shell can write but fundledger cannot read (an impossible date, an
+/// amount out of range, an unknown kind) are audit findings naming the entry and the
+/// column; `log` and reports stop with an error naming them, not a conversion error.
+#[test]
+fn undecodable_rows_are_named_not_fatal() {
+    let t = small_ledger();
+    let c = raw(&t.db);
+    drop_guards(&c);
+    c.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE entries SET effective_date = '2021-02-30' WHERE id = 3;
+         UPDATE entries SET amount_fen = 9223372036854775807 WHERE id = 4;
+         INSERT INTO entry_kinds (kind) VALUES ('lp-bonus');
+         UPDATE entries SET kind = 'lp-bonus' WHERE id = 5;",
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let bad: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bad-row")
+        .map(|f| {
+            (
+                f["record"].as_str().unwrap().to_string(),
+                f["recorded"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            ("entry 3".to_string(), "'2021-02-30'".to_string()),
+            ("entry 4".to_string(), "9223372036854775807".to_string()),
+            ("entry 5".to_string(), "'lp-bonus'".to_string()),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "bad-row")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].starts_with("column effective_date:"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].starts_with("column amount_fen:"),
+        "{messages:?}"
+    );
+    assert!(messages[2].starts_with("column kind:"), "{messages:?}");
+    // `log` reads in id order, so entry 3 comes first; reports read in date order and
+    // stop at whichever bad row they meet first.
+    let r = t.run(&["log"]);
+    r.refused("entry 3, column effective_date: the stored value '2021-02-30'");
+    for args in [
+        &["report", "portfolio"][..],
+        &["report", "returns", "--as-of", "2026-06-30"],
+    ] {
+        let r = t.run(args);
+        let msg = r.refused("fundledger audit");
+        assert!(
+            msg.contains("entry 3, column effective_date: the stored value '2021-02-30'")
+                || msg.contains("entry 4, column amount_fen: the stored value 9223372036854775807")
+                || msg.contains("entry 5, column kind: the stored value 'lp-bonus'"),
+            "{msg}"
+        );
+        assert!(!msg.contains("Conversion error"), "{msg}");
+    }
+}
+
+/// Drop the triggers that keep reference rows from being edited or deleted, as someone
+/// with the sqlite3 shell could.
+fn drop_reference_guards(c: &Connection) {
+    c.execute_batch(
+        "DROP TRIGGER funds_no_update; DROP TRIGGER investors_no_update;
+         DROP TRIGGER companies_no_update; DROP TRIGGER funds_no_delete;
+         DROP TRIGGER companies_no_delete;",
+    )
+    .unwrap();
+}
+
+/// (code, record) of every finding.
+fn findings(v: &Value) -> Vec<(String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["record"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(code: &str, record: &str) -> (String, String) {
+    (code.to_string(), record.to_string())
+}
+
+/// Reference rows are sealed: an edit to a fund, investor or company made with the
+/// sqlite3 shell is named by `audit`, as is a row deleted or added behind its back.
+#[test]
+fn edited_reference_rows_are_named() {
+    let t = small_ledger();
+    let clean = audit(&t, &[], 0);
+    // G, S, GOV, SOC, A, B and the investor row G gets as an LP: 7 seals.
+    assert_eq!(clean["references"], 7);
+    assert_eq!(clean["reference_head"].as_str().unwrap().len(), 64);
+    let c = raw(&t.db);
+    // The triggers refuse the edit until they are dropped.
+    assert!(c
+        .execute(
+            "UPDATE investors SET type = 'social' WHERE code = 'GOV'",
+            []
+        )
+        .is_err());
+    drop_reference_guards(&c);
+    c.execute_batch(
+        "UPDATE investors SET type = 'social' WHERE code = 'GOV';
+         UPDATE companies SET name = '丙公司' WHERE code = 'A';
+         DELETE FROM companies WHERE code = 'B';
+         INSERT INTO companies (id, code, name, created_at, created_by)
+             VALUES (3, 'X', '冒名公司', '2026-01-01T00:00:00Z', 'mallory');",
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let f = findings(&v);
+    for want in [
+        pair("reference-changed", "investor 'GOV'"),
+        pair("reference-changed", "company 'A'"),
+        pair("reference-missing", "company #2"),
+        pair("reference-unsealed", "company 'X'"),
+    ] {
+        assert!(f.contains(&want), "{want:?} not in {f:?}");
+    }
+    // The journal itself is untouched.
+    assert!(!f.iter().any(|(c, _)| c.starts_with("chain")), "{f:?}");
+}
+
+/// SC and SC-1 made each other's parent: `audit` names the cycle, and reports stop
+/// with an error naming the funds instead of looping.
+#[test]
+fn a_fund_parent_cycle_is_found_and_reports_stop() {
+    let t = small_ledger();
+    let c = raw(&t.db);
+    drop_reference_guards(&c);
+    c.execute(
+        "UPDATE funds SET parent_id = (SELECT id FROM funds WHERE code = 'S') WHERE code = 'G'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let f = findings(&v);
+    assert!(f.contains(&pair("reference-changed", "fund 'G'")), "{f:?}");
+    let structure: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "fund-structure")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        structure,
+        [
+            "fund parents form a cycle: 'G' → 'S' → 'G' (each fund's parent is the next)",
+            "guidance fund 'G' has a parent ('S'); a guidance fund is the top of its structure",
+        ]
+    );
+    for args in [
+        &["report", "portfolio", "--fund", "G"][..],
+        &["report", "portfolio", "--look-through"],
+        &["report", "leverage"],
+        &["fund", "list"],
+    ] {
+        let msg = t.refused_unchanged(args, "fund parents form a cycle: 'G' → 'S' → 'G'");
+        assert!(msg.contains("fundledger audit"), "{msg}");
+    }
+}
+
+/// A sub-fund whose parent was turned into a vehicle, and a fund whose inception was
+/// moved after its entries: both named, with the figures.
+#[test]
+fn a_broken_parent_rule_and_a_moved_inception_are_found() {
+    let t = small_ledger();
+    let c = raw(&t.db);
+    drop_reference_guards(&c);
+    c.execute_batch(
+        "UPDATE funds SET kind = 'vehicle' WHERE code = 'G';
+         UPDATE funds SET inception = '2020-06-01' WHERE code = 'S';",
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let f = findings(&v);
+    assert!(f.contains(&pair("reference-changed", "fund 'G'")), "{f:?}");
+    assert!(f.contains(&pair("reference-changed", "fund 'S'")), "{f:?}");
+    let by_code = |code: &str| -> Vec<Value> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .cloned()
+            .collect()
+    };
+    let s = by_code("fund-structure");
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(
+        s[0]["message"],
+        "the parent of fund 'S' is 'G', a vehicle, not a guidance fund"
+    );
+    // S's first entries are its LPs' commitments on 2020-02-01 (entry 3):
+    // 2020-02-01 → 2020-06-01 is 29 + 31 + 30 + 31 = 121 days.
+    let b = by_code("before-inception");
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0]["record"], "fund 'S'");
+    assert_eq!(b[0]["expected"], "2020-06-01");
+    assert_eq!(b[0]["recorded"], "2020-02-01");
+    assert_eq!(
+        b[0]["message"],
+        "entry 3 is dated 2020-02-01, 121 days before the fund's inception on 2020-06-01"
+    );
+}
+
+/// The rule the audit checks is the rule input keeps: a guidance fund takes no parent
+/// (in the CLI and in the import), a parent must be a guidance fund.
+#[test]
+fn a_guidance_fund_with_a_parent_is_refused() {
+    let t = small_ledger();
+    let msg = t.refused_unchanged(
+        &[
+            "fund", "add", "G2", "--name", "二号", "--kind", "guidance", "--parent", "G",
+        ],
+        "refused [guidance-has-parent]",
+    );
+    assert!(
+        msg.contains("guidance fund 'G2' cannot have a parent ('G')"),
+        "{msg}"
+    );
+    t.refused_unchanged(
+        &[
+            "fund",
+            "add",
+            "SS",
+            "--name",
+            "孙基金",
+            "--kind",
+            "sub-fund",
+            "--parent",
+            "S",
+        ],
+        "refused [parent-not-guidance]",
+    );
+    let csv = t.dir.path().join("funds.csv");
+    std::fs::write(
+        &csv,
+        "type,code,name,kind,parent\nfund,G3,三号,guidance,G\n",
+    )
+    .unwrap();
+    let msg = t.refused_unchanged(&["import", csv.to_str().unwrap()], "row 2, column parent");
+    assert!(msg.contains("guidance-has-parent"), "{msg}");
+}
+
+/// A ledger upgraded from an earlier schema gets its reference rows sealed as they
+/// stand, and audits clean.
+#[test]
+fn an_upgraded_ledger_seals_its_reference_rows() {
+    use fundledger::store::Ledger;
+    let t = TestLedger::uninit();
+    drop(Ledger::create_at_version(&t.db, 7).unwrap());
+    {
+        let c = Connection::open(&t.db).unwrap();
+        c.execute_batch(
+            "INSERT INTO funds (code, name, kind, created_at, created_by)
+                 VALUES ('OLD', '旧基金', 'guidance', '2024-01-01T00:00:00Z', 'x');
+             INSERT INTO companies (code, name, created_at, created_by)
+                 VALUES ('C', '公司', '2024-01-01T00:00:00Z', 'x');",
+        )
+        .unwrap();
+    }
+    let v = audit(&t, &[], 0);
+    assert_eq!(v["references"], 2);
+    let c = raw(&t.db);
+    drop_reference_guards(&c);
+    c.execute("UPDATE funds SET name = '改名' WHERE code = 'OLD'", [])
+        .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    assert_eq!(findings(&v), [pair("reference-changed", "fund 'OLD'")]);
+}
+
+/// A loan's contract terms and a fund's policy record are sealed too.
+#[test]
+fn edited_loan_terms_and_policy_records_are_named() {
+    let t = small_ledger();
+    t.run(&[
+        "loan",
+        "add",
+        "L1",
+        "--borrower",
+        "借款人",
+        "--borrower-kind",
+        "individual",
+        "--principal",
+        "100000",
+        "--rate",
+        "4.35%",
+        "--term-months",
+        "12",
+        "--start",
+        "2021-03-01",
+        "--method",
+        "equal-principal",
+    ])
+    .ok();
+    t.run(&[
+        "fund",
+        "policy",
+        "G",
+        "--from",
+        "2020-01-01",
+        "--gov-share-max",
+        "40",
+    ])
+    .ok();
+    let clean = audit(&t, &[], 0);
+    assert_eq!(clean["references"], 9);
+    let c = raw(&t.db);
+    c.execute_batch(
+        "DROP TRIGGER loans_no_update; DROP TRIGGER fund_policies_append_only_update;
+         UPDATE loans SET principal_fen = 1000000 WHERE code = 'L1';
+         UPDATE fund_policies SET gov_share_max_bp = 8000;",
+    )
+    .unwrap();
+    drop(c);
+    let v = audit(&t, &[], 3);
+    let f = findings(&v);
+    assert!(f.contains(&pair("reference-changed", "loan 'L1'")), "{f:?}");
+    assert!(
+        f.contains(&pair("reference-changed", "policy record #1")),
+        "{f:?}"
+    );
 }

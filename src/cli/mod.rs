@@ -41,6 +41,12 @@ Dates accept 2021-03-01, 2021/3/1 or 2021年3月1日.
 Exit codes: 0 success; 1 refused input or runtime error (nothing was written); 2 usage error;
 3 `audit` found something.
 
+Environment: FUNDLEDGER_DB (the ledger, as --db), FUNDLEDGER_USER (the author, as --by),
+FUNDLEDGER_TODAY=DATE (pins \"today\" to an earlier day: a past report, tests; never later
+than the real date), FUNDLEDGER_NOW=2022-06-15T00:00:00Z (pins recorded_at to an earlier UTC
+time, to rebuild the example byte for byte; `audit` reports entries dated after their recorded
+time and recorded times that go backwards).
+
 Example:
   fundledger --db ledger.db.example --unit wan report portfolio";
 
@@ -309,6 +315,11 @@ pub fn run() -> ExitCode {
     // once in `fundledger --help` rather than in every subcommand's help.
     let cli = Cli::from_arg_matches(&shell::command().get_matches()).unwrap_or_else(|e| e.exit());
     check_output(&cli);
+    if let Err(msg) = fundledger::date::pinned_today().and(fundledger::store::pinned_now()) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, msg)
+            .exit();
+    }
     let ctx = Ctx {
         db: cli.db.clone(),
         out: Out {

@@ -13,15 +13,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use fundledger::error::{Error, Result};
+use fundledger::fsutil;
 use fundledger::present::model::Document;
 use fundledger::present::text::Columns;
 
 enum Sink {
     Stdout,
-    /// Text to a file, created (never overwritten) at the first write.
+    /// Text to a file: written under a temporary name beside `path` from the first
+    /// write, moved to `path` (never over an existing file) by `finish` (`fsutil`).
     File {
         path: PathBuf,
-        file: Option<BufWriter<File>>,
+        file: Option<(PathBuf, BufWriter<File>)>,
     },
     /// Documents collected for one workbook (a sheet per section), written by `finish`.
     Workbook {
@@ -96,10 +98,11 @@ pub fn with_writer<T, E: From<io::Error>>(
         }
         Sink::File { path, file } => {
             if file.is_none() {
-                let created = create(path).map_err(io::Error::other)?;
-                *file = Some(BufWriter::new(created));
+                let tmp = fsutil::temp_path(path);
+                let created = create(&tmp).map_err(io::Error::other)?;
+                *file = Some((tmp, BufWriter::new(created)));
             }
-            f(file.as_mut().expect("just created"))
+            f(&mut file.as_mut().expect("just created").1)
         }
         // `run` lets only table-printing commands use xlsx; text here is a bug.
         Sink::Workbook { .. } => Err(io::Error::other(
@@ -131,25 +134,19 @@ pub fn finish() -> Result<()> {
         Sink::Stdout => Ok(io::stdout().flush()?),
         Sink::File { file: None, .. } => Ok(()),
         Sink::File {
-            file: Some(mut f), ..
-        } => Ok(f.flush()?),
+            path,
+            file: Some((tmp, f)),
+        } => place(&tmp, &path, f.into_inner().map_err(|e| e.into_error())),
         Sink::Workbook {
             path,
             docs,
             columns,
         } => {
             let bytes = fundledger::present::xlsx::workbook(&docs, &columns)?;
-            let mut f = create(&path)?;
-            let written = f.write_all(&bytes).and_then(|()| f.sync_all());
-            if let Err(e) = written {
-                drop(f);
-                let _ = std::fs::remove_file(&path);
-                return Err(Error::Ledger(format!(
-                    "cannot write {}: {e}",
-                    path.display()
-                )));
-            }
-            Ok(())
+            let tmp = fsutil::temp_path(&path);
+            let mut f = create(&tmp)?;
+            let written = f.write_all(&bytes).map(|()| f);
+            place(&tmp, &path, written)
         }
     }
 }
@@ -159,11 +156,26 @@ pub fn finish() -> Result<()> {
 pub fn abandon() {
     let mut s = sink();
     if let Sink::File {
-        path,
-        file: Some(f),
+        file: Some((tmp, f)),
+        ..
     } = std::mem::replace(&mut *s, Sink::Stdout)
     {
         drop(f);
-        let _ = std::fs::remove_file(path);
+        fsutil::discard(&tmp);
     }
+}
+
+/// Make the written temporary file `tmp` durable and move it to `path`; on any
+/// failure (of the writing too) remove it and name `path`.
+fn place(tmp: &Path, path: &Path, written: io::Result<File>) -> Result<()> {
+    let done = written
+        .and_then(|f| f.sync_all())
+        .and_then(|()| fsutil::publish(tmp, path));
+    done.map_err(|e| {
+        fsutil::discard(tmp);
+        match e.kind() {
+            io::ErrorKind::AlreadyExists => exists(path),
+            _ => Error::Ledger(format!("cannot write {}: {e}", path.display())),
+        }
+    })
 }

@@ -145,6 +145,8 @@ pub enum Violation {
         date: Date,
         kind: EntryKind,
         disbursed: Option<Date>,
+        /// The loan's start date, when its disbursement is due.
+        start: Date,
     },
     PaymentExceedsOwed {
         date: Date,
@@ -231,10 +233,14 @@ impl Violation {
     pub fn describe(&self, code: &str) -> String {
         let v = self;
         match v {
-            Violation::NotDisbursed { date, kind, disbursed: Some(d) } => {
+            Violation::NotDisbursed { date, kind, disbursed: Some(d), .. } => {
                 format!("a {kind} on {date} is before the loan was disbursed on {d}")
             }
-            Violation::NotDisbursed { date, kind, disbursed: None } => format!(
+            Violation::NotDisbursed { date, kind, disbursed: None, start } if date < start => format!(
+                "a {kind} on {date} is dated before the loan is disbursed on its start date {start} ({} days earlier): nothing is owed before then",
+                (*start - *date).num_days()
+            ),
+            Violation::NotDisbursed { date, kind, disbursed: None, .. } => format!(
                 "the loan would have no disbursement (it was reversed), so a {kind} on {date} cannot stand; reverse the loan's later entries first"
             ),
             Violation::PaymentExceedsOwed { date, amount, owed } => format!(
@@ -538,6 +544,7 @@ impl LoanState {
                     date: ev.date,
                     kind: ev.kind,
                     disbursed,
+                    start: self.terms.start,
                 })
             }
         }

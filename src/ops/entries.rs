@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{check_not_future, non_empty};
+use super::{check_not_future, text};
 use crate::date::Date;
 use crate::domain::{Entry, EntryKind, Fund, FundKind, Investor, InvestorType, NewEntry};
 use crate::error::{unknown, Error, Result};
@@ -142,8 +142,8 @@ pub(crate) fn check_request<'a>(
     }
     let mut n = NewEntry::new(kind, req.date);
     n.fund_id = Some(f.id);
-    n.memo = non_empty(req.memo.clone());
-    n.detail = non_empty(req.detail.clone());
+    n.memo = text("memo", req.memo.clone())?;
+    n.detail = text("detail", req.detail.clone())?;
     n.reinvest_weight = req.reinvest_weight;
     if is_lp {
         n.investor_id = Some(counterparty.id);
@@ -289,13 +289,13 @@ pub fn reverse(ledger: &mut Ledger, actor: &str, id: i64, reason: &str) -> Resul
 }
 
 pub(crate) fn reverse_tx(tx: &Tx<'_>, id: i64, reason: &str) -> Result<i64> {
-    let reason = reason.trim();
-    if reason.is_empty() {
+    let Some(reason) = text("reason", Some(reason.to_string()))? else {
         return Err(Error::refused(
             "reason-required",
             format!("reversing entry {id} needs a --reason"),
         ));
-    }
+    };
+    let reason = reason.as_str();
     let e = tx.entry(id)?.ok_or_else(|| {
         Error::refused(
             "unknown-entry",

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::{check_code, check_not_future, non_empty};
+use super::{check_code, check_not_future, text, unique_ignoring_case};
 use crate::date::{parse_date, Date};
 use crate::domain::{Entry, EntryKind, LoanFields, NewEntry};
 use crate::error::{unknown, Error, Result};
@@ -77,20 +77,20 @@ pub fn add_loan(ledger: &mut Ledger, actor: &str, input: LoanInput) -> Result<Ad
     ledger.write(actor, |tx| add_loan_tx(tx, input))
 }
 
-pub fn add_loan_tx(tx: &Tx<'_>, input: LoanInput) -> Result<AddedLoan> {
-    check_code("loan", &input.code)?;
+pub fn add_loan_tx(tx: &Tx<'_>, mut input: LoanInput) -> Result<AddedLoan> {
+    input.code = check_code("loan", &input.code)?;
     let what = format!("loan '{}'", input.code);
-    let borrower = input.borrower.trim().to_string();
-    if borrower.is_empty() {
+    let Some(borrower) = text("borrower", Some(input.borrower.clone()))? else {
         return Err(Error::refused(
             "empty-name",
             format!("{what} needs a non-empty --borrower"),
         ));
-    }
-    let guarantor = non_empty(input.guarantor);
-    if let Some(g) = &guarantor {
-        check_code("guarantor", g)?;
-    }
+    };
+    let guarantor = match text("guarantor", input.guarantor.take())? {
+        Some(g) => Some(check_code("guarantor", &g)?),
+        None => None,
+    };
+    unique_ignoring_case(tx, "loan", &input.code, &[("loans", "loan")])?;
     let jobs = count(&what, "--jobs", "bad-jobs", input.jobs, 0)?;
     let partners = count(&what, "--partners", "bad-partners", input.partners, 1)?;
     if let Some(n) = partners {
@@ -143,7 +143,7 @@ pub fn add_loan_tx(tx: &Tx<'_>, input: LoanInput) -> Result<AddedLoan> {
     loan.id = tx.insert_loan(&loan)?;
     let mut n = NewEntry::new(EntryKind::LoanDisburse, loan.terms.start);
     n.amount = Some(loan.terms.principal);
-    n.memo = non_empty(input.memo);
+    n.memo = text("memo", input.memo)?;
     n.loan = LoanFields {
         loan_id: Some(loan.id),
         ..LoanFields::default()
@@ -263,7 +263,7 @@ pub fn record_loan_entry_tx(tx: &Tx<'_>, req: &LoanEntryRequest) -> Result<Recor
         .map(|(_, a)| *a);
     let mut n = NewEntry::new(kind, req.date);
     n.amount = amount;
-    n.memo = non_empty(req.memo.clone());
+    n.memo = text("memo", req.memo.clone())?;
     n.loan = LoanFields {
         loan_id: Some(l.id),
         interest: allocation.map(|a| a.interest),
@@ -342,16 +342,16 @@ pub fn add_grant(ledger: &mut Ledger, actor: &str, input: GrantInput) -> Result<
     ledger.write(actor, |tx| add_grant_tx(tx, input))
 }
 
-pub fn add_grant_tx(tx: &Tx<'_>, input: GrantInput) -> Result<(Grant, i64)> {
-    check_code("grant", &input.code)?;
+pub fn add_grant_tx(tx: &Tx<'_>, mut input: GrantInput) -> Result<(Grant, i64)> {
+    input.code = check_code("grant", &input.code)?;
     let what = format!("grant '{}'", input.code);
-    let recipient = input.recipient.trim().to_string();
-    if recipient.is_empty() {
+    let Some(recipient) = text("recipient", Some(input.recipient.clone()))? else {
         return Err(Error::refused(
             "empty-name",
             format!("{what} needs a non-empty --recipient"),
         ));
-    }
+    };
+    unique_ignoring_case(tx, "grant", &input.code, &[("grants", "grant")])?;
     if !input.amount.is_positive() {
         return Err(Error::refused(
             "amount-not-positive",
@@ -372,12 +372,12 @@ pub fn add_grant_tx(tx: &Tx<'_>, input: GrantInput) -> Result<(Grant, i64)> {
         id: 0,
         code: input.code,
         recipient,
-        programme: non_empty(input.programme),
+        programme: text("programme", input.programme)?,
     };
     g.id = tx.insert_grant(&g)?;
     let mut n = NewEntry::new(EntryKind::Grant, input.date);
     n.amount = Some(input.amount);
-    n.memo = non_empty(input.memo);
+    n.memo = text("memo", input.memo)?;
     n.loan = LoanFields {
         grant_id: Some(g.id),
         ..LoanFields::default()

@@ -20,24 +20,61 @@ pub use reference::{add_company, add_fund, add_investor, CompanyInput, FundInput
 use crate::date::{today, Date};
 use crate::error::{Error, Result};
 
-/// The name written as `recorded_by`: `--by NAME` if given, else the OS user.
+/// The name written as `recorded_by`: `--by NAME` if given, else the OS user
+/// (`$USER`, `$LOGNAME`, `%USERNAME%`, else the account the process runs as).
 pub fn actor(by: Option<&str>) -> String {
     if let Some(b) = by.map(str::trim).filter(|b| !b.is_empty()) {
         return b.to_string();
     }
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(os_account)
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// A code names a record: non-empty, at most 64 characters, no whitespace.
-pub(crate) fn check_code(what: &str, code: &str) -> Result<()> {
-    if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_whitespace) {
-        return Err(Error::refused(
-            "bad-code",
-            format!("{what} code '{code}' must be 1 to 64 characters without spaces"),
-        ));
+/// The name of the account this process runs as, when no environment variable says
+/// (cron jobs, services, `env -i`): the owner of `/proc/self` looked up in
+/// `/etc/passwd`, else `uid N`.
+#[cfg(unix)]
+fn os_account() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut f = line.split(':');
+        let name = f.next()?;
+        let id: u32 = f.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_string())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn os_account() -> Option<String> {
+    None
+}
+
+/// A new code, NFKC-normalised and checked against the code alphabet (codes.rs).
+pub(crate) use crate::codes::check_code;
+
+/// Refuse `code` for a new `what` if `table` holds the same code in another case:
+/// codes are unique whatever their case (`sc` cannot sit next to `SC`).
+pub(crate) fn unique_ignoring_case(
+    tx: &crate::store::Tx<'_>,
+    what: &str,
+    code: &str,
+    tables: &[(&str, &str)],
+) -> Result<()> {
+    for (table, other_what) in tables {
+        if let Some(other) = tx.code_in_other_case(table, code)? {
+            return Err(Error::refused(
+                "duplicate-code",
+                format!(
+                    "{what} code '{code}' differs only in case from {other_what} '{other}'; codes are unique whatever their case"
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -56,6 +93,8 @@ pub(crate) fn check_not_future(what: &str, date: Date) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+/// Optional free text (a manager, region, memo, …): trimmed, `None` when empty,
+/// refused when it holds a control character (codes.rs).
+pub(crate) fn text(what: &str, s: Option<String>) -> Result<Option<String>> {
+    crate::codes::check_text(what, s.as_deref())
 }

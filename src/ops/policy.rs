@@ -1,6 +1,6 @@
 //! Recording a fund's policy terms from a date.
 
-use super::non_empty;
+use super::text;
 use crate::date::Date;
 use crate::domain::FundKind;
 use crate::error::{unknown, Error, Result};
@@ -82,7 +82,7 @@ pub fn set_policy(ledger: &mut Ledger, actor: &str, input: PolicyInput) -> Resul
             gov_share_max: input.gov_share_max,
             reinvest_min: input.reinvest_min,
             reinvest_base: input.reinvest_base,
-            memo: non_empty(input.memo),
+            memo: text("memo", input.memo)?,
         };
         let id = tx.insert_policy(&n)?;
         Ok(PolicyRecord {

@@ -1,6 +1,6 @@
 //! Adding funds, investors and companies.
 
-use super::{check_code, check_not_future, non_empty};
+use super::{check_code, check_not_future, text, unique_ignoring_case};
 use crate::date::Date;
 use crate::domain::{Company, Fund, FundKind, Investor, InvestorType};
 use crate::error::{unknown, Error, Result};
@@ -35,14 +35,12 @@ pub struct CompanyInput {
 }
 
 fn check_name(what: &str, code: &str, name: &str) -> Result<String> {
-    let n = name.trim();
-    if n.is_empty() {
-        return Err(Error::refused(
+    text(&format!("{what} '{code}' name"), Some(name.to_string()))?.ok_or_else(|| {
+        Error::refused(
             "empty-name",
             format!("{what} '{code}' needs a non-empty --name"),
-        ));
-    }
-    Ok(n.to_string())
+        )
+    })
 }
 
 fn duplicate(what: &str, code: &str) -> Error {
@@ -56,12 +54,18 @@ pub fn add_fund(ledger: &mut Ledger, actor: &str, input: FundInput) -> Result<Fu
     ledger.write(actor, |tx| add_fund_tx(tx, input))
 }
 
-pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
-    check_code("fund", &input.code)?;
+pub(crate) fn add_fund_tx(tx: &Tx<'_>, mut input: FundInput) -> Result<Fund> {
+    input.code = check_code("fund", &input.code)?;
     let name = check_name("fund", &input.code, &input.name)?;
     if tx.fund_by_code(&input.code)?.is_some() {
         return Err(duplicate("fund", &input.code));
     }
+    unique_ignoring_case(
+        tx,
+        "fund",
+        &input.code,
+        &[("funds", "fund"), ("investors", "investor")],
+    )?;
     if let Some(inv) = tx.investor_by_code(&input.code)? {
         return Err(Error::refused(
             "duplicate-code",
@@ -71,12 +75,23 @@ pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
     if let Some(d) = input.inception {
         check_not_future(&format!("fund '{}' inception", input.code), d)?;
     }
-    let parent = match input
+    let parent_code = input
         .parent
         .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
+        .map(crate::codes::normalize_code)
+        .filter(|p| !p.is_empty());
+    let parent_code = parent_code.as_deref();
+    if let (FundKind::Guidance, Some(p)) = (input.kind, parent_code) {
+        return Err(Error::refused(
+            "guidance-has-parent",
+            format!(
+                "guidance fund '{}' cannot have a parent ('{p}'): a guidance fund is the top of its structure; \
+                 if it invests in '{p}' or '{p}' in it, record that as an LP commitment (`lp commit`)",
+                input.code
+            ),
+        ));
+    }
+    let parent = match parent_code {
         None if input.kind == FundKind::SubFund => {
             return Err(Error::refused(
                 "parent-required",
@@ -130,9 +145,9 @@ pub(crate) fn add_fund_tx(tx: &Tx<'_>, input: FundInput) -> Result<Fund> {
         kind: input.kind,
         parent_id: parent.as_ref().map(|p| p.id),
         parent: parent.map(|p| p.code),
-        manager: non_empty(input.manager),
+        manager: text("fund manager", input.manager)?,
         inception: input.inception,
-        region: non_empty(input.region),
+        region: text("fund region", input.region)?,
     };
     fund.id = tx.insert_fund(&fund)?;
     Ok(fund)
@@ -142,13 +157,19 @@ pub fn add_investor(ledger: &mut Ledger, actor: &str, input: InvestorInput) -> R
     ledger.write(actor, |tx| add_investor_tx(tx, input))
 }
 
-pub(crate) fn add_investor_tx(tx: &Tx<'_>, input: InvestorInput) -> Result<Investor> {
+pub(crate) fn add_investor_tx(tx: &Tx<'_>, mut input: InvestorInput) -> Result<Investor> {
     {
-        check_code("investor", &input.code)?;
+        input.code = check_code("investor", &input.code)?;
         let name = check_name("investor", &input.code, &input.name)?;
         if tx.investor_by_code(&input.code)?.is_some() {
             return Err(duplicate("investor", &input.code));
         }
+        unique_ignoring_case(
+            tx,
+            "investor",
+            &input.code,
+            &[("investors", "investor"), ("funds", "fund")],
+        )?;
         // Registering a fund's own code as an investor links the two: that fund is
         // then an LP of other funds with the type given here.
         let fund_id = tx.fund_by_code(&input.code)?.map(|f| f.id);
@@ -168,14 +189,15 @@ pub fn add_company(ledger: &mut Ledger, actor: &str, input: CompanyInput) -> Res
     ledger.write(actor, |tx| add_company_tx(tx, input))
 }
 
-pub(crate) fn add_company_tx(tx: &Tx<'_>, input: CompanyInput) -> Result<Company> {
+pub(crate) fn add_company_tx(tx: &Tx<'_>, mut input: CompanyInput) -> Result<Company> {
     {
-        check_code("company", &input.code)?;
+        input.code = check_code("company", &input.code)?;
         let name = check_name("company", &input.code, &input.name)?;
         if tx.company_by_code(&input.code)?.is_some() {
             return Err(duplicate("company", &input.code));
         }
-        let uscc = match non_empty(input.uscc) {
+        unique_ignoring_case(tx, "company", &input.code, &[("companies", "company")])?;
+        let uscc = match text("company uscc", input.uscc)? {
             Some(u) => {
                 let u = uscc::validate(&u)?;
                 if let Some(other) = tx.company_by_uscc(&u)? {
@@ -195,8 +217,8 @@ pub(crate) fn add_company_tx(tx: &Tx<'_>, input: CompanyInput) -> Result<Company
             id: 0,
             code: input.code,
             name,
-            sector: non_empty(input.sector),
-            region: non_empty(input.region),
+            sector: text("company sector", input.sector)?,
+            region: text("company region", input.region)?,
             uscc,
         };
         c.id = tx.insert_company(&c)?;

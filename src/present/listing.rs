@@ -151,6 +151,12 @@ pub fn chain_head(r: &AuditReport) -> String {
     format!("Chain head: {}:{}", r.entries, r.head)
 }
 
+/// The reference data's seal head (funds, investors, companies, loans, grants,
+/// policies), on its own line: `N:HASH`.
+pub fn reference_head(r: &AuditReport) -> String {
+    format!("Reference head: {}:{}", r.references, r.reference_head)
+}
+
 /// The audit: the reconciliation (when a statement was given), then the findings with
 /// the verdict and chain head as their note.
 pub fn audit(r: &AuditReport, o: Opts) -> Document {
@@ -201,6 +207,7 @@ pub fn audit(r: &AuditReport, o: Opts) -> Document {
     }
     s.note(audit_status(r));
     s.note(chain_head(r));
+    s.note(reference_head(r));
     d.push(s);
     d
 }

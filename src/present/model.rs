@@ -377,8 +377,15 @@ impl Opts {
     }
 }
 
+/// Text as a cell; control characters (a terminal escape edited into the file) are
+/// shown escaped, never sent to a terminal or a page.
 pub fn text(s: impl Into<String>) -> Cell {
-    Cell::new(Value::Text(s.into()))
+    let s = s.into();
+    let s = match crate::codes::escape_controls(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(e) => e,
+    };
+    Cell::new(Value::Text(s))
 }
 pub fn opt_text(s: Option<impl ToString>) -> Cell {
     s.map_or(Cell::new(Value::Empty), |s| text(s.to_string()))

@@ -33,6 +33,9 @@ pub struct AuditReport {
     pub clean: bool,
     pub entries: i64,
     pub head: String,
+    /// Reference rows sealed, and the last seal's hash: the reference chain's head.
+    pub references: i64,
+    pub reference_head: String,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation: Option<Vec<Reconciled>>,
@@ -157,7 +160,11 @@ struct Names {
 impl Names {
     fn load(tx: &Tx<'_>) -> Result<Names> {
         Ok(Names {
-            funds: tx.funds()?.into_iter().map(|f| (f.id, f.code)).collect(),
+            funds: tx
+                .funds_as_stored()?
+                .into_iter()
+                .map(|f| (f.id, f.code))
+                .collect(),
             investors: tx
                 .investors()?
                 .into_iter()
@@ -230,6 +237,141 @@ fn check_positions(
     Ok(())
 }
 
+/// How a finding names a reference row: `fund 'SC'`, `loan 'CY2021-001'`, or the
+/// table and id when the row has no code (policy records) or is gone.
+fn reference_label(table: &str, id: i64, cols: Option<&[(String, Option<String>)]>) -> String {
+    let what = match table {
+        "funds" => "fund",
+        "investors" => "investor",
+        "companies" => "company",
+        "loans" => "loan",
+        "grants" => "grant",
+        _ => "policy record",
+    };
+    let code = cols.and_then(|c| {
+        c.iter()
+            .find(|(k, _)| k == "code")
+            .and_then(|(_, v)| v.clone())
+    });
+    match code {
+        Some(code) => format!("{what} '{code}'"),
+        None => format!("{what} #{id}"),
+    }
+}
+
+/// The reference chain (store/refchain.rs): seals consecutive and linked, every
+/// reference row still hashing to its seal, and no reference row without one.
+/// Returns (seals read, the last seal's hash).
+fn check_reference_chain(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<(i64, String)> {
+    use crate::hashchain::GENESIS;
+    let seals = tx.reference_seals()?;
+    let mut prev = GENESIS.to_string();
+    let mut chain_broken = false;
+    let mut sealed = std::collections::HashSet::new();
+    for (i, s) in seals.iter().enumerate() {
+        let position = i as i64 + 1;
+        let record = format!("reference seal {}", s.id);
+        if !chain_broken && s.id != position {
+            chain_broken = true;
+            findings.push(
+                Finding::new(
+                    "reference-chain-order",
+                    record,
+                    format!("reference seals are not consecutive: position {position} holds seal {}; a seal was deleted or inserted", s.id),
+                )
+                .text(position.to_string(), s.id.to_string()),
+            );
+        } else if !chain_broken && s.prev_hash != prev {
+            chain_broken = true;
+            findings.push(
+                Finding::new(
+                    "reference-chain-link",
+                    record,
+                    format!("reference seal {} does not link to the seal before it: a seal before it was removed, replaced or reordered", s.id),
+                )
+                .text(prev.clone(), s.prev_hash.clone()),
+            );
+        }
+        prev = s.hash.clone();
+        sealed.insert((s.table.clone(), s.row_id));
+        match tx.reference_row(&s.table, s.row_id)? {
+            None => findings.push(Finding::new(
+                "reference-missing",
+                reference_label(&s.table, s.row_id, None),
+                format!(
+                    "{} row {} was sealed (seal {}) but is no longer in the file: it was deleted",
+                    s.table, s.row_id, s.id
+                ),
+            )),
+            Some(cols) => {
+                let computed = crate::store::seal_of(&s.prev_hash, &s.table, &cols);
+                if computed != s.hash {
+                    findings.push(
+                        Finding::new(
+                            "reference-changed",
+                            reference_label(&s.table, s.row_id, Some(&cols)),
+                            format!(
+                                "{} row {} no longer matches its seal (seal {}): it was changed after it was written",
+                                s.table, s.row_id, s.id
+                            ),
+                        )
+                        .text(computed, s.hash.clone()),
+                    );
+                }
+            }
+        }
+    }
+    for table in crate::store::SEALED_TABLES {
+        for id in tx.reference_ids(table)? {
+            if !sealed.contains(&(table.to_string(), id)) {
+                let cols = tx.reference_row(table, id)?;
+                findings.push(Finding::new(
+                    "reference-unsealed",
+                    reference_label(table, id, cols.as_deref()),
+                    format!("{table} row {id} has no seal: it was added outside fundledger"),
+                ));
+            }
+        }
+    }
+    Ok((seals.len() as i64, prev))
+}
+
+/// The fund-structure rule over the funds as stored, and entries dated before their
+/// fund's inception (an inception moved after the entries that depend on it).
+fn check_fund_structure(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    let funds = tx.funds_as_stored()?;
+    for p in crate::domain::fund_structure_problems(&funds) {
+        findings.push(Finding::new(
+            "fund-structure",
+            format!("fund '{}'", p.fund),
+            p.message,
+        ));
+    }
+    let inception: HashMap<i64, (&str, Date)> = funds
+        .iter()
+        .filter_map(|f| f.inception.map(|d| (f.id, (f.code.as_str(), d))))
+        .collect();
+    for (fund_id, first, entry) in tx.earliest_fund_entries()? {
+        let (Some((code, inc)), Ok(first)) = (inception.get(&fund_id), parse_date(&first)) else {
+            continue;
+        };
+        if first < *inc {
+            findings.push(
+                Finding::new(
+                    "before-inception",
+                    format!("fund '{code}'"),
+                    format!(
+                        "entry {entry} is dated {first}, {} days before the fund's inception on {inc}",
+                        (*inc - first).num_days()
+                    ),
+                )
+                .text(inc.to_string(), first.to_string()),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Cumulative paid-in by (fund, counterparty, kind) as of a date.
 fn paid_in_totals(tx: &Tx<'_>, names: &Names, as_of: Date) -> Result<PaidInTotals> {
     let mut book = Book::default();
@@ -285,8 +427,10 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
         let mut chain = ChainVerifier::new(keep);
         let mut kinds: HashMap<i64, bool> = HashMap::new(); // id → is a reversal
         let mut reversed: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let mut times = crate::audit::RecordedTimes::default();
         tx.for_each_raw_entry(|row| {
             chain.push(&row);
+            times.push(&row, &mut findings);
             let is_reversal = row.get("kind") == Some(EntryKind::Reversal.as_str());
             kinds.insert(row.id, is_reversal);
             if let Some(target) = row.get("reverses").and_then(|t| t.parse::<i64>().ok()) {
@@ -326,13 +470,41 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             findings.extend(check_expected_head(h, &check));
         }
 
-        let names = Names::load(tx)?;
-        check_positions(tx, &names, as_of, &mut findings)?;
-        findings.extend(super::loans::audit_findings(tx, as_of)?);
+        let reference = check_reference_chain(tx, &mut findings)?;
+
+        // Rows that cannot be read are named; the checks that read records need
+        // every row, so they wait until those rows are repaired.
+        let bad = tx.undecodable_rows()?;
+        let readable = bad.is_empty();
+        for b in bad {
+            findings.push(
+                Finding::new(
+                    "bad-row",
+                    format!("{} {}", b.what, b.id),
+                    format!(
+                        "column {}: the stored value {} cannot be read ({}); the rule checks that read records were not run",
+                        b.column, b.value, b.reason
+                    ),
+                )
+                .text("a readable value", b.value.clone()),
+            );
+        }
+        let names = if readable { Some(Names::load(tx)?) } else { None };
+        if let Some(names) = &names {
+            check_fund_structure(tx, &mut findings)?;
+            check_positions(tx, names, as_of, &mut findings)?;
+            findings.extend(super::loans::audit_findings(tx, as_of)?);
+        }
 
         let reconciliation = match statement {
             None => None,
+            Some(_) if names.is_none() => {
+                return Err(Error::Ledger(
+                    "the ledger has rows that cannot be read (see `fundledger audit`); repair them before reconciling a statement".into(),
+                ))
+            }
             Some(lines) => {
+                let names = names.as_ref().expect("checked above");
                 let mut all = Vec::new();
                 let mut by_date: BTreeMap<Date, PaidInTotals> = BTreeMap::new();
                 for l in &lines {
@@ -342,7 +514,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
                         .insert((l.fund.clone(), l.counterparty.clone(), l.kind), l.amount);
                 }
                 for (date, stmt) in &by_date {
-                    let ledger_totals = paid_in_totals(tx, &names, *date)?;
+                    let ledger_totals = paid_in_totals(tx, names, *date)?;
                     for r in reconcile(stmt, &ledger_totals, opts.tolerance) {
                         let record = format!(
                             "{} {} {} as of {date}",
@@ -393,6 +565,8 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             clean: findings.is_empty(),
             entries: check.entries,
             head: check.head,
+            references: reference.0,
+            reference_head: reference.1,
             findings,
             reconciliation,
         })
@@ -409,17 +583,29 @@ pub struct BackupReport {
 
 /// Copy a live ledger with SQLite's online backup, then verify the copy: SQLite
 /// integrity, an intact hash chain, and a head that matches the source's entry at the
-/// same position (the source may have grown meanwhile).
+/// same position (the source may have grown meanwhile). The copy is written and
+/// verified under a temporary name beside `dest` and moved to `dest` only then, so a
+/// failed or killed backup never leaves a file at `dest`.
 pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
-    ledger.backup_to(dest)?;
+    if dest.exists() {
+        return Err(Error::Ledger(format!(
+            "{} already exists; refusing to overwrite it",
+            dest.display()
+        )));
+    }
+    let tmp = crate::fsutil::temp_path(dest);
     let verify = (|| -> Result<BackupReport> {
-        let mut copy = Ledger::open(dest)?;
-        let report = audit(&mut copy, &AuditOptions::default())?;
+        ledger.backup_to(&tmp)?;
+        let report = {
+            let mut copy = Ledger::open(&tmp)?;
+            audit(&mut copy, &AuditOptions::default())?
+        };
         let broken: Vec<&Finding> = report
             .findings
             .iter()
             .filter(|f| {
                 f.code.starts_with("chain")
+                    || f.code.starts_with("reference-chain")
                     || f.code == "sqlite-integrity"
                     || f.code == "foreign-key"
             })
@@ -439,6 +625,8 @@ pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
                 report.entries
             )));
         }
+        crate::fsutil::publish(&tmp, dest)
+            .map_err(|e| Error::Ledger(format!("cannot write {}: {e}", dest.display())))?;
         Ok(BackupReport {
             path: dest.display().to_string(),
             entries: report.entries,
@@ -446,7 +634,7 @@ pub fn backup(ledger: &mut Ledger, dest: &Path) -> Result<BackupReport> {
         })
     })();
     if verify.is_err() {
-        let _ = std::fs::remove_file(dest);
+        crate::fsutil::discard(&tmp);
     }
     verify
 }

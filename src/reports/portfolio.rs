@@ -70,12 +70,14 @@ pub fn scope(funds: &[Fund], code: Option<&str>) -> Option<Vec<Fund>> {
     let mut i = 0;
     while i < ids.len() {
         let id = ids[i];
-        ids.extend(
-            funds
-                .iter()
-                .filter(|f| f.parent_id == Some(id))
-                .map(|f| f.id),
-        );
+        // Each fund once, even if a file edited outside fundledger had a parent cycle
+        // (`Tx::funds` refuses such a file; this never loops either way).
+        let children: Vec<i64> = funds
+            .iter()
+            .filter(|f| f.parent_id == Some(id) && !ids.contains(&f.id))
+            .map(|f| f.id)
+            .collect();
+        ids.extend(children);
         i += 1;
     }
     Some(

@@ -5,7 +5,7 @@
 use rusqlite::types::ValueRef;
 
 use super::Tx;
-use crate::error::Result;
+use crate::error::{BadRow, Error, Result};
 
 /// One journal row as stored, every column as text (NULL → None).
 #[derive(Clone, Debug)]
@@ -75,6 +75,53 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Every stored row of the journal and the fund, investor and company tables that
+    /// cannot be read as what it should hold, named by record and column.
+    pub fn undecodable_rows(&self) -> Result<Vec<BadRow>> {
+        use super::journal::{entry_row, ENTRY_COLS};
+        use super::reference::{company_row, fund_row, investor_row, FUND_COLS};
+        let mut out = Vec::new();
+        self.collect_bad(
+            &format!("SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id"),
+            fund_row,
+            &mut out,
+        )?;
+        self.collect_bad(
+            "SELECT id, code, name, type, fund_id FROM investors ORDER BY id",
+            investor_row,
+            &mut out,
+        )?;
+        self.collect_bad(
+            "SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id",
+            company_row,
+            &mut out,
+        )?;
+        self.collect_bad(
+            &format!("SELECT {ENTRY_COLS} FROM entries e ORDER BY e.id"),
+            entry_row,
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    fn collect_bad<T>(
+        &self,
+        sql: &str,
+        row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        out: &mut Vec<BadRow>,
+    ) -> Result<()> {
+        let mut st = self.conn().prepare(sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            match row(r).map_err(Error::from) {
+                Ok(_) => {}
+                Err(Error::BadRow(b)) => out.push(b),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     /// The stored hash of entry `id`.
     pub fn entry_hash(&self, id: i64) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
@@ -100,7 +147,8 @@ impl Tx<'_> {
 
 impl super::Ledger {
     /// Copy the ledger to `dest` with SQLite's online backup API: a consistent
-    /// snapshot even while other processes write. Refuses an existing `dest`.
+    /// snapshot even while other processes write. `dest` must not exist; callers
+    /// write to a temporary path and move it into place once verified (`fsutil`).
     pub fn backup_to(&self, dest: &std::path::Path) -> Result<()> {
         if dest.exists() {
             return Err(crate::error::Error::Ledger(format!(
@@ -118,14 +166,16 @@ impl super::Ledger {
                 match b.step(-1)? {
                     rusqlite::backup::StepResult::Done => break,
                     _ if std::time::Instant::now() > deadline => {
-                        return Err(crate::error::Error::Ledger(
-                            "backup: the ledger stayed locked by a writer".into(),
-                        ))
+                        return Err(crate::error::Error::Ledger(format!(
+                            "backup: the ledger stayed locked by a writer for {} s",
+                            super::BUSY_TIMEOUT.as_secs()
+                        )))
                     }
                     _ => std::thread::sleep(std::time::Duration::from_millis(20)),
                 }
             }
         }
+        out.close().map_err(|(_, e)| e)?;
         Ok(())
     }
 }

@@ -44,6 +44,8 @@ pub(crate) struct TxCache {
     pub cached_events: usize,
     /// (id, hash) of the last entry.
     pub tail: Option<(i64, String)>,
+    /// Hash of the last reference seal.
+    pub ref_tail: Option<String>,
 }
 
 impl TxCache {

@@ -13,7 +13,7 @@ use crate::money::Money;
 use crate::policy::Factor;
 use crate::rules::Event;
 
-pub(super) const ENTRY_COLS: &str =
+pub(crate) const ENTRY_COLS: &str =
     "e.id, e.kind, e.effective_date, e.recorded_at, e.recorded_by, e.memo, \
      e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail, e.reverses, e.reinvest_weight_bp, \
      e.loan_id, e.grant_id, e.interest_fen, e.subsidy_fen";
@@ -25,29 +25,53 @@ pub(super) const ENTRY_NCOLS: usize = 17;
 pub(super) const EFFECTIVE: &str =
     "e.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)";
 
+/// An entry from a row of `ENTRY_COLS`; a value it cannot hold (an unknown kind, an
+/// impossible date, an amount out of range) names the entry and the column.
 pub(super) fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    super::named_row(r, "entry", entry_fields(r))
+}
+
+/// A stored amount in fen, at most the largest input amount (so sums stay exact) and
+/// positive or, with `zero_ok`, not negative.
+pub(super) fn fen_col(r: &Row<'_>, idx: usize, zero_ok: bool) -> rusqlite::Result<Option<Money>> {
+    let Some(fen) = r.get::<_, Option<i64>>(idx)? else {
+        return Ok(None);
+    };
+    let max = crate::money::MAX_INPUT_YUAN * 100;
+    if fen > max || fen < 0 || (fen == 0 && !zero_ok) {
+        return Err(rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Integer,
+            format!("fen must be {} to {max}", if zero_ok { 0 } else { 1 }).into(),
+        ));
+    }
+    Ok(Some(Money::from_fen(fen)))
+}
+
+fn entry_fields(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let kind: String = r.get(1)?;
+    let date: String = r.get(2)?;
     Ok(Entry {
         id: r.get(0)?,
         kind: kind.parse::<EntryKind>().map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
         })?,
-        date: parse_date_col(2, Some(r.get(2)?))?.expect("date is NOT NULL"),
+        date: parse_date_col(2, Some(date))?.expect("a date was given"),
         recorded_at: r.get(3)?,
         recorded_by: r.get(4)?,
         memo: r.get(5)?,
         fund_id: r.get(6)?,
         investor_id: r.get(7)?,
         company_id: r.get(8)?,
-        amount: r.get::<_, Option<i64>>(9)?.map(Money::from_fen),
+        amount: fen_col(r, 9, false)?,
         detail: r.get(10)?,
         reverses: r.get(11)?,
         reinvest_weight: r.get::<_, Option<i64>>(12)?.map(Factor::from_bp),
         loan: LoanFields {
             loan_id: r.get(13)?,
             grant_id: r.get(14)?,
-            interest: r.get::<_, Option<i64>>(15)?.map(Money::from_fen),
-            subsidy: r.get::<_, Option<i64>>(16)?.map(Money::from_fen),
+            interest: fen_col(r, 15, true)?,
+            subsidy: fen_col(r, 16, true)?,
         },
     })
 }
@@ -341,7 +365,7 @@ impl Tx<'_> {
         let mut st = self.conn().prepare(&sql)?;
         let mut rows = st.query([as_of.to_string()])?;
         while let Some(r) = rows.next()? {
-            f(entry_row(r).map_err(Error::from)?)?;
+            f(entry_row(r)?)?;
         }
         Ok(())
     }

@@ -40,6 +40,10 @@ where
 
 /// A loan from `LOAN_COLS` starting at column `o`.
 fn loan_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Loan> {
+    super::named_row_at(r, "loan", o, loan_fields(r, o))
+}
+
+fn loan_fields(r: &Row<'_>, o: usize) -> rusqlite::Result<Loan> {
     let subsidy: String = r.get(o + 10)?;
     Ok(Loan {
         id: r.get(o)?,
@@ -64,6 +68,10 @@ fn loan_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Loan> {
 /// A loan event from (id, kind, effective_date, amount_fen, interest_fen, subsidy_fen)
 /// starting at column `o`.
 fn event_at(r: &Row<'_>, o: usize) -> rusqlite::Result<LoanEvent> {
+    super::named_row_at(r, "entry", o, event_fields(r, o))
+}
+
+fn event_fields(r: &Row<'_>, o: usize) -> rusqlite::Result<LoanEvent> {
     Ok(LoanEvent {
         id: r.get(o)?,
         // Borrowed text, parsed in place: a report reads ~10⁵ of these rows.
@@ -118,10 +126,13 @@ impl Tx<'_> {
                 self.actor
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("loans", id)?;
+        Ok(id)
     }
 
     pub fn loan_by_code(&self, code: &str) -> Result<Option<Loan>> {
+        let code = &*crate::codes::normalize_code(code);
         let sql = format!("SELECT {LOAN_COLS} FROM loans l WHERE l.code = ?1");
         Ok(self
             .conn()
@@ -250,10 +261,13 @@ impl Tx<'_> {
             "INSERT INTO grants (code, recipient, programme, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![g.code, g.recipient, g.programme, self.now, self.actor],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("grants", id)?;
+        Ok(id)
     }
 
     pub fn grant_by_code(&self, code: &str) -> Result<Option<Grant>> {
+        let code = &*crate::codes::normalize_code(code);
         Ok(self
             .conn()
             .query_row(

@@ -16,6 +16,7 @@ mod cache;
 mod journal;
 mod loans;
 mod policy;
+mod refchain;
 mod reference;
 mod returns;
 pub mod schema;
@@ -34,11 +35,45 @@ pub(crate) use cache::{FastMap, FastSet};
 pub use journal::{EntryFilter, LoggedEntry, PositionEvents};
 pub use loans::GrantRow;
 pub use policy::NewPolicy;
+pub use refchain::{seal_of, SealRow, SEALED_TABLES};
 pub use reference::CodeTable;
 pub use returns::FlowRow;
 
-/// How long a writer waits for another process's write lock before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a command waits for another process's lock on the ledger before it says
+/// the ledger is locked (docs/audit.md). Writes take milliseconds, so queued writers
+/// pass well within it; a lock held longer is a long import or another program.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether `e` is SQLite saying the file is locked by someone else.
+fn is_locked(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// The error for a ledger another process keeps locked: what, for how long, and who
+/// holds it open where the system can tell (SQLite itself cannot).
+fn locked(path: &Path) -> Error {
+    let holders = crate::fsutil::holders(path);
+    let by = if holders.is_empty() {
+        "another process (SQLite cannot tell which): a long import, another fundledger \
+         command, or a program with the file open in a transaction such as the sqlite3 shell"
+            .to_string()
+    } else {
+        let list: Vec<String> = holders
+            .iter()
+            .map(|(pid, name)| format!("{name} (pid {pid})"))
+            .collect();
+        format!("another process; the file is open in {}", list.join(", "))
+    };
+    Error::Ledger(format!(
+        "{} is locked by {by}; waited {} s. Try again when it has finished",
+        path.display(),
+        BUSY_TIMEOUT.as_secs()
+    ))
+}
 
 /// An open ledger file.
 pub struct Ledger {
@@ -87,19 +122,49 @@ fn read_versions(conn: &Connection) -> Result<(i32, i64)> {
 fn migrate(tx: &rusqlite::Transaction<'_>, from: i64, to: i64) -> Result<()> {
     for v in from..to {
         tx.execute_batch(schema::MIGRATIONS[v as usize])?;
+        if v + 1 == schema::REFERENCE_SEALS_VERSION {
+            refchain::seal_existing(tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", to)?;
     tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
     Ok(())
 }
 
-/// Timestamp for `recorded_at`: UTC, RFC 3339, seconds. `FUNDLEDGER_NOW` pins it so
-/// that the example ledger can be rebuilt byte for byte.
+/// The format of `recorded_at`: UTC, RFC 3339, seconds.
+pub const STAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
+
+/// Timestamp for `recorded_at`. `FUNDLEDGER_NOW` may pin an earlier time so that the
+/// example ledger can be rebuilt byte for byte; never a later one (the CLI refuses
+/// such a setting, exit 2; here it is ignored). `audit` reports an entry dated after
+/// its recorded time, and recorded times that go backwards along the journal.
 pub fn now_stamp() -> String {
-    std::env::var("FUNDLEDGER_NOW")
+    pinned_now()
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| chrono::Utc::now().format(STAMP_FORMAT).to_string())
+}
+
+/// `FUNDLEDGER_NOW` if set: `Ok(Some(stamp))` for a UTC time in `recorded_at`'s format
+/// that is not after the real time, `Err` naming the problem otherwise, `Ok(None)` when
+/// unset or empty.
+pub fn pinned_now() -> std::result::Result<Option<String>, String> {
+    let Some(s) = std::env::var("FUNDLEDGER_NOW")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    else {
+        return Ok(None);
+    };
+    let t = chrono::NaiveDateTime::parse_from_str(&s, STAMP_FORMAT)
+        .map_err(|_| format!("FUNDLEDGER_NOW={s} is not a UTC time like 2022-06-15T00:00:00Z"))?;
+    let real = chrono::Utc::now().naive_utc();
+    if t > real {
+        return Err(format!(
+            "FUNDLEDGER_NOW={s} is after the real time ({}); it can only pin an earlier time",
+            real.format(STAMP_FORMAT)
+        ));
+    }
+    Ok(Some(s))
 }
 
 impl Ledger {
@@ -110,28 +175,53 @@ impl Ledger {
 
     /// Create a ledger at an older schema version. Exists so that tests can prove
     /// that an old file upgrades in place; not used by the CLI.
+    ///
+    /// The file is built under a temporary name beside `path` and moved into place
+    /// only when complete (`fsutil`), so a failure never leaves an empty or partial
+    /// file at `path` that would block a retry.
     #[doc(hidden)]
     pub fn create_at_version(path: &Path, version: i64) -> Result<Ledger> {
-        if path.exists() {
-            return Err(Error::Ledger(format!(
+        let exists = || {
+            Error::Ledger(format!(
                 "{} already exists; refusing to overwrite it (choose another --db path)",
                 path.display()
-            )));
+            ))
+        };
+        if path.exists() {
+            return Err(exists());
         }
-        let mut conn = Connection::open_with_flags(
+        let tmp = crate::fsutil::temp_path(path);
+        let built = (|| -> Result<()> {
+            let mut conn = Connection::open_with_flags(
+                &tmp,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            configure(&conn)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            migrate(&tx, 0, version)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('created_by_version', ?1)",
+                [env!("CARGO_PKG_VERSION")],
+            )?;
+            tx.commit()?;
+            conn.close().map_err(|(_, e)| e)?;
+            crate::fsutil::publish(&tmp, path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => exists(),
+                _ => Error::Ledger(format!("cannot create {}: {e}", path.display())),
+            })
+        })();
+        if let Err(e) = built {
+            crate::fsutil::discard(&tmp);
+            return Err(e);
+        }
+        // Opened as it is (not through `open`, which would upgrade an older version).
+        let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        migrate(&tx, 0, version)?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('created_by_version', ?1)",
-            [env!("CARGO_PKG_VERSION")],
-        )?;
-        tx.commit()?;
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
@@ -162,6 +252,7 @@ impl Ledger {
         let (app, ver) = configure(&conn)
             .and_then(|()| read_versions(&conn))
             .map_err(|e| match e {
+                e if is_locked(&e) => locked(path),
                 Error::Sqlite(err) => not_a_ledger(&err.to_string()),
                 other => other,
             })?;
@@ -177,13 +268,17 @@ impl Ledger {
             )));
         }
         if ver < schema::LATEST {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            // Re-read inside the lock: another process may have migrated meanwhile.
-            let (_, ver) = read_versions(&tx)?;
-            if ver < schema::LATEST {
-                migrate(&tx, ver, schema::LATEST)?;
-            }
-            tx.commit()?;
+            let mut upgrade = || -> Result<()> {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                // Re-read inside the lock: another process may have migrated meanwhile.
+                let (_, ver) = read_versions(&tx)?;
+                if ver < schema::LATEST {
+                    migrate(&tx, ver, schema::LATEST)?;
+                }
+                tx.commit()?;
+                Ok(())
+            };
+            upgrade().map_err(|e| if is_locked(&e) { locked(path) } else { e })?;
         }
         Ok(Ledger {
             conn,
@@ -213,6 +308,17 @@ impl Ledger {
         commit: bool,
         f: impl FnOnce(&Tx<'_>) -> Result<T>,
     ) -> Result<T> {
+        let path = self.path.clone();
+        self.write_inner(actor, commit, f)
+            .map_err(|e| if is_locked(&e) { locked(&path) } else { e })
+    }
+
+    fn write_inner<T>(
+        &mut self,
+        actor: &str,
+        commit: bool,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         // `new_unchecked` takes `&Connection`; `&mut self` already rules out a nested
         // transaction, which is all the checked form adds.
         let conn = &self.conn;
@@ -236,6 +342,12 @@ impl Ledger {
 
     /// Run `f` in a read transaction: one consistent snapshot for a whole report.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        self.read_inner(f)
+            .map_err(|e| if is_locked(&e) { locked(&path) } else { e })
+    }
+
+    fn read_inner<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let conn = &self.conn;
         let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
         let t = Tx {
@@ -258,6 +370,73 @@ impl Ledger {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Name the record and column of a row that fails to decode: `res` is the result of
+/// reading the row `r` whose first column is the record's id. A conversion failure
+/// becomes a [`crate::error::BadRow`] (carried through rusqlite inside a conversion
+/// failure, so that every query reading such rows reports it, and turned into
+/// `Error::BadRow` by `From`); other errors pass unchanged.
+pub(crate) fn named_row<T>(
+    r: &rusqlite::Row<'_>,
+    what: &'static str,
+    res: rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    named_row_at(r, what, 0, res)
+}
+
+/// [`named_row`] for a record whose id is column `id_col` of the row.
+pub(crate) fn named_row_at<T>(
+    r: &rusqlite::Row<'_>,
+    what: &'static str,
+    id_col: usize,
+    res: rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    use rusqlite::types::ValueRef;
+    let err = match res {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let (idx, reason) = match &err {
+        rusqlite::Error::FromSqlConversionFailure(_, _, e)
+            if e.downcast_ref::<crate::error::BadRow>().is_some() =>
+        {
+            return Err(err)
+        }
+        rusqlite::Error::FromSqlConversionFailure(i, _, e) => (*i, e.to_string()),
+        rusqlite::Error::InvalidColumnType(i, _, t) => (*i, format!("unexpected {t}")),
+        rusqlite::Error::IntegralValueOutOfRange(i, _) => (*i, "integer out of range".into()),
+        _ => return Err(err),
+    };
+    let value = match r.get_ref(idx) {
+        Ok(ValueRef::Null) => "NULL".to_string(),
+        Ok(ValueRef::Integer(v)) => v.to_string(),
+        Ok(ValueRef::Real(v)) => format!("{v} (a float)"),
+        Ok(ValueRef::Text(t)) => format!("'{}'", String::from_utf8_lossy(t)),
+        Ok(ValueRef::Blob(b)) => format!("a blob of {} bytes", b.len()),
+        Err(_) => "?".to_string(),
+    };
+    let column = r
+        .as_ref()
+        .column_name(idx)
+        .map(|c| c.to_string())
+        .unwrap_or_else(|_| format!("#{idx}"));
+    let id = r
+        .get_ref(id_col)
+        .ok()
+        .and_then(|v| v.as_i64().ok())
+        .unwrap_or(0);
+    Err(rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Null,
+        Box::new(crate::error::BadRow {
+            what,
+            id,
+            column,
+            value,
+            reason,
+        }),
+    ))
 }
 
 impl Tx<'_> {

@@ -72,7 +72,9 @@ impl Tx<'_> {
                 by
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("fund_policies", id)?;
+        Ok(id)
     }
 
     /// Policy records of the given funds (all funds if `None`), by fund, date, record.

@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::domain::{Company, Fund, FundKind, Investor, InvestorType};
 use crate::error::Result;
 
-const FUND_COLS: &str =
+pub(super) const FUND_COLS: &str =
     "f.id, f.code, f.name, f.kind, f.parent_id, p.code, f.manager, f.inception, f.region";
 
 fn parse_enum<T: std::str::FromStr<Err = String>>(idx: usize, s: String) -> rusqlite::Result<T> {
@@ -28,7 +28,11 @@ pub(crate) fn parse_date_col(idx: usize, s: Option<String>) -> rusqlite::Result<
     .transpose()
 }
 
-fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
+pub(super) fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
+    super::named_row(r, "fund", fund_fields(r))
+}
+
+fn fund_fields(r: &Row<'_>) -> rusqlite::Result<Fund> {
     Ok(Fund {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -42,7 +46,11 @@ fn fund_row(r: &Row<'_>) -> rusqlite::Result<Fund> {
     })
 }
 
-fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
+pub(super) fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
+    super::named_row(r, "investor", investor_fields(r))
+}
+
+fn investor_fields(r: &Row<'_>) -> rusqlite::Result<Investor> {
     Ok(Investor {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -52,7 +60,11 @@ fn investor_row(r: &Row<'_>) -> rusqlite::Result<Investor> {
     })
 }
 
-fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
+pub(super) fn company_row(r: &Row<'_>) -> rusqlite::Result<Company> {
+    super::named_row(r, "company", company_fields(r))
+}
+
+fn company_fields(r: &Row<'_>) -> rusqlite::Result<Company> {
     Ok(Company {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -98,7 +110,9 @@ impl Tx<'_> {
                 self.actor
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("funds", id)?;
+        Ok(id)
     }
 
     pub fn fund_by_code(&self, code: &str) -> Result<Option<Fund>> {
@@ -107,6 +121,7 @@ impl Tx<'_> {
 
     /// [`Tx::fund_by_code`] without copying the record: the hot path of an import.
     pub fn fund_rc(&self, code: &str) -> Result<Option<Rc<Fund>>> {
+        let code = &*crate::codes::normalize_code(code);
         self.through_cache(code, |c| &mut c.funds, || self.fund_by_code_sql(code))
     }
 
@@ -120,8 +135,25 @@ impl Tx<'_> {
         Ok(self.cached_row(&sql, [id], fund_row).optional()?)
     }
 
-    /// All funds, in the order they were added.
+    /// All funds, in the order they were added. Refuses a file whose fund structure
+    /// breaks the rule ([`crate::domain::fund_structure_problems`]: a parent cycle, a
+    /// guidance fund with a parent, a parent that is not a guidance fund), naming the
+    /// funds, so that no report walks a broken structure (a cycle would never end).
     pub fn funds(&self) -> Result<Vec<Fund>> {
+        let funds = self.funds_as_stored()?;
+        let problems = crate::domain::fund_structure_problems(&funds);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            return Err(crate::error::Error::Ledger(format!(
+                "the fund structure in this file breaks the ledger's rules: {}; it was changed outside fundledger: run `fundledger audit`",
+                list.join("; ")
+            )));
+        }
+        Ok(funds)
+    }
+
+    /// All funds as stored, however their parents are set (for `audit`).
+    pub fn funds_as_stored(&self) -> Result<Vec<Fund>> {
         let sql = format!(
             "SELECT {FUND_COLS} FROM funds f LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id"
         );
@@ -145,7 +177,9 @@ impl Tx<'_> {
                 self.actor
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("investors", id)?;
+        Ok(id)
     }
 
     pub fn investor_by_code(&self, code: &str) -> Result<Option<Investor>> {
@@ -154,6 +188,7 @@ impl Tx<'_> {
 
     /// [`Tx::investor_by_code`] without copying the record: the hot path of an import.
     pub fn investor_rc(&self, code: &str) -> Result<Option<Rc<Investor>>> {
+        let code = &*crate::codes::normalize_code(code);
         self.through_cache(
             code,
             |c| &mut c.investors,
@@ -187,7 +222,9 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![c.code, c.name, c.sector, c.region, c.uscc, self.now, self.actor],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.seal_reference("companies", id)?;
+        Ok(id)
     }
 
     pub fn company_by_code(&self, code: &str) -> Result<Option<Company>> {
@@ -196,6 +233,7 @@ impl Tx<'_> {
 
     /// [`Tx::company_by_code`] without copying the record: the hot path of an import.
     pub fn company_rc(&self, code: &str) -> Result<Option<Rc<Company>>> {
+        let code = &*crate::codes::normalize_code(code);
         self.through_cache(
             code,
             |c| &mut c.companies,
@@ -231,6 +269,17 @@ impl Tx<'_> {
             .query_map([], company_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// A code of `table` (`funds`, `investors`, `companies`, `loans` or `grants`) that
+    /// equals `code` but for ASCII case, if there is one (through the NOCASE indexes
+    /// of schema v8).
+    pub fn code_in_other_case(&self, table: &str, code: &str) -> Result<Option<String>> {
+        debug_assert!(["funds", "investors", "companies", "loans", "grants"].contains(&table));
+        let sql = format!(
+            "SELECT code FROM \"{table}\" WHERE code = ?1 COLLATE NOCASE AND code <> ?1 LIMIT 1"
+        );
+        Ok(self.cached_row(&sql, [code], |r| r.get(0)).optional()?)
     }
 
     /// Codes of one reference table, for "did you mean" suggestions.

@@ -8,7 +8,7 @@ use super::journal::{entry_row, EFFECTIVE, ENTRY_COLS};
 use super::Tx;
 use crate::date::Date;
 use crate::domain::{Entry, EntryKind, ProceedsKind};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::money::Money;
 
 /// One effective entry as `report returns` needs it: no memo, author or timestamps.
@@ -49,6 +49,32 @@ fn iso_date(idx: usize, b: &[u8]) -> rusqlite::Result<Date> {
             .ok_or_else(|| conversion(idx, "effective_date is not a calendar date")),
         _ => Err(conversion(idx, "effective_date is not YYYY-MM-DD")),
     }
+}
+
+/// A [`FlowRow`] from the columns of [`Tx::for_each_flow`]'s query.
+fn flow_fields(r: &rusqlite::Row<'_>, id: i64, exit: &[u8]) -> rusqlite::Result<FlowRow> {
+    let kind = match r.get_ref(1)? {
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| s.parse::<EntryKind>().ok())
+            .ok_or_else(|| conversion(1, "unknown entry kind"))?,
+        _ => return Err(conversion(1, "kind is not text")),
+    };
+    let date = match r.get_ref(2)? {
+        ValueRef::Text(t) => iso_date(2, t)?,
+        _ => return Err(conversion(2, "effective_date is not text")),
+    };
+    let is_exit = matches!(r.get_ref(7)?, ValueRef::Text(t) if t == exit);
+    Ok(FlowRow {
+        id,
+        kind,
+        date,
+        fund_id: r.get(3)?,
+        investor_id: r.get(4)?,
+        company_id: r.get(5)?,
+        amount: super::journal::fen_col(r, 6, false)?,
+        exit: kind == EntryKind::DealProceeds && is_exit,
+    })
 }
 
 impl Tx<'_> {
@@ -114,28 +140,8 @@ impl Tx<'_> {
             if reversed.contains(&id) {
                 continue;
             }
-            let kind = match r.get_ref(1)? {
-                ValueRef::Text(t) => std::str::from_utf8(t)
-                    .ok()
-                    .and_then(|s| s.parse::<EntryKind>().ok())
-                    .ok_or_else(|| conversion(1, "unknown entry kind"))?,
-                _ => return Err(Error::from(conversion(1, "kind is not text"))),
-            };
-            let date = match r.get_ref(2)? {
-                ValueRef::Text(t) => iso_date(2, t)?,
-                _ => return Err(Error::from(conversion(2, "effective_date is not text"))),
-            };
-            let is_exit = matches!(r.get_ref(7)?, ValueRef::Text(t) if t == exit);
-            f(FlowRow {
-                id,
-                kind,
-                date,
-                fund_id: r.get(3)?,
-                investor_id: r.get(4)?,
-                company_id: r.get(5)?,
-                amount: r.get::<_, Option<i64>>(6)?.map(Money::from_fen),
-                exit: kind == EntryKind::DealProceeds && is_exit,
-            })?;
+            let row = super::named_row(r, "entry", flow_fields(r, id, exit));
+            f(row?)?;
         }
         Ok(())
     }

@@ -17,9 +17,13 @@ pub const MIGRATIONS: &[&str] = &[
     V5_LOANS,
     V6_LOAN_INDEX_PARTIAL,
     V7_CASH_INDEXES,
+    V8_REFERENCE_SEALS,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The version that adds the reference chain; upgrading to it seals existing rows.
+pub const REFERENCE_SEALS_VERSION: i64 = 8;
 
 const V1_CORE: &str = r#"
 CREATE TABLE meta (
@@ -280,4 +284,41 @@ CREATE INDEX entries_loan ON entries (loan_id, effective_date)
 const V7_CASH_INDEXES: &str = r#"
 CREATE INDEX entries_fund_proceeds ON entries (fund_id) WHERE kind = 'deal-proceeds';
 CREATE INDEX entries_fund_distributions ON entries (fund_id) WHERE kind = 'lp-distribute';
+"#;
+
+/// Reference data under the audit (issue 12). Every row of the reference tables is
+/// sealed when it is written: `reference_seals` chains one hash per row over the row as
+/// stored (see hashchain.rs), so an edit, a deletion or a row added behind the ledger's
+/// back is named by `audit`. Rows that exist when a file is upgraded to this version are
+/// sealed by the upgrade as they stand then (store/refchain.rs). Reference rows were
+/// never updated by fundledger; now triggers say so. Codes are unique case-insensitively
+/// (checked on input); these indexes make that check, and `audit`'s, a lookup.
+const V8_REFERENCE_SEALS: &str = r#"
+CREATE TABLE reference_seals (
+    id        INTEGER PRIMARY KEY,
+    tbl       TEXT NOT NULL
+              CHECK (tbl IN ('funds', 'investors', 'companies', 'loans', 'grants', 'fund_policies')),
+    row_id    INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL CHECK (length(hash) = 64),
+    UNIQUE (tbl, row_id)
+) STRICT;
+
+CREATE TRIGGER reference_seals_append_only_update BEFORE UPDATE ON reference_seals
+BEGIN SELECT RAISE(ABORT, 'reference seals are append-only'); END;
+CREATE TRIGGER reference_seals_append_only_delete BEFORE DELETE ON reference_seals
+BEGIN SELECT RAISE(ABORT, 'reference seals are append-only'); END;
+
+CREATE TRIGGER funds_no_update BEFORE UPDATE ON funds
+BEGIN SELECT RAISE(ABORT, 'reference data is never edited'); END;
+CREATE TRIGGER investors_no_update BEFORE UPDATE ON investors
+BEGIN SELECT RAISE(ABORT, 'reference data is never edited'); END;
+CREATE TRIGGER companies_no_update BEFORE UPDATE ON companies
+BEGIN SELECT RAISE(ABORT, 'reference data is never edited'); END;
+
+CREATE INDEX funds_code_nocase ON funds (code COLLATE NOCASE);
+CREATE INDEX investors_code_nocase ON investors (code COLLATE NOCASE);
+CREATE INDEX companies_code_nocase ON companies (code COLLATE NOCASE);
+CREATE INDEX loans_code_nocase ON loans (code COLLATE NOCASE);
+CREATE INDEX grants_code_nocase ON grants (code COLLATE NOCASE);
 "#;

@@ -606,9 +606,25 @@ fn open<'t>(
             continue;
         }
         match COLUMNS.iter().position(|c| c == h) {
-            // The first of a repeated column wins, as a lookup by name did before.
+            // A column named twice: which of its cells counts would be a guess.
+            Some(c) if columns[c].is_some() => {
+                header_ok = false;
+                f(
+                    Err(RowProblem {
+                        row: 1,
+                        column: h.clone(),
+                        value: h.clone(),
+                        reason: format!(
+                            "column '{h}' appears twice in the header (columns {} and {}); name each column once",
+                            columns[c].expect("checked") + 1,
+                            i + 1
+                        ),
+                    }),
+                    &start,
+                );
+            }
             Some(c) => {
-                columns[c].get_or_insert(i);
+                columns[c] = Some(i);
             }
             None => {
                 header_ok = false;
@@ -652,6 +668,21 @@ fn parse_record(
         problems: Vec::new(),
     };
     let parsed = parse_row(&mut fields);
+    // A value in a cell the header does not name (past its end, or under an empty
+    // header cell) would be lost: the row is refused instead. Empty cells lose nothing.
+    for (i, v) in record.iter().enumerate() {
+        if !v.trim().is_empty() && !columns.contains(&Some(i)) {
+            fields.problems.push(RowProblem {
+                row,
+                column: format!("#{}", i + 1),
+                value: v.to_string(),
+                reason: format!(
+                    "cell {} has a value but the header names no column there; the row has more cells than the header",
+                    i + 1
+                ),
+            });
+        }
+    }
     match parsed {
         Some(record) if fields.problems.is_empty() => Ok(Row { row, record }),
         _ => Err(fields.problems),
@@ -756,5 +787,30 @@ mod tests {
     fn unknown_columns_are_refused() {
         let (_, p) = parse("type,amount,ammount\n");
         assert_eq!(p[0].column, "ammount");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let (rows, p) =
+            parse("type,fund,company,amount,date,amount\ndeal-pay,S,A,100,2021-01-01,200\n");
+        assert!(rows.is_empty());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].row, p[0].column.as_str()), (1, "amount"));
+        assert!(p[0].reason.contains("columns 4 and 6"), "{p:?}");
+    }
+
+    #[test]
+    fn cells_past_the_header_are_refused_unless_empty() {
+        let (rows, p) = parse(
+            "type,fund,company,amount,date\n\
+             deal-pay,S,A,100,2021-01-01,oops\n\
+             deal-pay,S,A,100,2021-01-02,,\n",
+        );
+        assert_eq!(rows.len(), 1, "{p:?}");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            (p[0].row, p[0].column.as_str(), p[0].value.as_str()),
+            (2, "#6", "oops")
+        );
     }
 }

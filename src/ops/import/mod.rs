@@ -82,12 +82,34 @@ fn column_of(e: &Error, kind: Option<EntryKind>) -> &'static str {
                 "company"
             }
         }
+        Some("control-character") => {
+            // The refusal starts by naming the field: "memo '…'", "company 'X' name '…'".
+            let msg = e.to_string();
+            let field = msg.split(": ").nth(1).unwrap_or("");
+            let head = field.split(" '").next().unwrap_or("");
+            [
+                "memo",
+                "detail",
+                "manager",
+                "region",
+                "sector",
+                "programme",
+                "recipient",
+                "borrower",
+                "guarantor",
+            ]
+            .into_iter()
+            .find(|f| head.ends_with(f))
+            .unwrap_or("name")
+        }
         Some("self-investment") => "investor",
         Some("before-inception" | "future-date" | "date") => "date",
         Some("duplicate-code" | "bad-code") => "code",
         Some("empty-name") => "name",
         Some("uscc" | "duplicate-uscc") => "uscc",
-        Some("parent-required" | "parent-not-guidance" | "fund-cycle") => "parent",
+        Some("parent-required" | "parent-not-guidance" | "fund-cycle" | "guidance-has-parent") => {
+            "parent"
+        }
         Some(r) if r.starts_with("paid-in") || r.starts_with("amount") => "amount",
         _ => "type",
     }
@@ -467,6 +489,7 @@ fn restore(
     let bad = |what: &str, v: &str, e: String| {
         Error::refused("import-json", format!("{what} '{v}': {e}"))
     };
+    check_restored_entries(&doc.entries)?;
     for f in doc.funds {
         let input = FundInput {
             kind: f
@@ -561,6 +584,13 @@ fn restore(
             };
             record_tx(tx, &req).map_err(|err| bad("entry", &e.id.to_string(), err.to_string()))?
         };
+        if id != e.id {
+            return Err(bad(
+                "entry",
+                &e.id.to_string(),
+                format!("was restored as entry {id}; the export's ids must be the journal's, 1 to N in order"),
+            ));
+        }
         new_id.insert(e.id, id);
         note_entry(summary, id);
         if i % 10_000 == 0 || i + 1 == total {
@@ -568,6 +598,60 @@ fn restore(
         }
     }
     *tx.stamp.borrow_mut() = None;
+    Ok(())
+}
+
+/// Check an export's journal before anything is restored: ids 1 to N in order (as
+/// `export` writes them, so every restored entry keeps its id and a reversal points at
+/// the entry its `reverses` names), reversals pointing back at an earlier entry, and an
+/// author and a `recorded_at` timestamp on every entry. The first problem is refused,
+/// naming the entry.
+fn check_restored_entries(entries: &[crate::reports::export::ExEntry]) -> Result<()> {
+    let refuse = |id: i64, why: String| {
+        Error::refused("import-json", format!("entry {id} of the export: {why}"))
+    };
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let position = i as i64 + 1;
+        if !seen.insert(e.id) {
+            return Err(refuse(e.id, "its id appears twice in the export".into()));
+        }
+        if e.id != position {
+            return Err(refuse(
+                e.id,
+                format!("it is entry number {position} of the file; ids must run 1, 2, 3… in journal order, as `export` writes them"),
+            ));
+        }
+        if let Some(target) = e.reverses {
+            if target >= e.id || target < 1 {
+                return Err(refuse(
+                    e.id,
+                    format!(
+                        "it reverses entry {target}, which is not an earlier entry of the export"
+                    ),
+                ));
+            }
+            if e.kind != EntryKind::Reversal.as_str() {
+                return Err(refuse(
+                    e.id,
+                    format!("it names entry {target} in `reverses` but its kind is '{}', not 'reversal'", e.kind),
+                ));
+            }
+        }
+        if chrono::NaiveDateTime::parse_from_str(&e.recorded_at, crate::store::STAMP_FORMAT)
+            .is_err()
+        {
+            return Err(refuse(
+                e.id,
+                format!(
+                    "recorded_at '{}' is not a UTC time like 2022-06-15T00:00:00Z",
+                    crate::codes::escape_controls(&e.recorded_at)
+                ),
+            ));
+        }
+        crate::codes::check_text("recorded_by", Some(&e.recorded_by))?
+            .ok_or_else(|| refuse(e.id, "recorded_by is empty".into()))?;
+    }
     Ok(())
 }
 
@@ -588,6 +672,11 @@ fn restore_policies(tx: &Tx<'_>, policies: &[crate::reports::export::ExPolicy]) 
             .transpose()
     };
     for p in policies {
+        if chrono::NaiveDateTime::parse_from_str(&p.recorded_at, crate::store::STAMP_FORMAT)
+            .is_err()
+        {
+            return Err(bad("recorded_at", &p.recorded_at));
+        }
         let fund = tx
             .fund_by_code(&p.fund)?
             .ok_or_else(|| bad("fund", &p.fund))?;
