@@ -33,4 +33,3 @@ pub mod serve;
 pub mod store;
 pub mod uscc;
 pub mod xirr;
-pub mod xlsx;

@@ -15,6 +15,7 @@ pub mod model;
 pub mod portfolio;
 pub mod returns;
 pub mod text;
+pub mod xlsx;
 
 pub use labels::Lang;
 pub use model::{Document, Opts};
@@ -22,8 +23,8 @@ pub use model::{Document, Opts};
 /// How a report with many figures per row is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
-    /// Readable sections, for terminals and print.
+    /// Readable sections, for terminals, workbooks and print.
     Sections,
-    /// One wide table, for CSV and workbooks.
+    /// One wide table, for CSV.
     Flat,
 }
