@@ -132,6 +132,10 @@ pub struct CompanyAdd {
     /// Unified social credit code (统一社会信用代码), checked per GB 32100-2015
     #[arg(long)]
     pub uscc: Option<String>,
+    /// Stage when invested: seed, early, growth, mature (种子期, 初创期, 成长期, 成熟期);
+    /// later changes are dated facts (`company fact CODE --stage S --date D`)
+    #[arg(long)]
+    pub stage: Option<String>,
     #[command(flatten)]
     pub who: Who,
 }
@@ -214,6 +218,7 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
                 sector: a.sector,
                 region: a.region,
                 uscc: a.uscc,
+                stage: a.stage,
             };
             let c = ops::add_company(&mut ledger, &a.who.actor(), input)?;
             added(ctx, "company", &c.code)

@@ -97,6 +97,9 @@ pub struct ExCompany {
     pub sector: Option<String>,
     pub region: Option<String>,
     pub uscc: Option<String>,
+    /// Stage given at `company add`; absent when none (older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -163,6 +166,7 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                 sector: c.sector,
                 region: c.region,
                 uscc: c.uscc,
+                stage: c.stage.map(|s| s.as_str().to_string()),
             })
             .collect();
         let entries = tx

@@ -248,6 +248,7 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
             sector: f.opt("sector"),
             region: f.opt("region"),
             uscc: f.opt("uscc"),
+            stage: f.opt("stage"),
         })),
         "loan" => {
             let code = f.req("code");

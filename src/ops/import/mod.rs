@@ -530,6 +530,7 @@ fn restore(
                 sector: c.sector,
                 region: c.region,
                 uscc: c.uscc,
+                stage: c.stage,
             },
         )?;
         summary.companies += 1;
