@@ -48,6 +48,11 @@ impl Stage {
 }
 
 string_enum!(
+    /// What a breakdown groups holdings by.
+    BreakdownBy { Sector => "sector", Stage => "stage", Region => "region", Local => "local" }
+);
+
+string_enum!(
     /// What a company fact records.
     FactKind {
         Jobs => "jobs",

@@ -42,6 +42,11 @@ pub struct ExPolicy {
     pub memo: Option<String>,
     pub recorded_at: String,
     pub recorded_by: String,
+    /// Idle-cash thresholds (months); absent when not set (older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_warn_months: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_alert_months: Option<u32>,
 }
 
 /// A loan's contract terms; its disbursement is an entry.
@@ -237,6 +242,8 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                 memo: p.memo,
                 recorded_at: p.recorded_at,
                 recorded_by: p.recorded_by,
+                idle_warn_months: p.idle_warn_months,
+                idle_alert_months: p.idle_alert_months,
             })
             .collect();
         Ok(ExportDoc {

@@ -695,6 +695,8 @@ fn restore_policies(tx: &Tx<'_>, policies: &[crate::reports::export::ExPolicy]) 
                 })
                 .transpose()?,
             memo: p.memo.clone(),
+            idle_warn_months: p.idle_warn_months.filter(|m| (1..=120).contains(m)),
+            idle_alert_months: p.idle_alert_months.filter(|m| (1..=120).contains(m)),
         };
         *tx.stamp.borrow_mut() = Some((p.recorded_at.clone(), p.recorded_by.clone()));
         let inserted = tx.insert_policy(&n);
