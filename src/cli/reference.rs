@@ -60,6 +60,16 @@ pub enum FundCmd {
     /// Policy terms (government-share cap, 返投 minimum and base) from a date; without --from, list them
     #[command(after_help = super::policy::AFTER_HELP)]
     Policy(super::policy::PolicyArgs),
+    /// Performance scorecard (绩效评价) of a fund for a year, from a template
+    #[command(after_help = super::eval::SCORECARD_HELP)]
+    Scorecard(super::eval::ScorecardArgs),
+    /// Record a manual indicator score (with a note) for a scorecard year
+    #[command(after_help = super::eval::SCORECARD_HELP)]
+    Score(super::eval::ScoreArgs),
+    /// Cancel a manual score (with a reason)
+    ScoreReverse(super::eval::ReverseArgs),
+    /// List a fund's manual scores
+    Scores(super::eval::ScoresArgs),
 }
 
 #[derive(Args, Debug)]
@@ -118,6 +128,13 @@ pub enum CompanyCmd {
     /// List companies
     #[command(after_help = "Example:\n  fundledger company list")]
     List,
+    /// Record a dated fact: jobs, tax, revenue, follow-on financing, relocation, stage
+    #[command(after_help = super::eval::FACT_HELP)]
+    Fact(super::eval::FactArgs),
+    /// List company facts (with the ids to reverse them)
+    Facts(super::eval::FactsArgs),
+    /// Cancel a company fact (with a reason)
+    FactReverse(super::eval::ReverseArgs),
 }
 
 #[derive(Args, Debug)]
@@ -174,6 +191,10 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
             added(ctx, "fund", &f.code)
         }
         FundCmd::Policy(a) => super::policy::policy(ctx, &mut ledger, a),
+        FundCmd::Scorecard(a) => super::eval::scorecard(ctx, a),
+        FundCmd::Score(a) => super::eval::score(ctx, a),
+        FundCmd::ScoreReverse(a) => super::eval::score_reverse(ctx, a),
+        FundCmd::Scores(a) => super::eval::scores(ctx, a),
         FundCmd::List => {
             let funds = reports::funds(&mut ledger)?;
             if ctx.out.format == Format::Json {
@@ -223,6 +244,9 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
             let c = ops::add_company(&mut ledger, &a.who.actor(), input)?;
             added(ctx, "company", &c.code)
         }
+        CompanyCmd::Fact(a) => super::eval::fact(ctx, a),
+        CompanyCmd::Facts(a) => super::eval::facts_list(ctx, a),
+        CompanyCmd::FactReverse(a) => super::eval::fact_reverse(ctx, a),
         CompanyCmd::List => {
             let list = reports::companies(&mut ledger)?;
             if ctx.out.format == Format::Json {
