@@ -619,7 +619,8 @@ pub struct ScoredIndicator {
     pub bonus: bool,
     pub metric: Option<Metric>,
     pub manual: bool,
-    /// The figure scored (exact); `null` when undefined or manual.
+    /// The figure scored (exact, shortest form); `null` when undefined or manual.
+    #[serde(serialize_with = "ser_normalized")]
     pub figure: Option<Decimal>,
     pub score: Decimal,
     /// The numbers behind the figure, and how the score was reached.
@@ -640,6 +641,16 @@ pub struct Scorecard {
     pub bonus: Decimal,
     pub total: Decimal,
     pub grade: Option<String>,
+}
+
+fn ser_normalized<S: serde::Serializer>(
+    d: &Option<Decimal>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.normalize().to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 fn dec(r: Option<Ratio>) -> Option<Decimal> {
@@ -960,7 +971,9 @@ pub fn scorecard(
         .map(|i| i.score)
         .sum();
     let bonus_raw: Decimal = indicators.iter().filter(|i| i.bonus).map(|i| i.score).sum();
-    let bonus = t.bonus_cap.map_or(bonus_raw, |c| bonus_raw.min(c));
+    // Sums of scores already rounded to SCORE_DP: exact, rescaled only for display.
+    let bonus = crate::eval::round_score(t.bonus_cap.map_or(bonus_raw, |c| bonus_raw.min(c)));
+    let base = crate::eval::round_score(base);
     let total = base + bonus;
     Ok(Scorecard {
         fund: f.code.clone(),
