@@ -306,7 +306,7 @@ pub fn scorecard(c: &Scorecard, o: Opts) -> Document {
         o.col("score", "Score", Kind::Number, true),
         o.col("evidence", "Evidence", Kind::Text, false),
     ];
-    for (n, i) in c.indicators.iter().enumerate() {
+    for i in &c.indicators {
         let source = if i.manual {
             o.label("manual").to_string()
         } else {
@@ -314,13 +314,14 @@ pub fn scorecard(c: &Scorecard, o: Opts) -> Document {
         };
         let figure = match i.figure {
             Some(f) => {
-                let mut r = f.round_dp_with_strategy(4, crate::money::DISPLAY_ROUNDING);
-                r.rescale(4);
+                // Shown to at most 4 decimals (ratios), whole numbers without any.
+                let r = f
+                    .round_dp_with_strategy(4, crate::money::DISPLAY_ROUNDING)
+                    .normalize();
                 number(f, r.to_string())
             }
             None => empty(),
         };
-        let mark = (n + 1).to_string();
         s.row(vec![
             opt_text(i.group.as_ref()),
             text(if i.bonus {
@@ -332,10 +333,10 @@ pub fn scorecard(c: &Scorecard, o: Opts) -> Document {
             points(i.weight),
             text(source),
             figure,
-            points(i.score).marked(&mark, true),
+            points(i.score),
             text(&i.evidence),
         ]);
-        s.marked_note(&mark, format!("{}: {}", i.key, i.evidence));
+        s.note(format!("{}: {}", i.key, i.evidence));
     }
     s.total_row(vec![
         empty(),
