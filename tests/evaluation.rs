@@ -945,3 +945,77 @@ fn scorecard_by_hand_with_a_zero_reinvest_minimum_and_a_reversed_manual_score() 
     );
     assert!(msg.contains("101"), "{msg}");
 }
+
+#[test]
+fn company_facts_import_from_csv_all_or_nothing() {
+    let t = scenario();
+    let csv = t.dir.path().join("facts.csv");
+    std::fs::write(
+        &csv,
+        "type,company,date,fact,jobs,amount,round,lead,stage,memo\n\
+         company-fact,A,2024-12-31,jobs,42,,,,,\n\
+         company-fact,A,2024-06-30,tax,,15万,,,,\n\
+         company-fact,B,2024-10-01,financing,,3000000,A+,否,,\n\
+         company-fact,A,2024-08-01,financing,,5000000,B,是,,\n\
+         company-fact,B,2024-09-01,stage,,,,,成熟期,\n",
+    )
+    .unwrap();
+    let bad = t.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "type,company,date,fact,jobs,amount,round,lead,stage,memo\n\
+         company-fact,A,2024-12-31,jobs,42,,,,,\n\
+         company-fact,A,2024-06-30,tax,,1.001,,,,\n\
+         company-fact,ZZ,2024-06-30,tax,,100,,,,\n\
+         company-fact,B,2024-10-01,financing,,3000000,,,,\n",
+    )
+    .unwrap();
+    let msg = t.refused_unchanged(&["import", bad.to_str().unwrap()], "bad row");
+    // Every bad row is named: 3 (too precise), 4 (unknown company), 5 (no round).
+    for needle in ["row 3", "row 4", "row 5"] {
+        assert!(msg.contains(needle), "{needle}: {msg}");
+    }
+    t.run(&["import", csv.to_str().unwrap()]).ok();
+    let o = t.json(&["report", "outcomes", "--fund", "S", "--as-of", "2024-12-31"]);
+    let s = row(&o, "funds", "code", "S");
+    // Jobs 42 (B reported none); tax 150,000; financing 3,000,000 + 5,000,000; 1 led.
+    assert_eq!(s["jobs"], 42);
+    assert_eq!(s["tax"], "150000.00");
+    assert_eq!(s["financing"], "8000000.00");
+    assert_eq!(s["led_rounds"], 1);
+    assert_eq!(row(&o, "companies", "code", "B")["stage"], "mature");
+}
+
+#[test]
+fn an_upgraded_ledger_keeps_its_seals_and_audits_clean() {
+    let t = scenario();
+    outcome_facts(&t);
+    t.run(&[
+        "fund",
+        "score",
+        "G",
+        "--year",
+        "2024",
+        "--indicator",
+        "team",
+        "--score",
+        "7",
+        "--note",
+        "n",
+    ])
+    .ok();
+    t.run(&[
+        "fund",
+        "policy",
+        "G",
+        "--from",
+        "2022-01-01",
+        "--reinvest-min",
+        "0",
+        "--idle-warn-months",
+        "5",
+    ])
+    .ok();
+    let out = t.run(&["audit"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
