@@ -276,13 +276,7 @@ pub fn scorecard(ctx: &Ctx, a: ScorecardArgs) -> Result<()> {
         .template
         .file_name()
         .map_or(name.clone(), |f| f.to_string_lossy().into_owned());
-    let c = rep::scorecard(
-        &mut ledger,
-        &a.fund,
-        a.year,
-        &format!("{} ({file_name})", t.name),
-        &t,
-    )?;
+    let c = rep::scorecard(&mut ledger, &a.fund, a.year, &file_name, &t)?;
     if ctx.out.format == Format::Json {
         return Ok(print_json(&c)?);
     }

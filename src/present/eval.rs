@@ -292,7 +292,7 @@ pub fn outcomes(x: &Outcomes, fund: Option<&str>, o: Opts) -> Document {
 
 pub fn scorecard(c: &Scorecard, o: Opts) -> Document {
     let mut d = Document::new("scorecard", "Scorecard", Some(c.as_of), o);
-    d.scope("Fund", Some(format!("{} {}", c.fund, c.name)));
+    d.scope("Fund", Some(&c.fund));
     d.scope("Year", Some(c.year));
     d.scope("Template", Some(&c.template));
     let mut s = Section::new("scorecard", "Scorecard", o.lang).landscape();
@@ -338,6 +338,7 @@ pub fn scorecard(c: &Scorecard, o: Opts) -> Document {
         ]);
         s.note(format!("{}: {}", i.key, i.evidence));
     }
+    s.note(format!("{} — {}", c.name, c.template_name));
     s.total_row(vec![
         empty(),
         text(o.label("Total")),

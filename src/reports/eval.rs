@@ -635,7 +635,9 @@ pub struct Scorecard {
     pub name: String,
     pub year: i32,
     pub as_of: Date,
+    /// The template file, and the name it gives itself.
     pub template: String,
+    pub template_name: String,
     pub indicators: Vec<ScoredIndicator>,
     pub base: Decimal,
     pub bonus: Decimal,
@@ -981,6 +983,7 @@ pub fn scorecard(
         year,
         as_of,
         template: template_name.to_string(),
+        template_name: t.name.clone(),
         indicators,
         base,
         bonus,
