@@ -126,11 +126,9 @@ impl Outcome {
             let within = f.date >= from;
             let amount = f.amount.unwrap_or(Money::ZERO);
             match f.kind {
-                FactKind::Jobs => {
-                    if jobs_at.is_none_or(|(d, id)| (f.date, f.id) > (d, id)) {
-                        jobs_at = Some((f.date, f.id));
-                        o.jobs = f.jobs;
-                    }
+                FactKind::Jobs if jobs_at.is_none_or(|(d, id)| (f.date, f.id) > (d, id)) => {
+                    jobs_at = Some((f.date, f.id));
+                    o.jobs = f.jobs;
                 }
                 FactKind::Tax if within => o.tax += amount,
                 FactKind::Revenue if within => o.revenue += amount,
@@ -500,7 +498,7 @@ impl Template {
 
     pub fn grade(&self, total: Decimal) -> Option<&str> {
         let mut g: Vec<&Grade> = self.grades.iter().collect();
-        g.sort_by(|a, b| b.min.cmp(&a.min));
+        g.sort_by_key(|g| std::cmp::Reverse(g.min));
         g.into_iter()
             .find(|g| total >= g.min)
             .map(|g| g.grade.as_str())

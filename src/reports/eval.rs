@@ -380,6 +380,9 @@ fn shown_funds(
     scope(&s.funds, fund).ok_or_else(|| unknown_fund(ledger, fund.unwrap_or("")))
 }
 
+/// One group of a breakdown: (companies, committed, paid-in, value).
+type Group = (BTreeSet<i64>, Money, Money, Money);
+
 pub fn breakdown(
     ledger: &mut Ledger,
     as_of: Date,
@@ -395,8 +398,7 @@ pub fn breakdown(
     for f in &s.facts {
         facts_of.entry(f.company_id).or_default().push(f);
     }
-    // group → (companies, committed, paid-in, value)
-    let mut groups: BTreeMap<String, (BTreeSet<i64>, Money, Money, Money)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut all: BTreeSet<i64> = BTreeSet::new();
     for h in holdings(&s.book, &s.inv_fund, &shown, look_through) {
         let Some(c) = company.get(&h.company_id) else {
@@ -433,8 +435,8 @@ pub fn breakdown(
         g.3 += h.value;
         all.insert(c.id);
     }
-    let list: Vec<(String, (BTreeSet<i64>, Money, Money, Money))> = groups.into_iter().collect();
-    let col = |pick: fn(&(BTreeSet<i64>, Money, Money, Money)) -> Money| -> (Vec<Money>, Option<Vec<i64>>) {
+    let list: Vec<(String, Group)> = groups.into_iter().collect();
+    let col = |pick: fn(&Group) -> Money| -> (Vec<Money>, Option<Vec<i64>>) {
         let v: Vec<Money> = list.iter().map(|(_, g)| pick(g)).collect();
         let bp = shares_bp(&v);
         (v, bp)

@@ -121,6 +121,7 @@ impl Tx<'_> {
     }
 
     /// A fact row by id: (company id, kind as stored, effective date, reversed by).
+    #[allow(clippy::type_complexity)]
     pub fn fact_state(&self, id: i64) -> Result<Option<(i64, String, String, Option<i64>)>> {
         Ok(self
             .conn()
