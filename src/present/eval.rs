@@ -7,7 +7,6 @@ use super::model::{
     count, date, empty, money, number, opt_date, opt_text, ratio, text, Cell, Document, Kind, Link,
     Opts, Section,
 };
-use crate::money::Ratio;
 use crate::reports::eval::{Breakdown, Outcomes, Pacing, Scorecard, Share};
 
 fn percent(s: &Share) -> Cell {
@@ -19,10 +18,6 @@ fn percent(s: &Share) -> Cell {
 
 fn points(d: Decimal) -> Cell {
     number(d, d.to_string())
-}
-
-fn opt_ratio(r: Option<Ratio>) -> Cell {
-    ratio(r)
 }
 
 pub fn pacing(p: &Pacing, fund: Option<&str>, o: Opts) -> Document {
@@ -50,13 +45,13 @@ pub fn pacing(p: &Pacing, fund: Option<&str>, o: Opts) -> Document {
             money(r.lp_committed),
             money(r.lp_paid_in),
             money(r.invested),
-            opt_ratio(r.pace),
+            ratio(r.pace),
             money(r.idle),
             money(r.idle_over_warn).marked("!", r.idle_over_warn.is_positive()),
             money(r.idle_over_alert).marked("!!", r.idle_over_alert.is_positive()),
             opt_date(r.oldest_idle),
             opt_date(r.first_call_date),
-            opt_ratio(r.first_call_ratio),
+            ratio(r.first_call_ratio),
         ]);
     }
     let zh = o.lang == super::Lang::Zh;
@@ -112,7 +107,7 @@ pub fn pacing(p: &Pacing, fund: Option<&str>, o: Opts) -> Document {
                 date(pt.date),
                 money(pt.lp_paid_in),
                 money(pt.invested),
-                opt_ratio(pt.pace),
+                ratio(pt.pace),
             ]);
         }
     }

@@ -88,7 +88,7 @@ const FACT_COLS: &str =
 
 impl Tx<'_> {
     /// The author and time a row records: a restore's, else this transaction's.
-    fn fact_stamp(&self) -> (String, String) {
+    pub(super) fn record_stamp(&self) -> (String, String) {
         self.stamp
             .borrow()
             .clone()
@@ -96,7 +96,7 @@ impl Tx<'_> {
     }
 
     pub fn insert_fact(&self, f: &NewFact) -> Result<i64> {
-        let (at, by) = self.fact_stamp();
+        let (at, by) = self.record_stamp();
         self.conn().execute(
             "INSERT INTO company_facts (company_id, kind, effective_date, jobs, amount_fen, round,
                  lead, stage, memo, recorded_at, recorded_by)
@@ -142,7 +142,7 @@ impl Tx<'_> {
         date: &str,
         reason: &str,
     ) -> Result<i64> {
-        let (at, by) = self.fact_stamp();
+        let (at, by) = self.record_stamp();
         self.conn().execute(
             "INSERT INTO company_facts (company_id, kind, effective_date, memo, reverses, recorded_at, recorded_by)
              VALUES (?1, 'reversal', ?2, ?3, ?4, ?5, ?6)",
@@ -176,7 +176,7 @@ impl Tx<'_> {
         score: Decimal,
         note: &str,
     ) -> Result<i64> {
-        let (at, by) = self.fact_stamp();
+        let (at, by) = self.record_stamp();
         let e2 = crate::eval::score_e2(score);
         self.conn().execute(
             "INSERT INTO indicator_scores (fund_id, year, indicator, score_e2, note, recorded_at, recorded_by)
@@ -211,7 +211,7 @@ impl Tx<'_> {
         indicator: &str,
         reason: &str,
     ) -> Result<i64> {
-        let (at, by) = self.fact_stamp();
+        let (at, by) = self.record_stamp();
         self.conn().execute(
             "INSERT INTO indicator_scores (fund_id, year, indicator, note, reverses, recorded_at, recorded_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

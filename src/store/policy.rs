@@ -56,11 +56,7 @@ pub struct NewPolicy {
 impl Tx<'_> {
     pub fn insert_policy(&self, p: &NewPolicy) -> Result<i64> {
         // A restore keeps each record's original author and time (see `stamp`).
-        let (at, by) = self
-            .stamp
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| (self.now.clone(), self.actor.clone()));
+        let (at, by) = self.record_stamp();
         self.conn().execute(
             "INSERT INTO fund_policies (fund_id, effective_from, gov_share_max_bp, reinvest_min_bp,
                  reinvest_base, memo, recorded_at, recorded_by, idle_warn_months, idle_alert_months)
