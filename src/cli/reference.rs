@@ -67,8 +67,12 @@ pub enum FundCmd {
     #[command(after_help = super::eval::SCORECARD_HELP)]
     Score(super::eval::ScoreArgs),
     /// Cancel a manual score (with a reason)
+    #[command(
+        after_help = "Example:\n  fundledger fund score-reverse 3 --reason \"scored against the wrong year\""
+    )]
     ScoreReverse(super::eval::ReverseArgs),
     /// List a fund's manual scores
+    #[command(after_help = "Example:\n  fundledger fund scores SC --year 2021")]
     Scores(super::eval::ScoresArgs),
 }
 
@@ -132,8 +136,14 @@ pub enum CompanyCmd {
     #[command(after_help = super::eval::FACT_HELP)]
     Fact(super::eval::FactArgs),
     /// List company facts (with the ids to reverse them)
+    #[command(
+        after_help = "Examples:\n  fundledger company facts\n  fundledger company facts C01 --format csv"
+    )]
     Facts(super::eval::FactsArgs),
     /// Cancel a company fact (with a reason)
+    #[command(
+        after_help = "Example:\n  fundledger company fact-reverse 12 --reason \"round never closed\""
+    )]
     FactReverse(super::eval::ReverseArgs),
 }
 
