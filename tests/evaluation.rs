@@ -987,7 +987,7 @@ fn company_facts_import_from_csv_all_or_nothing() {
 }
 
 #[test]
-fn an_upgraded_ledger_keeps_its_seals_and_audits_clean() {
+fn facts_scores_and_idle_terms_are_sealed_and_the_audit_is_clean() {
     let t = scenario();
     outcome_facts(&t);
     t.run(&[
