@@ -18,6 +18,7 @@ pub mod date;
 pub mod distributions;
 pub mod domain;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod fsutil;
 pub mod hashchain;

@@ -6,6 +6,7 @@
 
 mod audit;
 mod entries;
+mod eval;
 mod export;
 mod leverage;
 mod loans;
@@ -236,7 +237,11 @@ fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
 fn check_output(cli: &Cli) {
     let tabular = matches!(
         cli.command,
-        Command::Fund(reference::FundCmd::List)
+        Command::Fund(
+            reference::FundCmd::List
+                | reference::FundCmd::Scorecard(_)
+                | reference::FundCmd::Scores(_)
+        ) | Command::Company(reference::CompanyCmd::Facts(_))
             | Command::Investor(reference::InvestorCmd::List)
             | Command::Company(reference::CompanyCmd::List)
             | Command::Log(_)

@@ -7,6 +7,8 @@
 //! formats and nothing of funds and loans.
 
 pub mod csv;
+pub mod eval;
+pub mod eval_labels;
 pub mod labels;
 pub mod leverage;
 pub mod listing;
