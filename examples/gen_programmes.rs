@@ -108,6 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         sector: None,
                         region: Some(regions[h % regions.len()].into()),
                         uscc: None,
+                        stage: None,
                     })?;
                 }
                 Ok(())

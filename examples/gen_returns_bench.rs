@@ -173,6 +173,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 sector: None,
                 region: None,
                 uscc: None,
+                stage: None,
             },
         )?;
     }

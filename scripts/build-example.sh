@@ -68,6 +68,29 @@ f deal value SC-1 C03 --amount 1100万 --date 2021-12-31 --method appraisal
 f deal value SC-1 C04 --amount 1000万 --date 2021-12-31 --method cost
 f deal value SC C05 --amount 2600万 --date 2021-12-31 --method appraisal
 
+# Company outcomes for the 2021 evaluation (issue 15; invented, like the splits above):
+# stages, headcounts, tax, revenue, follow-on rounds (one led), a relocation, and two
+# manual scores for `fund scorecard SC --year 2021` (docs/templates/quanzhou-2025.toml).
+f company fact C01 --date 2020-03-01 --stage early
+f company fact C02 --date 2020-04-01 --stage early
+f company fact C03 --date 2020-06-01 --stage growth
+f company fact C04 --date 2020-08-01 --stage growth
+f company fact C05 --date 2020-10-01 --stage seed
+f company fact C06 --date 2021-01-15 --stage early
+f company fact C05 --date 2021-12-31 --stage early --memo "Phase II trials started"
+for spec in "C01 86 320万 5600万" "C02 45 85万 1800万" "C03 38 60万 1500万" \
+            "C04 120 150万 4200万" "C05 52 40万 900万" "C06 64 25万 700万"; do
+  read -r code jobs tax revenue <<<"$spec"
+  f company fact "$code" --date 2021-12-31 --jobs "$jobs"
+  f company fact "$code" --date 2021-12-31 --tax "$tax"
+  f company fact "$code" --date 2021-12-31 --revenue "$revenue"
+done
+f company fact C01 --date 2021-07-01 --financing 6000万 --round B --lead
+f company fact C03 --date 2021-10-15 --financing 2000万 --round A+
+f company fact C04 --date 2021-04-01 --relocated --memo "headquarters moved from 上海 to 昆明"
+f fund score SC --year 2021 --indicator team --score 7 --note "2021年度考核：团队稳定，核心人员无变动"
+f fund score SC --year 2021 --indicator compliance --score 6.5 --note "2021年度审计：一项信息报送延迟"
+
 # --- 昆明高新诺泰大健康产业投资合伙企业(有限合伙) (guidance, high-tech zone) --------------
 f fund add NT --name 昆明高新诺泰大健康产业投资合伙企业（有限合伙） --kind guidance \
   --manager 诺泰资本管理有限公司 --inception 2018-03-01 --region 昆明高新区

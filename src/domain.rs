@@ -134,6 +134,9 @@ pub struct Company {
     pub sector: Option<String>,
     pub region: Option<String>,
     pub uscc: Option<String>,
+    /// Stage given at `company add` (later changes are dated `stage` facts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<crate::eval::Stage>,
 }
 
 /// A journal entry as stored. Which optional fields are set depends on `kind`

@@ -153,6 +153,21 @@ pub fn parse_weight(input: &str) -> Result<Factor> {
 ///
 /// A bare number below 1 (`0.3`) is refused as ambiguous: it could mean 0.3% or 30%,
 /// and guessing wrong would mark every sub-fund as breaching or none.
+/// An idle-cash threshold in whole months, 1 to 120.
+pub fn parse_months(option: &str, input: &str) -> Result<u32> {
+    input
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=120).contains(m))
+        .ok_or_else(|| {
+            Error::refused(
+                "bad-months",
+                format!("{option} '{input}' is not a whole number of months from 1 to 120"),
+            )
+        })
+}
+
 pub fn parse_percent(input: &str) -> Result<Factor> {
     let bad =
         |why: String| Error::refused("bad-percentage", format!("--gov-share-max '{input}' {why}"));
@@ -209,12 +224,21 @@ pub struct PolicyRecord {
     pub memo: Option<String>,
     pub recorded_at: String,
     pub recorded_by: String,
+    /// Idle-cash thresholds in months (issue 15); absent from JSON when not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_warn_months: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_alert_months: Option<u32>,
 }
 
 impl PolicyRecord {
     /// Whether the record sets no term at all (storage refuses that too).
     pub fn is_empty(&self) -> bool {
-        self.gov_share_max.is_none() && self.reinvest_min.is_none() && self.reinvest_base.is_none()
+        self.gov_share_max.is_none()
+            && self.reinvest_min.is_none()
+            && self.reinvest_base.is_none()
+            && self.idle_warn_months.is_none()
+            && self.idle_alert_months.is_none()
     }
 }
 
@@ -236,6 +260,10 @@ pub struct Terms {
     pub gov_share_max: Option<Term<Factor>>,
     pub reinvest_min: Option<Term<Factor>>,
     pub reinvest_base: Option<Term<ReinvestBase>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_warn_months: Option<Term<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_alert_months: Option<Term<u32>>,
 }
 
 impl Terms {
@@ -291,6 +319,8 @@ pub fn terms_in_force(
         gov_share_max: pick(records, fund_id, parent_id, as_of, |r| r.gov_share_max),
         reinvest_min: pick(records, fund_id, parent_id, as_of, |r| r.reinvest_min),
         reinvest_base: pick(records, fund_id, parent_id, as_of, |r| r.reinvest_base),
+        idle_warn_months: pick(records, fund_id, parent_id, as_of, |r| r.idle_warn_months),
+        idle_alert_months: pick(records, fund_id, parent_id, as_of, |r| r.idle_alert_months),
     }
 }
 
@@ -368,6 +398,8 @@ mod tests {
             memo: None,
             recorded_at: String::new(),
             recorded_by: String::new(),
+            idle_warn_months: None,
+            idle_alert_months: None,
         }
     }
 

@@ -76,6 +76,61 @@ const REPORTS: &[&[&str]] = &[
     &["grant", "list"],
     &["fund", "policy", "SC"],
     &["audit"],
+    &["report", "pacing", "--as-of", "2021-12-31"],
+    &[
+        "report",
+        "breakdown",
+        "--by",
+        "sector",
+        "--as-of",
+        "2021-12-31",
+    ],
+    &[
+        "report",
+        "breakdown",
+        "--by",
+        "stage",
+        "--fund",
+        "SC",
+        "--look-through",
+        "--as-of",
+        "2021-12-31",
+    ],
+    &[
+        "report",
+        "breakdown",
+        "--by",
+        "local",
+        "--as-of",
+        "2021-12-31",
+    ],
+    &["report", "outcomes", "--as-of", "2021-12-31"],
+    &["company", "facts"],
+    &["fund", "scores", "SC"],
+    &[
+        "fund",
+        "scorecard",
+        "SC",
+        "--template",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/templates/quanzhou-2025.toml"
+        ),
+        "--year",
+        "2021",
+    ],
+    &[
+        "fund",
+        "scorecard",
+        "SC",
+        "--template",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/templates/fujian-2025.toml"
+        ),
+        "--year",
+        "2021",
+    ],
 ];
 
 #[test]
@@ -278,6 +333,18 @@ fn portfolio_doc(o: Opts) -> Document {
     present::portfolio::document(&p, None, o)
 }
 
+/// The example's 2021 scorecard of SC on the shipped Quanzhou template.
+fn scorecard_doc(l: &mut Ledger, o: Opts) -> Document {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates/quanzhou-2025.toml");
+    let t = fundledger::eval::Template::parse(
+        "quanzhou-2025.toml",
+        &std::fs::read_to_string(path).unwrap(),
+    )
+    .unwrap();
+    let c = reports::eval::scorecard(l, "SC", 2021, "quanzhou-2025.toml", &t).unwrap();
+    present::eval::scorecard(&c, o)
+}
+
 /// The documents of the example ledger at 2021-12-31, as JSON: what every renderer
 /// is given. A change to any figure, label or layout shows here as a diff.
 fn golden_docs() -> Vec<(&'static str, Document)> {
@@ -315,6 +382,7 @@ fn golden_docs() -> Vec<(&'static str, Document)> {
             present::returns::document(&ret, None, o, Layout::Sections, false, false),
         ),
         ("loans", present::loans::book(&loans, o)),
+        ("scorecard-zh", scorecard_doc(&mut l, zh)),
     ]
 }
 

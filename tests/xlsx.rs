@@ -1,14 +1,20 @@
-//! `--format xlsx --output FILE`: workbooks from the real binary on a real ledger,
-//! opened by an independent reader written here (ZIP entries, CRC, XML) and, when it is
-//! installed, by openpyxl.
+//! `--format xlsx --output FILE`: workbooks from the real binary on a real ledger, read
+//! back by a reader written here (the ZIP through the `zip` crate, the XML by hand) and,
+//! when it is installed, by openpyxl.
+//!
+//! The figures are the seed's, worked out independently of the program: 高新诺泰 (NT)
+//! invested 5,982万元 and holds equity valued at 13,624万元; the 双创 programme (SC and
+//! its sub-fund SC-1) committed 4,985 + 4,800 = 9,785万元 to deals and paid in
+//! 3,795 + 4,300 = 8,095万元.
 
 mod common;
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
 
 use common::{Run, TestLedger};
+use rust_decimal::Decimal;
 
 fn example() -> TestLedger {
     let t = TestLedger::uninit();
@@ -17,51 +23,18 @@ fn example() -> TestLedger {
     t
 }
 
-/// CRC-32 computed bit by bit: deliberately not the table-driven code under test.
-fn crc32_bitwise(data: &[u8]) -> u32 {
-    let mut c = !0u32;
-    for &b in data {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 == 1 {
-                (c >> 1) ^ 0xEDB8_8320
-            } else {
-                c >> 1
-            };
+/// Every XML part of the workbook at `path`, by name.
+fn unzip(path: &Path) -> HashMap<String, String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).expect("a ZIP file");
+    let mut files = HashMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let mut s = String::new();
+        if f.name().ends_with(".xml") || f.name().ends_with(".rels") {
+            f.read_to_string(&mut s).expect("UTF-8 XML");
+            files.insert(f.name().to_string(), s);
         }
     }
-    !c
-}
-
-fn u16_at(b: &[u8], i: usize) -> usize {
-    usize::from(u16::from_le_bytes([b[i], b[i + 1]]))
-}
-fn u32_at(b: &[u8], i: usize) -> u32 {
-    u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
-}
-
-/// The entries of a ZIP archive, checking each stored entry's CRC and that the end
-/// record counts every entry.
-fn unzip(bytes: &[u8]) -> HashMap<String, String> {
-    let mut files = HashMap::new();
-    let mut i = 0;
-    while u32_at(bytes, i) == 0x0403_4b50 {
-        let method = u16_at(bytes, i + 8);
-        assert_eq!(method, 0, "entry at {i} is not STORED");
-        let crc = u32_at(bytes, i + 14);
-        let size = u32_at(bytes, i + 18) as usize;
-        let name_len = u16_at(bytes, i + 26);
-        let extra_len = u16_at(bytes, i + 28);
-        let name = String::from_utf8(bytes[i + 30..i + 30 + name_len].to_vec()).unwrap();
-        let start = i + 30 + name_len + extra_len;
-        let data = &bytes[start..start + size];
-        assert_eq!(crc32_bitwise(data), crc, "CRC of {name}");
-        files.insert(name, String::from_utf8(data.to_vec()).expect("UTF-8 XML"));
-        i = start + size;
-    }
-    let eocd = bytes.len() - 22;
-    assert_eq!(u32_at(bytes, eocd), 0x0605_4b50, "end of central directory");
-    assert_eq!(u16_at(bytes, eocd + 10), files.len());
     files
 }
 
@@ -118,7 +91,7 @@ struct Book {
 
 impl Book {
     fn open(path: &Path) -> Book {
-        let files = unzip(&std::fs::read(path).unwrap());
+        let files = unzip(path);
         for part in [
             "[Content_Types].xml",
             "_rels/.rels",
@@ -128,13 +101,15 @@ impl Book {
         ] {
             assert!(files.contains_key(part), "missing {part}");
         }
-        let strings = elements(&files["xl/sharedStrings.xml"], "<si", "</si>")
-            .into_iter()
-            .map(|(_, body)| {
-                let (_, t) = elements(body, "<t", "</t>")[0];
-                unescape(t)
+        let strings = files
+            .get("xl/sharedStrings.xml")
+            .map(|x| {
+                elements(x, "<si", "</si>")
+                    .into_iter()
+                    .map(|(_, body)| unescape(elements(body, "<t", "</t>")[0].1))
+                    .collect()
             })
-            .collect();
+            .unwrap_or_default();
         let styles = &files["xl/styles.xml"];
         let custom: HashMap<&str, String> = elements(styles, "<numFmt ", "</numFmt>")
             .into_iter()
@@ -150,11 +125,13 @@ impl Book {
             .into_iter()
             .map(|(a, _)| {
                 let id = attr(a, "numFmtId").unwrap();
-                // The built-in formats the ledger relies on (ECMA-376 §18.8.30).
+                // Built-in formats (ECMA-376 §18.8.30) a writer may use instead of declaring.
                 match id {
                     "0" => "General".to_string(),
                     "1" => "0".to_string(),
+                    "2" => "0.00".to_string(),
                     "4" => "#,##0.00".to_string(),
+                    "10" => "0.00%".to_string(),
                     other => custom
                         .get(other)
                         .unwrap_or_else(|| panic!("numFmtId {other} undeclared"))
@@ -176,11 +153,15 @@ impl Book {
             .collect()
     }
 
-    /// Cells of sheet `n` (1-based) by reference (`B2`).
+    fn sheet_xml(&self, n: usize) -> &str {
+        &self.files[&format!("xl/worksheets/sheet{n}.xml")]
+    }
+
+    /// Cells of sheet `n` (1-based) by reference (`B2`); blank cells are left out.
     fn sheet(&self, n: usize) -> HashMap<String, XCell> {
-        let xml = &self.files[&format!("xl/worksheets/sheet{n}.xml")];
-        elements(xml, "<c ", "</c>")
+        elements(self.sheet_xml(n), "<c ", "</c>")
             .into_iter()
+            .filter(|(_, body)| !body.is_empty())
             .map(|(a, body)| {
                 let r = attr(a, "r").unwrap().to_string();
                 let s: usize = attr(a, "s").unwrap_or("0").parse().unwrap();
@@ -211,45 +192,68 @@ fn text(v: &str) -> XCell {
         format: "General".into(),
     }
 }
-fn number(v: &str, format: &str) -> XCell {
-    XCell {
-        value: v.into(),
-        is_text: false,
-        format: format.into(),
-    }
+
+/// Assert `c` is a number cell with format `format` holding exactly `expected`: the
+/// text in the file, read as a decimal, equals it (`8095` is 8,095.00).
+fn assert_number(c: &HashMap<String, XCell>, at: &str, expected: &str, format: &str) {
+    let cell = c.get(at).unwrap_or_else(|| panic!("no cell {at}"));
+    assert!(!cell.is_text, "{at}: {cell:?}");
+    assert_eq!(cell.format, format, "{at}: {cell:?}");
+    let got: Decimal = cell.value.parse().unwrap();
+    assert_eq!(got, expected.parse::<Decimal>().unwrap(), "{at}: {cell:?}");
 }
 
-/// Which row (number) has `code` in column A.
+/// The header row: the title line is row 1, a section title (or nothing) row 2.
+const HEAD: usize = 3;
+
+/// Which row (number) below the header has `code` in column A.
 fn row_of(cells: &HashMap<String, XCell>, code: &str) -> usize {
-    (2..100)
+    (HEAD + 1..HEAD + 200)
         .find(|r| cells.get(&format!("A{r}")).map(|c| c.value.as_str()) == Some(code))
         .unwrap_or_else(|| panic!("no row for {code}"))
 }
 
+/// The header row's cells, each on one line (a long header is broken into lines).
+fn header_row(c: &HashMap<String, XCell>, cols: &str) -> Vec<String> {
+    cols.chars()
+        .map(|col| c[&format!("{col}{HEAD}")].value.replace('\n', " "))
+        .collect()
+}
+
+fn xlsx(t: &TestLedger, name: &str, args: &[&str]) -> std::path::PathBuf {
+    let out = t.dir.path().join(name);
+    let mut a = vec!["--format", "xlsx", "--output", out.to_str().unwrap()];
+    a.extend_from_slice(args);
+    let r = t.run(&a);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "", "a workbook run prints nothing on stdout");
+    out
+}
+
+/// `report portfolio` of the example in 万元, as a workbook.
+fn portfolio_wan(t: &TestLedger) -> Book {
+    Book::open(&xlsx(
+        t,
+        "p.xlsx",
+        &["--unit", "wan", "report", "portfolio"],
+    ))
+}
+
 #[test]
-fn portfolio_workbook_has_typed_cells_in_the_chosen_unit() {
+fn portfolio_workbook_has_exact_typed_cells_marks_and_notes() {
     let t = example();
-    let out = t.dir.path().join("portfolio.xlsx");
-    let r = t.run(&[
-        "--unit",
-        "wan",
-        "--format",
-        "xlsx",
-        "--output",
-        out.to_str().unwrap(),
-        "report",
-        "portfolio",
-    ]);
-    assert_eq!(r.ok(), "", "a workbook run prints nothing on stdout");
-    let book = Book::open(&out);
-    assert_eq!(book.sheet_names(), vec!["Portfolio", "Notes"]);
+    let book = portfolio_wan(&t);
+    assert_eq!(book.sheet_names(), vec!["Portfolio"]);
     let c = book.sheet(1);
-    let header: Vec<String> = "ABCDEFGHIJKLM"
-        .chars()
-        .map(|col| c[&format!("{col}1")].value.clone())
-        .collect();
     assert_eq!(
-        header,
+        c["A1"],
+        XCell {
+            format: "General".into(),
+            ..text("Portfolio · As of 2026-06-30")
+        }
+    );
+    assert_eq!(
+        header_row(&c, "ABCDEFGHIJKLMN"),
         [
             "Code",
             "Name",
@@ -263,6 +267,8 @@ fn portfolio_workbook_has_typed_cells_in_the_chosen_unit() {
             "Deal unfunded (万元)",
             "Paid-in ratio",
             "Value (万元)",
+            // The marks of Value, in a column of their own.
+            "Note",
             "Proceeds (万元)",
         ]
     );
@@ -271,61 +277,131 @@ fn portfolio_workbook_has_typed_cells_in_the_chosen_unit() {
         c[&format!("B{nt}")],
         text("昆明高新诺泰大健康产业投资合伙企业（有限合伙）")
     );
-    // Seed: 高新诺泰 invested 5,982万元, equity value 13,624万元, 8 projects, fully paid
-    // (5,982 / 5,982 = 1.0000).
-    money_format_checks(&c, nt);
-    assert_eq!(c[&format!("L{nt}")], number("13624.00", "#,##0.00"));
-    assert_eq!(c[&format!("I{nt}")], number("5982.00", "#,##0.00"));
-    assert_eq!(c[&format!("G{nt}")], number("8", "0"));
-    assert_eq!(c[&format!("K{nt}")], number("1.0000", "0.0000"));
-    // SC's value is marked "*" in the table (one holding never marked) but is a plain
-    // number here: C05 marked 2,600万 + C06 at cost 1,000万 + 795万 = 4,395万.
-    let sc = row_of(&c, "SC");
-    assert_eq!(c[&format!("L{sc}")], number("4395.00", "#,##0.00"));
-    // Ratio 3,795 / 4,985 = 0.76128… → 0.7613.
-    assert_eq!(c[&format!("K{sc}")], number("0.7613", "0.0000"));
-    // The total row; empty cells are not written at all.
-    let tot = row_of(&c, "Total");
-    assert_eq!(c[&format!("B{tot}")], text("(consolidated)"));
-    assert!(!c.contains_key(&format!("C{tot}")));
-    // The table's notes, with the as-of date, are on the Notes sheet.
-    let notes = book.sheet(2);
+    // NT: 8 projects, 5,982万 paid in of 5,982万 committed (1.0000), value 13,624万.
+    assert_number(&c, &format!("H{nt}"), "5982.00", "#,##0.00");
+    assert_number(&c, &format!("I{nt}"), "5982.00", "#,##0.00");
+    assert_number(&c, &format!("L{nt}"), "13624.00", "#,##0.00");
+    assert_number(&c, &format!("G{nt}"), "8", "0");
+    assert_number(&c, &format!("K{nt}"), "1.0000", "0.0000");
     assert!(
-        notes["A2"].value.starts_with("As of 2026-06-30."),
-        "{notes:?}"
+        !c.contains_key(&format!("M{nt}")),
+        "NT's value is all marked: no mark"
     );
-    assert!(notes["A3"].value.contains("never marked"), "{notes:?}");
+    // SC's value is a plain number with its mark beside it: C05 marked 2,600万 + C06
+    // at cost 1,000万 + 795万 = 4,395万; ratio 3,795 / 4,985 = 0.76128… → 0.7613.
+    let sc = row_of(&c, "SC");
+    assert_number(&c, &format!("L{sc}"), "4395.00", "#,##0.00");
+    assert_eq!(c[&format!("M{sc}")].value, "*");
+    assert_number(&c, &format!("K{sc}"), "0.7613", "0.0000");
+    // The total row, then a blank row, then the notes, the marked one with its mark.
+    let tot = row_of(&c, "Total");
+    assert_eq!(c[&format!("B{tot}")].value, "(consolidated)");
+    assert!(!c.contains_key(&format!("C{tot}")));
+    assert!(!c.contains_key(&format!("A{}", tot + 1)));
+    assert!(c[&format!("A{}", tot + 2)]
+        .value
+        .starts_with("As of 2026-06-30."));
+    assert!(c[&format!("A{}", tot + 3)]
+        .value
+        .starts_with("* includes 2 holding(s) never marked"));
+    // The 双创 programme alone: its total is 9,785万 committed, 8,095万 paid in.
+    let c = Book::open(&xlsx(
+        &t,
+        "sc.xlsx",
+        &["--unit", "wan", "report", "portfolio", "--fund", "SC"],
+    ))
+    .sheet(1);
+    assert_eq!(c["A1"].value, "Portfolio · As of 2026-06-30 · Fund: SC");
+    let tot = row_of(&c, "Total");
+    assert_number(&c, &format!("H{tot}"), "9785.00", "#,##0.00");
+    assert_number(&c, &format!("I{tot}"), "8095.00", "#,##0.00");
 }
 
-fn money_format_checks(c: &HashMap<String, XCell>, row: usize) {
-    for col in "EFHIJLM".chars() {
-        let cell = &c[&format!("{col}{row}")];
-        assert!(
-            !cell.is_text && cell.format == "#,##0.00",
-            "{col}{row}: {cell:?}"
-        );
-        // Exactly two decimals, no separators: the exact figure as text.
-        let (_, frac) = cell.value.split_once('.').unwrap();
-        assert_eq!(frac.len(), 2, "{cell:?}");
+#[test]
+fn workbook_prints_a4_with_titles_frozen_header_and_charts() {
+    let t = example();
+    let book = portfolio_wan(&t);
+    let ws = book.sheet_xml(1);
+    let setup = elements(ws, "<pageSetup ", "</pageSetup>")[0].0;
+    assert_eq!(attr(setup, "paperSize"), Some("9"), "A4");
+    assert_eq!(attr(setup, "orientation"), Some("landscape"));
+    // Fit to width: fitToPage on, one page wide (the default, 1), any number tall.
+    assert!(ws.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{ws}");
+    assert!(matches!(attr(setup, "fitToWidth"), None | Some("1")));
+    assert_eq!(attr(setup, "fitToHeight"), Some("0"));
+    let pane = elements(ws, "<pane ", "</pane>")[0].0;
+    assert_eq!(attr(pane, "ySplit"), Some("3"));
+    assert_eq!(attr(pane, "state"), Some("frozen"));
+    let names = &book.files["xl/workbook.xml"];
+    assert!(names.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Portfolio!$3:$3</definedName>"), "{names}");
+    assert!(
+        ws.contains("<oddHeader>&amp;LPortfolio&amp;RAs of 2026-06-30</oddHeader>"),
+        "{ws}"
+    );
+    assert!(
+        ws.contains("<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>"),
+        "{ws}"
+    );
+    // Two native charts: committed vs paid-in (bars side by side), value composition
+    // (stacked).
+    let c1 = &book.files["xl/charts/chart1.xml"];
+    let c2 = &book.files["xl/charts/chart2.xml"];
+    assert!(
+        c1.contains("<c:barChart>") && c1.contains("<c:grouping val=\"clustered\"/>"),
+        "{c1}"
+    );
+    assert!(c2.contains("<c:grouping val=\"stacked\"/>"), "{c2}");
+    assert!(c1.contains("Committed vs paid-in per fund"));
+    // A narrow listing prints portrait.
+    let f = Book::open(&xlsx(&t, "f.xlsx", &["investor", "list"]));
+    let setup = elements(f.sheet_xml(1), "<pageSetup ", "</pageSetup>")[0].0;
+    assert_eq!(attr(setup, "orientation"), Some("portrait"));
+    assert_eq!(attr(setup, "paperSize"), Some("9"));
+}
+
+#[test]
+fn the_same_ledger_gives_the_same_bytes() {
+    let t = example();
+    for args in [&["report", "portfolio"][..], &["fund", "list"][..]] {
+        let a = std::fs::read(xlsx(&t, "a.xlsx", args)).unwrap();
+        let b = std::fs::read(xlsx(&t, "b.xlsx", args)).unwrap();
+        assert!(a == b, "{args:?}: two runs differ");
+        std::fs::remove_file(t.dir.path().join("a.xlsx")).unwrap();
+        std::fs::remove_file(t.dir.path().join("b.xlsx")).unwrap();
     }
+}
+
+#[test]
+fn chinese_headers_and_pages() {
+    let t = example();
+    let book = Book::open(&xlsx(
+        &t,
+        "p.xlsx",
+        &["--unit", "wan", "--lang", "zh", "report", "portfolio"],
+    ));
+    assert_eq!(book.sheet_names(), vec!["投资组合汇总"]);
+    let c = book.sheet(1);
+    assert_eq!(c["A3"].value, "代码");
+    assert_eq!(c["H3"].value.replace('\n', " "), "协议投资 (万元)");
+    assert_eq!(c["M3"].value, "说明");
+    assert!(book
+        .sheet_xml(1)
+        .contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"));
 }
 
 #[test]
 fn log_workbook_has_real_dates_and_integer_ids() {
     let t = example();
-    let out = t.dir.path().join("log.xlsx");
-    t.run(&["--format", "xlsx", "--output", out.to_str().unwrap(), "log"])
-        .ok();
-    let book = Book::open(&out);
+    let book = Book::open(&xlsx(&t, "log.xlsx", &["log"]));
     assert_eq!(book.sheet_names(), vec!["Log"]);
     let c = book.sheet(1);
-    assert_eq!(c["B1"], text("Date"));
+    assert_eq!(c["B3"].value, "Date");
     // Entry 25 is SC-1's mark of C01 dated 2021-12-31: 1899-12-30 + 44561 days
     // (2021-01-01 is 44197; + 364 days = 2021-12-31).
     let r = row_of(&c, "25");
-    assert_eq!(c[&format!("A{r}")], number("25", "0"));
-    assert_eq!(c[&format!("B{r}")], number("44561", "yyyy\\-mm\\-dd"));
-    assert_eq!(c[&format!("F{r}")], number("21000000.00", "#,##0.00"));
+    assert_number(&c, &format!("A{r}"), "25", "0");
+    assert_number(&c, &format!("B{r}"), "44561", "yyyy-mm-dd");
+    assert_number(&c, &format!("F{r}"), "21000000.00", "#,##0.00");
     // The reversal of entry 57 has no amount: an empty cell, not 0.
     let r58 = row_of(&c, "58");
     assert!(!c.contains_key(&format!("F{r58}")));
@@ -339,26 +415,88 @@ fn log_workbook_has_real_dates_and_integer_ids() {
 #[test]
 fn listings_and_a_clean_audit_write_workbooks() {
     let t = example();
-    let path = |n: &str| t.dir.path().join(n).to_str().unwrap().to_string();
+    let c = Book::open(&xlsx(&t, "f.xlsx", &["fund", "list"])).sheet(1);
+    let sc1 = row_of(&c, "SC-1");
+    // Inception 2020-01-10: 2020-01-01 is 43831, + 9 days = 43840.
+    assert_number(&c, &format!("F{sc1}"), "43840", "yyyy-mm-dd");
+    assert_eq!(c[&format!("D{sc1}")], text("SC"));
+    let book = Book::open(&xlsx(&t, "a.xlsx", &["audit"]));
+    assert_eq!(book.sheet_names(), vec!["Findings"]);
+    let c = book.sheet(1);
+    assert_eq!(c["A4"].value, "(none)");
+    // The note is on the same sheet, below the table.
+    assert!(c["A6"].value.starts_with("clean as of"), "{c:?}");
+}
+
+#[test]
+fn a_figure_excel_cannot_hold_exactly_is_refused_and_no_file_written() {
+    // Nine commitments of 9,999,999,999,999.99 元 (the largest amount an entry takes)
+    // sum to 89,999,999,999,999.91: 16 significant digits, and the double nearest to it
+    // prints as 89999999999999.9 (doubles there are 1/64 apart). In 万元 it is
+    // 9,000,000,000.00, which a cell holds exactly.
+    let t = TestLedger::new();
     t.run(&[
+        "fund",
+        "add",
+        "BIG",
+        "--name",
+        "大基金",
+        "--kind",
+        "guidance",
+        "--inception",
+        "2020-01-01",
+    ])
+    .ok();
+    for i in 1..=9 {
+        let code = format!("G{i}");
+        t.run(&[
+            "investor",
+            "add",
+            &code,
+            "--name",
+            &format!("财政{i}"),
+            "--type",
+            "government",
+        ])
+        .ok();
+        t.run(&[
+            "lp",
+            "commit",
+            "BIG",
+            "--investor",
+            &code,
+            "--amount",
+            "9999999999999.99",
+            "--date",
+            "2020-02-01",
+        ])
+        .ok();
+    }
+    let out = t.dir.path().join("big.xlsx");
+    let o = out.to_str().unwrap();
+    let r = t.run(&["--format", "xlsx", "--output", o, "report", "portfolio"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "refused [xlsx-precision]: Portfolio!E4: 89999999999999.91 cannot be held exactly"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    t.run(&[
+        "--unit",
+        "wan",
         "--format",
         "xlsx",
         "--output",
-        &path("f.xlsx"),
-        "fund",
-        "list",
+        o,
+        "report",
+        "portfolio",
     ])
     .ok();
-    let c = Book::open(Path::new(&path("f.xlsx"))).sheet(1);
-    let sc1 = row_of(&c, "SC-1");
-    // Inception 2020-01-10: 2020-01-01 is 43831, + 9 days = 43840.
-    assert_eq!(c[&format!("F{sc1}")], number("43840", "yyyy\\-mm\\-dd"));
-    assert_eq!(c[&format!("D{sc1}")], text("SC"));
-    let r = t.run(&["--format", "xlsx", "--output", &path("a.xlsx"), "audit"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let book = Book::open(Path::new(&path("a.xlsx")));
-    assert_eq!(book.sheet_names(), vec!["Findings", "Notes"]);
-    assert!(book.sheet(2)["A2"].value.starts_with("clean as of"));
+    let c = Book::open(&out).sheet(1);
+    assert_number(&c, "E4", "9000000000.00", "#,##0.00");
 }
 
 #[test]
@@ -418,8 +556,7 @@ fn csv_and_json_can_go_to_a_file_unchanged() {
         let stdout = run(args(None)).ok().to_string();
         let to_file = run(args(Some(out.to_str().unwrap())));
         assert_eq!(to_file.ok(), "");
-        // A file named *.csv starts with a UTF-8 byte-order mark (so Excel reads the
-        // Chinese names as UTF-8); otherwise it holds what stdout shows.
+        // A .csv file starts with the byte-order mark Excel needs; otherwise the same.
         let bom = if format == "csv" { "\u{feff}" } else { "" };
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
@@ -456,40 +593,72 @@ fn openpyxl_reads_the_workbooks() {
         return;
     };
     let t = example();
-    let p = t.dir.path().join("p.xlsx");
-    let l = t.dir.path().join("l.xlsx");
-    t.run(&[
-        "--unit",
-        "wan",
-        "--format",
-        "xlsx",
-        "--output",
-        p.to_str().unwrap(),
-        "report",
-        "portfolio",
-    ])
-    .ok();
-    t.run(&["--format", "xlsx", "--output", l.to_str().unwrap(), "log"])
-        .ok();
+    let p = xlsx(&t, "p.xlsx", &["--unit", "wan", "report", "portfolio"]);
+    let sc = xlsx(
+        &t,
+        "sc.xlsx",
+        &["--unit", "wan", "report", "portfolio", "--fund", "SC"],
+    );
+    let l = xlsx(&t, "l.xlsx", &["log"]);
     let script = r#"
-import sys, openpyxl, datetime
-p = openpyxl.load_workbook(sys.argv[1]).active
-rows = {r[0].value: r for r in p.iter_rows()}
-nt = rows["NT"]
-print(nt[1].value)
-print(repr(nt[11].value), nt[11].number_format, nt[10].number_format, nt[6].value)
-log = openpyxl.load_workbook(sys.argv[2]).active
-d = [r for r in log.iter_rows() if r[0].value == 25][0][1]
-print(d.value.date().isoformat(), d.is_date)
+import sys, openpyxl
+from openpyxl.utils import get_column_letter
+def rows(ws):
+    return {r[0].value: r for r in ws.iter_rows(min_row=4)}
+ws = openpyxl.load_workbook(sys.argv[1]).active
+ps = ws.page_setup
+print("setup", ps.paperSize, ps.orientation, ws.sheet_properties.pageSetUpPr.fitToPage, ps.fitToWidth or 1, ps.fitToHeight)
+print("titles", ws.print_title_rows, "freeze", ws.freeze_panes, "charts", len(ws._charts))
+print("header", ws.oddHeader.left.text, "|", ws.oddHeader.right.text, "|", ws.oddFooter.center.text)
+head = [c.value.replace("\n", " ") if c.value else c.value for c in ws[3]]
+print("marks", head[head.index("Value (万元)") + 1], rows(ws)["SC"][head.index("Value (万元)") + 1].value)
+nt = rows(ws)["NT"]
+print("nt", nt[1].value, repr(nt[7].value), repr(nt[8].value), repr(nt[11].value), nt[11].number_format, nt[10].number_format, nt[6].value)
+for code in ("SC", "NT"):
+    name = rows(ws)[code][1]
+    print("width", code, ws.column_dimensions[get_column_letter(name.column)].width)
+sc = openpyxl.load_workbook(sys.argv[2]).active
+tot = rows(sc)["Total"]
+print("sc", repr(tot[7].value), repr(tot[8].value))
+log = openpyxl.load_workbook(sys.argv[3]).active
+d = rows(log)[25][1]
+print("log", d.value.date().isoformat(), d.is_date)
 "#;
     let o = std::process::Command::new(&python)
-        .args(["-c", script, p.to_str().unwrap(), l.to_str().unwrap()])
+        .args([
+            "-c",
+            script,
+            p.to_str().unwrap(),
+            sc.to_str().unwrap(),
+            l.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s = String::from_utf8(o.stdout).unwrap();
     let lines: Vec<&str> = s.lines().collect();
-    assert_eq!(lines[0], "昆明高新诺泰大健康产业投资合伙企业（有限合伙）");
-    assert_eq!(lines[1], "13624.0 #,##0.00 0.0000 8");
-    assert_eq!(lines[2], "2021-12-31 True");
+    // A4 (paper size 9), landscape, one page wide and as many tall as needed.
+    assert_eq!(lines[0], "setup 9 landscape True 1 0", "{s}");
+    // The header row repeats on every page and stays on screen; two native charts.
+    assert_eq!(lines[1], "titles $3:$3 freeze A4 charts 2", "{s}");
+    assert_eq!(
+        lines[2], "header Portfolio | As of 2026-06-30 | Page &P of &N",
+        "{s}"
+    );
+    assert_eq!(lines[3], "marks Note *", "{s}");
+    assert_eq!(
+        lines[4],
+        "nt 昆明高新诺泰大健康产业投资合伙企业（有限合伙） 5982 5982 13624 #,##0.00 0.0000 8",
+        "{s}"
+    );
+    // 昆明市双创产业发展股权投资基金 is 15 Chinese characters, 30 columns wide; the
+    // widest name (23 characters, 46 columns) wraps at 40.
+    let width = |l: &str| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap();
+    assert!(
+        lines[5].starts_with("width SC ") && width(lines[5]) >= 30.0,
+        "{s}"
+    );
+    assert!(width(lines[6]) >= 40.0, "{s}");
+    assert_eq!(lines[7], "sc 9785 8095", "{s}");
+    assert_eq!(lines[8], "log 2021-12-31 True", "{s}");
 }

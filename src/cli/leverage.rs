@@ -30,10 +30,11 @@ Examples:
   fundledger --db ledger.db.example --unit wan report leverage
   fundledger report leverage --fund SC --as-of 2021-12-31 --format json";
 
-/// The layout a format wants: one wide table for CSV and workbooks, sections otherwise.
+/// The layout a format wants: one wide table for CSV (machines), readable sections
+/// otherwise (a workbook is printed: its sections keep their notes, marks and charts).
 pub fn layout(format: Format) -> Layout {
     match format {
-        Format::Csv | Format::Xlsx => Layout::Flat,
+        Format::Csv => Layout::Flat,
         _ => Layout::Sections,
     }
 }

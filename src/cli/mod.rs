@@ -6,6 +6,7 @@
 
 mod audit;
 mod entries;
+mod eval;
 mod export;
 mod leverage;
 mod loans;
@@ -15,12 +16,13 @@ mod reference;
 mod render;
 mod report;
 mod returns;
+mod shell;
 mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use fundledger::date::{parse_date, Date};
 use fundledger::error::{Error, Result};
 use fundledger::money::{parse_amount, Money, Unit};
@@ -171,6 +173,17 @@ pub enum Command {
     /// Calculators that need no ledger (check any figure against Excel)
     #[command(subcommand)]
     Calc(returns::CalcCmd),
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    #[command(
+        after_help = "Examples:\n  fundledger completions bash > /etc/bash_completion.d/fundledger\n  fundledger completions zsh > \"${fpath[1]}/_fundledger\"\n  fundledger completions fish > ~/.config/fish/completions/fundledger.fish\n  fundledger completions powershell >> $PROFILE"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), every option and command
+    #[command(after_help = "Example:\n  fundledger man > fundledger.1 && man ./fundledger.1")]
+    Man,
     /// The ledger in a browser: pages with drill-down, downloads, and forms for the everyday writes
     #[command(
         after_help = "Loopback only unless --listen says otherwise. Security model: docs/serve.md.\n\nExamples:\n  fundledger --db ledger.db.example serve --read-only\n  fundledger serve --listen 127.0.0.1:8640 --user 张敏"
@@ -227,7 +240,11 @@ fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
 fn check_output(cli: &Cli) {
     let tabular = matches!(
         cli.command,
-        Command::Fund(reference::FundCmd::List)
+        Command::Fund(
+            reference::FundCmd::List
+                | reference::FundCmd::Scorecard(_)
+                | reference::FundCmd::Scores(_)
+        ) | Command::Company(reference::CompanyCmd::Facts(_))
             | Command::Investor(reference::InvestorCmd::List)
             | Command::Company(reference::CompanyCmd::List)
             | Command::Log(_)
@@ -308,7 +325,9 @@ pub fn as_of(s: Option<&str>) -> Result<Date> {
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    // Parsed through `shell::command()`: the same tree, with the global options shown
+    // once in `fundledger --help` rather than in every subcommand's help.
+    let cli = Cli::from_arg_matches(&shell::command().get_matches()).unwrap_or_else(|e| e.exit());
     check_output(&cli);
     if let Err(msg) = fundledger::date::pinned_today().and(fundledger::store::pinned_now()) {
         Cli::command()
@@ -364,6 +383,11 @@ pub fn run() -> ExitCode {
         Command::Grant(c) => ok(loans::grant(&ctx, c)),
         Command::Export(a) => ok(export::run(&ctx, a)),
         Command::Calc(c) => ok(returns::calc(&ctx, c)),
+        // Built whole, then written like any output (a closed pipe is not an error).
+        Command::Completions { shell } => ok(render::print_bytes(&shell::completions(shell))),
+        Command::Man => ok(shell::man()
+            .map_err(Error::from)
+            .and_then(|m| render::print_bytes(&m))),
         Command::Serve(a) => ok(serve(&ctx, a)),
     };
     let result = match result {

@@ -2,9 +2,10 @@
 //!
 //! One process renders one command, so the destination is process-wide: `run` sets
 //! it from the global flags before the command runs, every table and JSON document
-//! goes through [`with_writer`] or [`add_sheet`], and `run` calls [`finish`] (or
-//! [`abandon`] on failure) at the end. A workbook is built in memory and written once,
-//! complete, when the command has succeeded; a failed command leaves no file behind.
+//! goes through [`with_writer`] or [`add_doc`], and `run` calls [`finish`] (or
+//! [`abandon`] on failure) at the end. A workbook is built in memory from every
+//! document the command rendered (`present::xlsx`) and written once, complete, when
+//! the command has succeeded; a failed command leaves no file behind.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -12,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use fundledger::error::{Error, Result};
-use fundledger::{fsutil, xlsx};
+use fundledger::fsutil;
+use fundledger::present::model::Document;
+use fundledger::present::text::Columns;
 
 enum Sink {
     Stdout,
@@ -28,11 +31,11 @@ enum Sink {
         path: PathBuf,
         bytes: Option<Vec<u8>>,
     },
-    /// Sheets collected for one workbook, written by `finish`.
+    /// Documents collected for one workbook (a sheet per section), written by `finish`.
     Workbook {
         path: PathBuf,
-        sheets: Vec<xlsx::Sheet>,
-        notes: Vec<String>,
+        docs: Vec<Document>,
+        columns: Columns,
     },
 }
 
@@ -78,8 +81,8 @@ pub fn configure(path: Option<PathBuf>, workbook: bool, whole: bool) -> Result<(
         },
         Some(p) if workbook => Sink::Workbook {
             path: p,
-            sheets: Vec::new(),
-            notes: Vec::new(),
+            docs: Vec::new(),
+            columns: Columns::All,
         },
         Some(p) => Sink::File {
             path: p,
@@ -119,13 +122,13 @@ pub fn with_writer<T, E: From<io::Error>>(
     }
 }
 
-/// Add a sheet (and notes that explain it) to the workbook being built. Returns false
-/// when the output is not a workbook.
-pub fn add_sheet(sheet: xlsx::Sheet, sheet_notes: &[String]) -> bool {
+/// Add a document to the workbook being built, its sections shown with `cols`.
+/// Returns false when the output is not a workbook.
+pub fn add_doc(doc: &Document, cols: &Columns) -> bool {
     match &mut *sink() {
-        Sink::Workbook { sheets, notes, .. } => {
-            sheets.push(sheet);
-            notes.extend(sheet_notes.iter().cloned());
+        Sink::Workbook { docs, columns, .. } => {
+            docs.push(doc.clone());
+            *columns = cols.clone();
             true
         }
         _ => false,
@@ -155,6 +158,9 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The command succeeded: flush the file, or write the workbook (with a "Notes" sheet
 /// when the tables carry notes, so the data sheets stay plain tables).
+/// The command succeeded: flush the file, or build and write the workbook. A workbook
+/// that cannot be built (a figure Excel cannot hold exactly) is refused, and no file
+/// is created.
 pub fn finish() -> Result<()> {
     let mut s = sink();
     match std::mem::replace(&mut *s, Sink::Stdout) {
@@ -171,20 +177,10 @@ pub fn finish() -> Result<()> {
         } => write_whole(&path, &b),
         Sink::Workbook {
             path,
-            mut sheets,
-            notes,
+            docs,
+            columns,
         } => {
-            if !notes.is_empty() {
-                sheets.push(xlsx::Sheet {
-                    name: "Notes".into(),
-                    header: vec!["Note".into()],
-                    rows: notes
-                        .into_iter()
-                        .map(|n| vec![xlsx::Value::Text(n)])
-                        .collect(),
-                });
-            }
-            let bytes = xlsx::workbook(&sheets)?;
+            let bytes = fundledger::present::xlsx::workbook(&docs, &columns)?;
             let tmp = fsutil::temp_path(&path);
             let mut f = create(&tmp)?;
             let written = f.write_all(&bytes).map(|()| f);

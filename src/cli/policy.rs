@@ -46,6 +46,12 @@ pub struct PolicyArgs {
     /// What the guidance fund's contribution is measured on for 返投 [default: committed]
     #[arg(long, value_enum, requires = "from")]
     pub reinvest_base: Option<ReinvestBaseArg>,
+    /// Cash idle longer than this many months is flagged in `report pacing` [default: 6]
+    #[arg(long, requires = "from")]
+    pub idle_warn_months: Option<String>,
+    /// Cash idle longer than this many months is an alert in `report pacing` [default: 12]
+    #[arg(long, requires = "from")]
+    pub idle_alert_months: Option<String>,
     /// Where the terms come from (agreement, rule number), kept with the record
     #[arg(long, requires = "from")]
     pub memo: Option<String>,
@@ -84,6 +90,16 @@ pub fn policy(ctx: &Ctx, ledger: &mut Ledger, a: PolicyArgs) -> Result<()> {
             .transpose()?,
         reinvest_base: a.reinvest_base.map(Into::into),
         memo: a.memo,
+        idle_warn_months: a
+            .idle_warn_months
+            .as_deref()
+            .map(|m| policy::parse_months("--idle-warn-months", m))
+            .transpose()?,
+        idle_alert_months: a
+            .idle_alert_months
+            .as_deref()
+            .map(|m| policy::parse_months("--idle-alert-months", m))
+            .transpose()?,
     };
     let r = ops::set_policy(ledger, &a.who.actor(), input)?;
     match ctx.out.format {
@@ -114,6 +130,12 @@ fn describe(r: &PolicyRecord) -> String {
     }
     if let Some(v) = r.reinvest_base {
         parts.push(format!("返投 on the {v} contribution"));
+    }
+    if let Some(m) = r.idle_warn_months {
+        parts.push(format!("cash idle over {m} months flagged"));
+    }
+    if let Some(m) = r.idle_alert_months {
+        parts.push(format!("cash idle over {m} months an alert"));
     }
     parts.join("; ")
 }

@@ -60,6 +60,20 @@ pub enum FundCmd {
     /// Policy terms (government-share cap, 返投 minimum and base) from a date; without --from, list them
     #[command(after_help = super::policy::AFTER_HELP)]
     Policy(super::policy::PolicyArgs),
+    /// Performance scorecard (绩效评价) of a fund for a year, from a template
+    #[command(after_help = super::eval::SCORECARD_HELP)]
+    Scorecard(super::eval::ScorecardArgs),
+    /// Record a manual indicator score (with a note) for a scorecard year
+    #[command(after_help = super::eval::SCORECARD_HELP)]
+    Score(super::eval::ScoreArgs),
+    /// Cancel a manual score (with a reason)
+    #[command(
+        after_help = "Example:\n  fundledger fund score-reverse 3 --reason \"scored against the wrong year\""
+    )]
+    ScoreReverse(super::eval::ReverseArgs),
+    /// List a fund's manual scores
+    #[command(after_help = "Example:\n  fundledger fund scores SC --year 2021")]
+    Scores(super::eval::ScoresArgs),
 }
 
 #[derive(Args, Debug)]
@@ -118,6 +132,19 @@ pub enum CompanyCmd {
     /// List companies
     #[command(after_help = "Example:\n  fundledger company list")]
     List,
+    /// Record a dated fact: jobs, tax, revenue, follow-on financing, relocation, stage
+    #[command(after_help = super::eval::FACT_HELP)]
+    Fact(super::eval::FactArgs),
+    /// List company facts (with the ids to reverse them)
+    #[command(
+        after_help = "Examples:\n  fundledger company facts\n  fundledger company facts C01 --format csv"
+    )]
+    Facts(super::eval::FactsArgs),
+    /// Cancel a company fact (with a reason)
+    #[command(
+        after_help = "Example:\n  fundledger company fact-reverse 12 --reason \"round never closed\""
+    )]
+    FactReverse(super::eval::ReverseArgs),
 }
 
 #[derive(Args, Debug)]
@@ -132,6 +159,10 @@ pub struct CompanyAdd {
     /// Unified social credit code (统一社会信用代码), checked per GB 32100-2015
     #[arg(long)]
     pub uscc: Option<String>,
+    /// Stage when invested: seed, early, growth, mature (种子期, 初创期, 成长期, 成熟期);
+    /// later changes are dated facts (`company fact CODE --stage S --date D`)
+    #[arg(long)]
+    pub stage: Option<String>,
     #[command(flatten)]
     pub who: Who,
 }
@@ -170,6 +201,10 @@ pub fn fund(ctx: &Ctx, cmd: FundCmd) -> Result<()> {
             added(ctx, "fund", &f.code)
         }
         FundCmd::Policy(a) => super::policy::policy(ctx, &mut ledger, a),
+        FundCmd::Scorecard(a) => super::eval::scorecard(ctx, a),
+        FundCmd::Score(a) => super::eval::score(ctx, a),
+        FundCmd::ScoreReverse(a) => super::eval::score_reverse(ctx, a),
+        FundCmd::Scores(a) => super::eval::scores(ctx, a),
         FundCmd::List => {
             let funds = reports::funds(&mut ledger)?;
             if ctx.out.format == Format::Json {
@@ -214,10 +249,14 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
                 sector: a.sector,
                 region: a.region,
                 uscc: a.uscc,
+                stage: a.stage,
             };
             let c = ops::add_company(&mut ledger, &a.who.actor(), input)?;
             added(ctx, "company", &c.code)
         }
+        CompanyCmd::Fact(a) => super::eval::fact(ctx, a),
+        CompanyCmd::Facts(a) => super::eval::facts_list(ctx, a),
+        CompanyCmd::FactReverse(a) => super::eval::fact_reverse(ctx, a),
         CompanyCmd::List => {
             let list = reports::companies(&mut ledger)?;
             if ctx.out.format == Format::Json {

@@ -1,18 +1,17 @@
 //! Sending a report document to the chosen renderer, and JSON.
 //!
 //! Every table-like command builds a `fundledger::present::model::Document` and calls
-//! [`print_doc`]; the renderers (`present::text`, `present::csv`, the workbook) know
-//! nothing of funds or loans. JSON is produced by each command from its report's
+//! [`print_doc`]; the renderers (`present::text`, `present::csv`, `present::xlsx`)
+//! know nothing of funds or loans. JSON is produced by each command from its report's
 //! serde types (their keys are a contract); money there is always exact yuan strings.
 
 use std::io;
 
 use fundledger::money::{Money, Unit};
-use fundledger::present::model::{Column, Document, RowSource};
+use fundledger::present::model::{Document, RowSource};
 use fundledger::present::print::Binder;
 use fundledger::present::text::{Columns, DEFAULT_WIDTH};
 use fundledger::present::{csv, html, pdf, text, Lang, Opts};
-use fundledger::xlsx::{self, NumberFormat};
 use serde::Serialize;
 
 use super::output;
@@ -88,25 +87,9 @@ pub fn print_doc(ctx: &super::Ctx, doc: &Document) -> fundledger::error::Result<
     };
     match ctx.out.format {
         Format::Html | Format::Pdf => print_binder(ctx, &Binder::single(doc.clone())),
+        // Collected; the workbook is built from every document once the command succeeds.
         Format::Xlsx => {
-            for s in &doc.sections {
-                let idx = text::select(s, all);
-                let sheet = xlsx::Sheet {
-                    name: s.title.clone(),
-                    header: idx.iter().map(|&i| text::header(doc, s, i)).collect(),
-                    rows: s
-                        .rows
-                        .iter()
-                        .map(|r| {
-                            idx.iter()
-                                .map(|&i| xlsx_value(doc, &s.columns[i], &r.cells[i]))
-                                .collect()
-                        })
-                        .collect(),
-                };
-                let notes: Vec<String> = s.notes.iter().map(|n| n.text.clone()).collect();
-                output::add_sheet(sheet, &notes);
-            }
+            output::add_doc(doc, all);
             Ok(())
         }
         Format::Csv => Ok(output::with_writer(|out| csv::write(doc, all, v.bom, out))?),
@@ -137,26 +120,6 @@ pub fn print_binder(ctx: &super::Ctx, b: &Binder) -> fundledger::error::Result<(
     };
     output::put_whole(bytes);
     Ok(())
-}
-
-fn xlsx_value(doc: &Document, col: &Column, c: &fundledger::present::model::Cell) -> xlsx::Value {
-    use fundledger::present::model::{Kind, Value};
-    match &c.value {
-        Value::Empty => xlsx::Value::Empty,
-        Value::Text(s) if s.is_empty() => xlsx::Value::Empty,
-        Value::Text(s) => xlsx::Value::Text(s.clone()),
-        Value::Money(m) => xlsx::Value::Number(m.in_unit(doc.unit), NumberFormat::Money),
-        Value::Number { value, .. } => xlsx::Value::Number(
-            *value,
-            match col.kind {
-                Kind::Ratio => NumberFormat::Ratio,
-                Kind::Count => NumberFormat::Integer,
-                _ => NumberFormat::General,
-            },
-        ),
-        Value::Date(d) => xlsx::Value::Date(*d),
-        Value::NotApplicable => xlsx::Value::Text("n/a".into()),
-    }
 }
 
 pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {
@@ -199,6 +162,11 @@ pub fn print_streamed(
             text::write_streamed(doc, section, rows, &v.columns, v.width(), out)
         }),
     }
+}
+
+/// Bytes as they are (a completion script, a man page), to stdout.
+pub fn print_bytes(b: &[u8]) -> fundledger::error::Result<()> {
+    Ok(output::with_writer(|out| out.write_all(b))?)
 }
 
 /// One line of text, to stdout or --output.

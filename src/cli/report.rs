@@ -26,6 +26,19 @@ pub enum ReportCmd {
     /// Leverage (放大倍数), social capital, 返投 and government share per guidance fund and sub-fund
     #[command(after_help = super::leverage::LEVERAGE_HELP)]
     Leverage(super::leverage::LeverageArgs),
+    /// Idle cash by age (FIFO by date received), first-call ratio and investment pace per fund
+    #[command(
+        after_help = "Examples:\n  fundledger --unit wan report pacing --as-of 2024-12-31\n  fundledger report pacing --fund SC --format json"
+    )]
+    Pacing(super::eval::PacingArgs),
+    /// Holdings by sector, stage, region or local/non-local: committed, paid-in, value and shares
+    #[command(
+        after_help = "Examples:\n  fundledger report breakdown --by sector\n  fundledger report breakdown --by local --fund SC --look-through"
+    )]
+    Breakdown(super::eval::BreakdownArgs),
+    /// Company outcomes: jobs, tax, revenue, follow-on financing, relocation; per company and per fund
+    #[command(after_help = "Example:\n  fundledger report outcomes --fund SC --as-of 2024-12-31")]
+    Outcomes(super::eval::OutcomesArgs),
     /// One document to hand out or print: cover, portfolio, returns, leverage and policy compliance, loan book, charts, sign-off
     #[command(
         after_help = "Needs --format html or --format pdf and --output FILE (never overwritten).\nThe cover names the ledger, scope, as-of date, who produced the pack and when, and the audit chain head N:HASH\n(check it later with `fundledger audit --expect-head N:HASH`). PDF fonts: --font FILE, else a system CJK font\n(Debian: apt-get install fonts-noto-cjk). See docs/reports.md.\n\nExamples:\n  fundledger --db ledger.db.example --unit wan report pack --as-of 2022-12-31 --format pdf --output pack.pdf\n  fundledger --unit wan --lang zh report pack --fund SC --format html --output sc.html"
@@ -65,6 +78,9 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Returns(a) => super::returns::returns(ctx, a),
         ReportCmd::Loans(a) => super::loans::report(ctx, a),
         ReportCmd::Leverage(a) => super::leverage::report(ctx, a),
+        ReportCmd::Pacing(a) => super::eval::pacing(ctx, a),
+        ReportCmd::Breakdown(a) => super::eval::breakdown(ctx, a),
+        ReportCmd::Outcomes(a) => super::eval::outcomes(ctx, a),
         ReportCmd::Pack(a) => pack(ctx, a),
     }
 }

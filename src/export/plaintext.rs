@@ -519,6 +519,7 @@ mod tests {
             sector: None,
             region: None,
             uscc: None,
+            stage: None,
         }];
         let mut j = Journal::new(Flavor::Hledger, &funds, &[], &companies);
         let c = Some(7);

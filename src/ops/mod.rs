@@ -7,6 +7,7 @@
 
 mod distribute;
 mod entries;
+pub mod facts;
 pub mod import;
 pub mod loans;
 mod policy;

@@ -15,6 +15,8 @@ pub struct PolicyInput {
     pub reinvest_min: Option<Factor>,
     pub reinvest_base: Option<ReinvestBase>,
     pub memo: Option<String>,
+    pub idle_warn_months: Option<u32>,
+    pub idle_alert_months: Option<u32>,
 }
 
 /// Record terms for a guidance fund or a sub-fund from `input.from`; returns the record.
@@ -36,12 +38,17 @@ pub fn set_policy(ledger: &mut Ledger, actor: &str, input: PolicyInput) -> Resul
                 ),
             ));
         }
-        if input.gov_share_max.is_none() && input.reinvest_min.is_none() && input.reinvest_base.is_none() {
+        if input.gov_share_max.is_none()
+            && input.reinvest_min.is_none()
+            && input.reinvest_base.is_none()
+            && input.idle_warn_months.is_none()
+            && input.idle_alert_months.is_none()
+        {
             return Err(Error::refused(
                 "policy-empty",
                 format!(
-                    "policy for fund '{}' from {} sets no term; give --gov-share-max, --reinvest-min \
-                     or --reinvest-base",
+                    "policy for fund '{}' from {} sets no term; give --gov-share-max, --reinvest-min, \
+                     --reinvest-base, --idle-warn-months or --idle-alert-months",
                     f.code, input.from
                 ),
             ));
@@ -52,13 +59,38 @@ pub fn set_policy(ledger: &mut Ledger, actor: &str, input: PolicyInput) -> Resul
         let now = terms_in_force(&own, f.id, None, input.from);
         let unchanged = input.gov_share_max.is_none_or(|v| Some(v) == now.gov_share_max.as_ref().map(|t| t.value))
             && input.reinvest_min.is_none_or(|v| Some(v) == now.reinvest_min.as_ref().map(|t| t.value))
-            && input.reinvest_base.is_none_or(|v| Some(v) == now.reinvest_base.as_ref().map(|t| t.value));
+            && input.reinvest_base.is_none_or(|v| Some(v) == now.reinvest_base.as_ref().map(|t| t.value))
+            && input.idle_warn_months.is_none_or(|v| Some(v) == now.idle_warn_months.as_ref().map(|t| t.value))
+            && input.idle_alert_months.is_none_or(|v| Some(v) == now.idle_alert_months.as_ref().map(|t| t.value));
+        // The thresholds that would be in force with this record: the earlier one must be shorter.
+        let all = tx.policies(None)?;
+        let with = terms_in_force(&all, f.id, f.parent_id, input.from);
+        let warn = input
+            .idle_warn_months
+            .or(with.idle_warn_months.as_ref().map(|t| t.value))
+            .unwrap_or(crate::eval::IDLE_WARN_MONTHS);
+        let alert = input
+            .idle_alert_months
+            .or(with.idle_alert_months.as_ref().map(|t| t.value))
+            .unwrap_or(crate::eval::IDLE_ALERT_MONTHS);
+        if (input.idle_warn_months.is_some() || input.idle_alert_months.is_some()) && warn >= alert {
+            return Err(Error::refused(
+                "idle-thresholds-order",
+                format!(
+                    "fund '{}' from {}: the idle-cash warning threshold ({warn} months) must be shorter \
+                     than the alert threshold ({alert} months)",
+                    f.code, input.from
+                ),
+            ));
+        }
         if unchanged
         {
             let ids: Vec<String> = [
                 input.gov_share_max.and(now.gov_share_max.as_ref()).map(|t| t.policy_id),
                 input.reinvest_min.and(now.reinvest_min.as_ref()).map(|t| t.policy_id),
                 input.reinvest_base.and(now.reinvest_base.as_ref()).map(|t| t.policy_id),
+                input.idle_warn_months.and(now.idle_warn_months.as_ref()).map(|t| t.policy_id),
+                input.idle_alert_months.and(now.idle_alert_months.as_ref()).map(|t| t.policy_id),
             ]
             .into_iter()
             .flatten()
@@ -83,6 +115,8 @@ pub fn set_policy(ledger: &mut Ledger, actor: &str, input: PolicyInput) -> Resul
             reinvest_min: input.reinvest_min,
             reinvest_base: input.reinvest_base,
             memo: text("memo", input.memo)?,
+            idle_warn_months: input.idle_warn_months,
+            idle_alert_months: input.idle_alert_months,
         };
         let id = tx.insert_policy(&n)?;
         Ok(PolicyRecord {
@@ -96,6 +130,8 @@ pub fn set_policy(ledger: &mut Ledger, actor: &str, input: PolicyInput) -> Resul
             memo: n.memo,
             recorded_at: tx.now.clone(),
             recorded_by: tx.actor.clone(),
+            idle_warn_months: n.idle_warn_months,
+            idle_alert_months: n.idle_alert_months,
         })
     })
 }

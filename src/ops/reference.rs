@@ -32,6 +32,8 @@ pub struct CompanyInput {
     pub sector: Option<String>,
     pub region: Option<String>,
     pub uscc: Option<String>,
+    /// seed / early / growth / mature, or 种子期 / 初创期 / 成长期 / 成熟期.
+    pub stage: Option<String>,
 }
 
 fn check_name(what: &str, code: &str, name: &str) -> Result<String> {
@@ -220,6 +222,11 @@ pub(crate) fn add_company_tx(tx: &Tx<'_>, mut input: CompanyInput) -> Result<Com
             sector: text("company sector", input.sector)?,
             region: text("company region", input.region)?,
             uscc,
+            stage: input
+                .stage
+                .as_deref()
+                .map(crate::eval::Stage::parse)
+                .transpose()?,
         };
         c.id = tx.insert_company(&c)?;
         Ok(c)

@@ -31,7 +31,8 @@ impl FromStr for Lang {
 
 /// `key` in `lang`: the Chinese label when the table has one, else the key itself.
 pub fn label(lang: Lang, key: &str) -> &str {
-    match (lang, LABELS.iter().find(|(en, _)| *en == key)) {
+    let all = LABELS.iter().chain(super::eval_labels::EVAL_LABELS);
+    match (lang, all.clone().find(|(en, _)| *en == key)) {
         (Lang::Zh, Some((_, zh))) => zh,
         _ => key,
     }
@@ -39,7 +40,10 @@ pub fn label(lang: Lang, key: &str) -> &str {
 
 /// Whether the table has a Chinese label for `key` (tests use it).
 pub fn has_zh(key: &str) -> bool {
-    LABELS.iter().any(|(en, _)| *en == key)
+    LABELS
+        .iter()
+        .chain(super::eval_labels::EVAL_LABELS)
+        .any(|(en, _)| *en == key)
 }
 
 /// (English, 中文). Terms follow the seed document and DOMAIN.md.
@@ -314,7 +318,11 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        let mut keys: Vec<&str> = LABELS.iter().map(|(en, _)| *en).collect();
+        let mut keys: Vec<&str> = LABELS
+            .iter()
+            .chain(super::super::eval_labels::EVAL_LABELS)
+            .map(|(en, _)| *en)
+            .collect();
         keys.sort_unstable();
         let n = keys.len();
         keys.dedup();

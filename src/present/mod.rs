@@ -7,6 +7,8 @@
 //! formats and nothing of funds and loans.
 
 pub mod csv;
+pub mod eval;
+pub mod eval_labels;
 pub mod html;
 pub mod labels;
 pub mod leverage;
@@ -20,6 +22,7 @@ pub mod print;
 pub mod returns;
 pub mod svg;
 pub mod text;
+pub mod xlsx;
 
 pub use labels::Lang;
 pub use model::{Document, Opts};
@@ -27,8 +30,8 @@ pub use model::{Document, Opts};
 /// How a report with many figures per row is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
-    /// Readable sections, for terminals and print.
+    /// Readable sections, for terminals, workbooks and print.
     Sections,
-    /// One wide table, for CSV and workbooks.
+    /// One wide table, for CSV.
     Flat,
 }

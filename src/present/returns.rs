@@ -1,8 +1,9 @@
 //! `report returns` and `calc xirr` as documents.
 //!
 //! Rates (IRR, direct alpha) are shown as percentages with 2 decimals rounded by
-//! `Rate::percent` in readable layouts; flat layouts (CSV, workbooks) carry the full
-//! decimal fraction the solver returned, so a spreadsheet recomputes nothing.
+//! `Rate::percent` in readable layouts (terminal, workbooks); the flat layout (CSV)
+//! carries the full decimal fraction the solver returned, so a spreadsheet recomputes
+//! nothing.
 
 use super::model::{
     money, na, number, opt_money, ratio, text, Cell, Chart, ChartKind, Column, Document, Kind,

@@ -42,6 +42,11 @@ pub struct ExPolicy {
     pub memo: Option<String>,
     pub recorded_at: String,
     pub recorded_by: String,
+    /// Idle-cash thresholds (months); absent when not set (older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_warn_months: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_alert_months: Option<u32>,
 }
 
 /// A loan's contract terms; its disbursement is an entry.
@@ -97,6 +102,9 @@ pub struct ExCompany {
     pub sector: Option<String>,
     pub region: Option<String>,
     pub uscc: Option<String>,
+    /// Stage given at `company add`; absent when none (older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -163,6 +171,7 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                 sector: c.sector,
                 region: c.region,
                 uscc: c.uscc,
+                stage: c.stage.map(|s| s.as_str().to_string()),
             })
             .collect();
         let entries = tx
@@ -233,6 +242,8 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                 memo: p.memo,
                 recorded_at: p.recorded_at,
                 recorded_by: p.recorded_by,
+                idle_warn_months: p.idle_warn_months,
+                idle_alert_months: p.idle_alert_months,
             })
             .collect();
         Ok(ExportDoc {

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod calc;
+pub mod eval;
 pub mod export;
 pub mod journal;
 pub mod leverage;

@@ -322,14 +322,7 @@ pub fn overview(app: &App, req: &Request, v: &View, _token: &str) -> Result<Resp
     let o = opts(v);
     let p = reports::portfolio(&mut l, v.as_of, None)?;
     let mut docs = vec![present::portfolio::document(&p, None, o)];
-    let q = ReturnsQuery {
-        as_of: v.as_of,
-        fund: None,
-        by: By::Fund,
-        benchmark: None,
-        look_through: false,
-    };
-    let r = reports::returns(&mut l, &q)?;
+    let r = returns(&mut l, v, None, By::Fund)?;
     docs.push(present::returns::document(
         &r,
         None,
@@ -378,14 +371,7 @@ pub fn fund(app: &App, req: &Request, v: &View, code: &str, token: &str) -> Resu
         ));
     }
     for by in [By::Holding, By::Lp] {
-        let q = ReturnsQuery {
-            as_of: v.as_of,
-            fund: Some(code),
-            by,
-            benchmark: None,
-            look_through: false,
-        };
-        let r = reports::returns(&mut l, &q)?;
+        let r = returns(&mut l, v, Some(code), by)?;
         docs.push(present::returns::document(
             &r,
             Some(code),
@@ -423,14 +409,7 @@ pub fn company(app: &App, req: &Request, v: &View, code: &str) -> Result<Respons
         .find(|c| c.code == code)
         .ok_or_else(|| Error::refused("unknown-code", format!("no company '{code}'")))?;
     let title = format!("{} {}", c.code, c.name);
-    let q = ReturnsQuery {
-        as_of: v.as_of,
-        fund: None,
-        by: By::Holding,
-        benchmark: None,
-        look_through: false,
-    };
-    let mut r = reports::returns(&mut l, &q)?;
+    let mut r = returns(&mut l, v, None, By::Holding)?;
     if let Some(h) = r.holdings.as_mut() {
         h.retain(|h| h.company == code);
     }
@@ -597,6 +576,23 @@ pub fn audit(app: &App, req: &Request, v: &View) -> Result<Response> {
         docs,
         Extra::default(),
     )
+}
+
+/// The returns of the page's funds (`fund`, or all), one row per `by`, as of the page.
+fn returns(
+    l: &mut crate::store::Ledger,
+    v: &View,
+    fund: Option<&str>,
+    by: By,
+) -> Result<reports::Returns> {
+    let q = ReturnsQuery {
+        as_of: v.as_of,
+        fund,
+        by,
+        benchmark: None,
+        look_through: false,
+    };
+    reports::returns(l, &q)
 }
 
 /// An error as a page: the message (a refusal names its rule and figures), never a

@@ -92,7 +92,7 @@ impl Tx<'_> {
             &mut out,
         )?;
         self.collect_bad(
-            "SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id",
+            "SELECT id, code, name, sector, region, uscc, stage FROM companies ORDER BY id",
             company_row,
             &mut out,
         )?;

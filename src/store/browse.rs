@@ -6,7 +6,7 @@
 
 use rusqlite::types::Value;
 
-use super::journal::{entry_row, LoggedEntry, ENTRY_COLS, ENTRY_NCOLS};
+use super::journal::{log_select, logged_row, LoggedEntry};
 use super::Tx;
 use crate::date::Date;
 use crate::error::Result;
@@ -98,31 +98,9 @@ impl Tx<'_> {
             p.push(Value::Integer(b));
         }
         p.push(Value::Integer(q.limit));
-        let sql = format!(
-            "SELECT {ENTRY_COLS}, f.code, i.code, c.code, r.id, l.code, g.code
-             FROM entries e
-             LEFT JOIN entries o ON o.id = e.reverses
-             LEFT JOIN funds f ON f.id = COALESCE(e.fund_id, o.fund_id)
-             LEFT JOIN investors i ON i.id = COALESCE(e.investor_id, o.investor_id)
-             LEFT JOIN companies c ON c.id = COALESCE(e.company_id, o.company_id)
-             LEFT JOIN entries r ON r.reverses = e.id
-             LEFT JOIN loans l ON l.id = COALESCE(e.loan_id, o.loan_id)
-             LEFT JOIN grants g ON g.id = COALESCE(e.grant_id, o.grant_id)
-             WHERE {w}
-             ORDER BY e.id DESC LIMIT ?"
-        );
+        let sql = format!("{} WHERE {w} ORDER BY e.id DESC LIMIT ?", log_select());
         let mut st = self.conn().prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(p), |r| {
-            Ok(LoggedEntry {
-                entry: entry_row(r)?,
-                fund: r.get(ENTRY_NCOLS)?,
-                investor: r.get(ENTRY_NCOLS + 1)?,
-                company: r.get(ENTRY_NCOLS + 2)?,
-                reversed_by: r.get(ENTRY_NCOLS + 3)?,
-                loan: r.get(ENTRY_NCOLS + 4)?,
-                grant: r.get(ENTRY_NCOLS + 5)?,
-            })
-        })?;
+        let rows = st.query_map(rusqlite::params_from_iter(p), logged_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

@@ -19,7 +19,7 @@ pub(crate) const ENTRY_COLS: &str =
      e.loan_id, e.grant_id, e.interest_fen, e.subsidy_fen";
 
 /// Number of columns in `ENTRY_COLS`; queries that select more read them from here on.
-pub(super) const ENTRY_NCOLS: usize = 17;
+const ENTRY_NCOLS: usize = 17;
 
 /// Entries that count in reports: not reversals and not reversed.
 pub(super) const EFFECTIVE: &str =
@@ -83,6 +83,36 @@ pub type PositionEvents = ((bool, i64), Vec<Event>);
 #[derive(Clone, Debug, Default)]
 pub struct EntryFilter {
     pub fund_id: Option<i64>,
+}
+
+/// The journal as `log` shows it: each entry with the codes it refers to (a reversal
+/// with its original's) and the id of its reversal, read by [`logged_row`]. Callers
+/// add their WHERE and ORDER BY.
+pub(super) fn log_select() -> String {
+    format!(
+        "SELECT {ENTRY_COLS}, f.code, i.code, c.code, r.id, l.code, g.code
+         FROM entries e
+         LEFT JOIN entries o ON o.id = e.reverses
+         LEFT JOIN funds f ON f.id = COALESCE(e.fund_id, o.fund_id)
+         LEFT JOIN investors i ON i.id = COALESCE(e.investor_id, o.investor_id)
+         LEFT JOIN companies c ON c.id = COALESCE(e.company_id, o.company_id)
+         LEFT JOIN entries r ON r.reverses = e.id
+         LEFT JOIN loans l ON l.id = COALESCE(e.loan_id, o.loan_id)
+         LEFT JOIN grants g ON g.id = COALESCE(e.grant_id, o.grant_id)"
+    )
+}
+
+/// One row of [`log_select`].
+pub(super) fn logged_row(r: &Row<'_>) -> rusqlite::Result<LoggedEntry> {
+    Ok(LoggedEntry {
+        entry: entry_row(r)?,
+        fund: r.get(ENTRY_NCOLS)?,
+        investor: r.get(ENTRY_NCOLS + 1)?,
+        company: r.get(ENTRY_NCOLS + 2)?,
+        reversed_by: r.get(ENTRY_NCOLS + 3)?,
+        loan: r.get(ENTRY_NCOLS + 4)?,
+        grant: r.get(ENTRY_NCOLS + 5)?,
+    })
 }
 
 /// An entry with the codes it refers to, for listing.
@@ -388,30 +418,11 @@ impl Tx<'_> {
         mut f: impl FnMut(LoggedEntry) -> Result<()>,
     ) -> Result<()> {
         let sql = format!(
-            "SELECT {ENTRY_COLS}, f.code, i.code, c.code, r.id, l.code, g.code
-             FROM entries e
-             LEFT JOIN entries o ON o.id = e.reverses
-             LEFT JOIN funds f ON f.id = COALESCE(e.fund_id, o.fund_id)
-             LEFT JOIN investors i ON i.id = COALESCE(e.investor_id, o.investor_id)
-             LEFT JOIN companies c ON c.id = COALESCE(e.company_id, o.company_id)
-             LEFT JOIN entries r ON r.reverses = e.id
-             LEFT JOIN loans l ON l.id = COALESCE(e.loan_id, o.loan_id)
-             LEFT JOIN grants g ON g.id = COALESCE(e.grant_id, o.grant_id)
-             WHERE ?1 IS NULL OR COALESCE(e.fund_id, o.fund_id) = ?1
-             ORDER BY e.id"
+            "{} WHERE ?1 IS NULL OR COALESCE(e.fund_id, o.fund_id) = ?1 ORDER BY e.id",
+            log_select()
         );
         let mut st = self.conn().prepare_cached(&sql)?;
-        let rows = st.query_map([filter.fund_id], |r| {
-            Ok(LoggedEntry {
-                entry: entry_row(r)?,
-                fund: r.get(ENTRY_NCOLS)?,
-                investor: r.get(ENTRY_NCOLS + 1)?,
-                company: r.get(ENTRY_NCOLS + 2)?,
-                reversed_by: r.get(ENTRY_NCOLS + 3)?,
-                loan: r.get(ENTRY_NCOLS + 4)?,
-                grant: r.get(ENTRY_NCOLS + 5)?,
-            })
-        })?;
+        let rows = st.query_map([filter.fund_id], logged_row)?;
         for row in rows {
             f(row?)?;
         }

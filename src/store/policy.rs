@@ -10,7 +10,7 @@ use crate::policy::{Factor, PolicyRecord, ReinvestBase};
 
 const POLICY_COLS: &str =
     "p.id, p.fund_id, f.code, p.effective_from, p.gov_share_max_bp, p.reinvest_min_bp, \
-     p.reinvest_base, p.memo, p.recorded_at, p.recorded_by";
+     p.reinvest_base, p.memo, p.recorded_at, p.recorded_by, p.idle_warn_months, p.idle_alert_months";
 
 fn policy_row(r: &Row<'_>) -> rusqlite::Result<PolicyRecord> {
     let base: Option<String> = r.get(6)?;
@@ -35,6 +35,8 @@ fn policy_row(r: &Row<'_>) -> rusqlite::Result<PolicyRecord> {
         memo: r.get(7)?,
         recorded_at: r.get(8)?,
         recorded_by: r.get(9)?,
+        idle_warn_months: r.get(10)?,
+        idle_alert_months: r.get(11)?,
     })
 }
 
@@ -47,20 +49,18 @@ pub struct NewPolicy {
     pub reinvest_min: Option<Factor>,
     pub reinvest_base: Option<ReinvestBase>,
     pub memo: Option<String>,
+    pub idle_warn_months: Option<u32>,
+    pub idle_alert_months: Option<u32>,
 }
 
 impl Tx<'_> {
     pub fn insert_policy(&self, p: &NewPolicy) -> Result<i64> {
         // A restore keeps each record's original author and time (see `stamp`).
-        let (at, by) = self
-            .stamp
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| (self.now.clone(), self.actor.clone()));
+        let (at, by) = self.record_stamp();
         self.conn().execute(
             "INSERT INTO fund_policies (fund_id, effective_from, gov_share_max_bp, reinvest_min_bp,
-                 reinvest_base, memo, recorded_at, recorded_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 reinvest_base, memo, recorded_at, recorded_by, idle_warn_months, idle_alert_months)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 p.fund_id,
                 p.from.to_string(),
@@ -69,7 +69,9 @@ impl Tx<'_> {
                 p.reinvest_base.map(ReinvestBase::as_str),
                 p.memo,
                 at,
-                by
+                by,
+                p.idle_warn_months,
+                p.idle_alert_months
             ],
         )?;
         let id = self.conn().last_insert_rowid();

@@ -15,14 +15,19 @@ use crate::error::Result;
 use crate::hashchain;
 
 /// The tables whose rows are sealed, in the order an upgrade seals existing rows.
-pub const SEALED_TABLES: [&str; 6] = [
+pub const SEALED_TABLES: [&str; 8] = [
     "funds",
     "investors",
     "companies",
     "loans",
     "grants",
     "fund_policies",
+    "company_facts",
+    "indicator_scores",
 ];
+
+/// How many of [`SEALED_TABLES`] exist at `schema::REFERENCE_SEALS_VERSION`.
+const TABLES_AT_SEALS_VERSION: usize = 6;
 
 /// A row as stored: (column, value as text), NULL as `None`.
 pub type RawRow = Vec<(String, Option<String>)>;
@@ -85,7 +90,8 @@ fn seal(conn: &Connection, table: &str, id: i64, prev: &str) -> Result<String> {
 /// Seal every existing reference row, table by table in id order: run once, by the
 /// upgrade that adds the reference chain, which seals the rows as they stand then.
 pub(super) fn seal_existing(conn: &Connection) -> Result<()> {
-    for table in SEALED_TABLES {
+    // The tables that exist at that version (later ones are sealed from their first row).
+    for table in &SEALED_TABLES[..TABLES_AT_SEALS_VERSION] {
         let ids: Vec<i64> = conn
             .prepare(&format!("SELECT id FROM \"{table}\" ORDER BY id"))?
             .query_map([], |r| r.get(0))?

@@ -72,6 +72,10 @@ fn company_fields(r: &Row<'_>) -> rusqlite::Result<Company> {
         sector: r.get(3)?,
         region: r.get(4)?,
         uscc: r.get(5)?,
+        stage: r
+            .get::<_, Option<String>>(6)?
+            .map(|v| parse_enum::<crate::eval::Stage>(6, v))
+            .transpose()?,
     })
 }
 
@@ -218,9 +222,18 @@ impl Tx<'_> {
 
     pub fn insert_company(&self, c: &Company) -> Result<i64> {
         self.cached_exec(
-            "INSERT INTO companies (code, name, sector, region, uscc, created_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![c.code, c.name, c.sector, c.region, c.uscc, self.now, self.actor],
+            "INSERT INTO companies (code, name, sector, region, uscc, created_at, created_by, stage)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                c.code,
+                c.name,
+                c.sector,
+                c.region,
+                c.uscc,
+                self.now,
+                self.actor,
+                c.stage.map(crate::eval::Stage::as_str)
+            ],
         )?;
         let id = self.conn().last_insert_rowid();
         self.seal_reference("companies", id)?;
@@ -244,7 +257,7 @@ impl Tx<'_> {
     fn company_by_code_sql(&self, code: &str) -> Result<Option<Company>> {
         Ok(self
             .cached_row(
-                "SELECT id, code, name, sector, region, uscc FROM companies WHERE code = ?1",
+                "SELECT id, code, name, sector, region, uscc, stage FROM companies WHERE code = ?1",
                 [code],
                 company_row,
             )
@@ -254,7 +267,7 @@ impl Tx<'_> {
     pub fn company_by_uscc(&self, uscc: &str) -> Result<Option<Company>> {
         Ok(self
             .cached_row(
-                "SELECT id, code, name, sector, region, uscc FROM companies WHERE uscc = ?1",
+                "SELECT id, code, name, sector, region, uscc, stage FROM companies WHERE uscc = ?1",
                 [uscc],
                 company_row,
             )
@@ -263,7 +276,7 @@ impl Tx<'_> {
 
     pub fn companies(&self) -> Result<Vec<Company>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT id, code, name, sector, region, uscc FROM companies ORDER BY id",
+            "SELECT id, code, name, sector, region, uscc, stage FROM companies ORDER BY id",
         )?;
         let rows = st
             .query_map([], company_row)?

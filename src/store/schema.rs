@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     V6_LOAN_INDEX_PARTIAL,
     V7_CASH_INDEXES,
     V8_REFERENCE_SEALS,
+    V9_EVALUATION,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -321,4 +322,119 @@ CREATE INDEX investors_code_nocase ON investors (code COLLATE NOCASE);
 CREATE INDEX companies_code_nocase ON companies (code COLLATE NOCASE);
 CREATE INDEX loans_code_nocase ON loans (code COLLATE NOCASE);
 CREATE INDEX grants_code_nocase ON grants (code COLLATE NOCASE);
+"#;
+
+/// Performance evaluation (issue 15). Company stage (NULL on older rows, so their seals
+/// stay valid); dated company facts (jobs, tax, revenue, follow-on financing, relocation,
+/// stage changes) and manual indicator scores, both append-only with reversals like the
+/// journal and sealed in the reference chain; idle-cash thresholds as policy terms.
+/// `fund_policies` and `reference_seals` are rebuilt because ALTER TABLE cannot change a
+/// table CHECK: every row is copied as it is (same ids, same columns, the new columns
+/// NULL), so every existing seal stays valid.
+const V9_EVALUATION: &str = r#"
+ALTER TABLE companies ADD COLUMN stage TEXT
+    CHECK (stage IS NULL OR stage IN ('seed', 'early', 'growth', 'mature'));
+
+CREATE TABLE fund_policies_v9 (
+    id                INTEGER PRIMARY KEY,
+    fund_id           INTEGER NOT NULL REFERENCES funds(id),
+    effective_from    TEXT NOT NULL CHECK (date(effective_from) IS effective_from),
+    gov_share_max_bp  INTEGER CHECK (gov_share_max_bp IS NULL OR gov_share_max_bp BETWEEN 1 AND 10000),
+    reinvest_min_bp   INTEGER CHECK (reinvest_min_bp IS NULL OR reinvest_min_bp BETWEEN 0 AND 100000),
+    reinvest_base     TEXT CHECK (reinvest_base IS NULL OR reinvest_base IN ('committed', 'paid-in')),
+    memo              TEXT,
+    recorded_at       TEXT NOT NULL,
+    recorded_by       TEXT NOT NULL CHECK (length(recorded_by) > 0),
+    idle_warn_months  INTEGER CHECK (idle_warn_months IS NULL OR idle_warn_months BETWEEN 1 AND 120),
+    idle_alert_months INTEGER CHECK (idle_alert_months IS NULL OR idle_alert_months BETWEEN 1 AND 120),
+    CHECK (gov_share_max_bp IS NOT NULL OR reinvest_min_bp IS NOT NULL OR reinvest_base IS NOT NULL
+           OR idle_warn_months IS NOT NULL OR idle_alert_months IS NOT NULL)
+) STRICT;
+INSERT INTO fund_policies_v9 (id, fund_id, effective_from, gov_share_max_bp, reinvest_min_bp,
+        reinvest_base, memo, recorded_at, recorded_by)
+    SELECT id, fund_id, effective_from, gov_share_max_bp, reinvest_min_bp,
+        reinvest_base, memo, recorded_at, recorded_by FROM fund_policies;
+DROP TABLE fund_policies;
+ALTER TABLE fund_policies_v9 RENAME TO fund_policies;
+CREATE INDEX fund_policies_fund ON fund_policies (fund_id, effective_from);
+CREATE TRIGGER fund_policies_append_only_update BEFORE UPDATE ON fund_policies
+BEGIN SELECT RAISE(ABORT, 'policy records are append-only: record new terms from a date instead'); END;
+CREATE TRIGGER fund_policies_append_only_delete BEFORE DELETE ON fund_policies
+BEGIN SELECT RAISE(ABORT, 'policy records are append-only: record new terms from a date instead'); END;
+
+-- Facts about a company that evaluations score. A correction is a row of kind
+-- 'reversal' pointing at the fact it cancels, with a reason (memo).
+CREATE TABLE company_facts (
+    id             INTEGER PRIMARY KEY,
+    company_id     INTEGER NOT NULL REFERENCES companies(id),
+    kind           TEXT NOT NULL
+                   CHECK (kind IN ('jobs', 'tax', 'revenue', 'financing', 'relocation', 'stage', 'reversal')),
+    effective_date TEXT NOT NULL CHECK (date(effective_date) IS effective_date),
+    jobs           INTEGER CHECK (jobs IS NULL OR jobs >= 0),
+    amount_fen     INTEGER CHECK (amount_fen IS NULL OR amount_fen >= 0),
+    round          TEXT CHECK (round IS NULL OR length(round) BETWEEN 1 AND 64),
+    lead           INTEGER CHECK (lead IS NULL OR lead IN (0, 1)),
+    stage          TEXT CHECK (stage IS NULL OR stage IN ('seed', 'early', 'growth', 'mature')),
+    memo           TEXT,
+    reverses       INTEGER UNIQUE REFERENCES company_facts(id),
+    recorded_at    TEXT NOT NULL,
+    recorded_by    TEXT NOT NULL CHECK (length(recorded_by) > 0),
+    CHECK ((kind = 'reversal') = (reverses IS NOT NULL)),
+    CHECK (kind <> 'reversal' OR length(memo) > 0),
+    CHECK ((kind = 'jobs') = (jobs IS NOT NULL)),
+    CHECK ((kind IN ('tax', 'revenue', 'financing')) = (amount_fen IS NOT NULL)),
+    CHECK ((kind = 'financing') = (lead IS NOT NULL)),
+    CHECK (kind = 'financing' OR round IS NULL),
+    CHECK ((kind = 'stage') = (stage IS NOT NULL))
+) STRICT;
+CREATE INDEX company_facts_company ON company_facts (company_id, effective_date);
+CREATE TRIGGER company_facts_append_only_update BEFORE UPDATE ON company_facts
+BEGIN SELECT RAISE(ABORT, 'company facts are append-only: correct with a reversal'); END;
+CREATE TRIGGER company_facts_append_only_delete BEFORE DELETE ON company_facts
+BEGIN SELECT RAISE(ABORT, 'company facts are append-only: correct with a reversal'); END;
+CREATE TRIGGER company_facts_no_reversal_of_reversal BEFORE INSERT ON company_facts
+WHEN NEW.reverses IS NOT NULL AND (SELECT kind FROM company_facts WHERE id = NEW.reverses) = 'reversal'
+BEGIN SELECT RAISE(ABORT, 'a reversal cannot be reversed'); END;
+
+-- Manual indicator scores of a fund for an evaluation year, in hundredths of a point
+-- (8.5 points = 850). A reversal cancels a score; its note is the reason.
+CREATE TABLE indicator_scores (
+    id          INTEGER PRIMARY KEY,
+    fund_id     INTEGER NOT NULL REFERENCES funds(id),
+    year        INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+    indicator   TEXT NOT NULL CHECK (length(indicator) BETWEEN 1 AND 64),
+    score_e2    INTEGER CHECK (score_e2 IS NULL OR score_e2 >= 0),
+    note        TEXT NOT NULL CHECK (length(note) > 0),
+    reverses    INTEGER UNIQUE REFERENCES indicator_scores(id),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL CHECK (length(recorded_by) > 0),
+    CHECK ((reverses IS NULL) = (score_e2 IS NOT NULL))
+) STRICT;
+CREATE INDEX indicator_scores_fund ON indicator_scores (fund_id, year);
+CREATE TRIGGER indicator_scores_append_only_update BEFORE UPDATE ON indicator_scores
+BEGIN SELECT RAISE(ABORT, 'indicator scores are append-only: correct with a reversal'); END;
+CREATE TRIGGER indicator_scores_append_only_delete BEFORE DELETE ON indicator_scores
+BEGIN SELECT RAISE(ABORT, 'indicator scores are append-only: correct with a reversal'); END;
+CREATE TRIGGER indicator_scores_no_reversal_of_reversal BEFORE INSERT ON indicator_scores
+WHEN NEW.reverses IS NOT NULL AND (SELECT score_e2 FROM indicator_scores WHERE id = NEW.reverses) IS NULL
+BEGIN SELECT RAISE(ABORT, 'a reversal cannot be reversed'); END;
+
+CREATE TABLE reference_seals_v9 (
+    id        INTEGER PRIMARY KEY,
+    tbl       TEXT NOT NULL
+              CHECK (tbl IN ('funds', 'investors', 'companies', 'loans', 'grants', 'fund_policies',
+                             'company_facts', 'indicator_scores')),
+    row_id    INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL CHECK (length(hash) = 64),
+    UNIQUE (tbl, row_id)
+) STRICT;
+INSERT INTO reference_seals_v9 (id, tbl, row_id, prev_hash, hash)
+    SELECT id, tbl, row_id, prev_hash, hash FROM reference_seals;
+DROP TABLE reference_seals;
+ALTER TABLE reference_seals_v9 RENAME TO reference_seals;
+CREATE TRIGGER reference_seals_append_only_update BEFORE UPDATE ON reference_seals
+BEGIN SELECT RAISE(ABORT, 'reference seals are append-only'); END;
+CREATE TRIGGER reference_seals_append_only_delete BEFORE DELETE ON reference_seals
+BEGIN SELECT RAISE(ABORT, 'reference seals are append-only'); END;
 "#;

@@ -29,6 +29,9 @@ pub enum Record {
     Loan(Box<LoanInput>),
     LoanEntry(Box<LoanEntryRequest>),
     Grant(Box<GrantInput>),
+    /// A company fact (docs/evaluation.md): applied with the reference rows, in file
+    /// order, since no entry depends on it.
+    Fact(Box<crate::ops::facts::FactInput>),
 }
 
 impl Record {
@@ -91,6 +94,10 @@ pub const COLUMNS: &[&str] = &[
     "recipient",
     "programme",
     "reinvest_weight",
+    "stage",
+    "fact",
+    "round",
+    "lead",
 ];
 
 /// The position in [`COLUMNS`] of a column name the parser asks for. A `match` rather
@@ -131,6 +138,10 @@ fn column_index(c: &str) -> usize {
         "recipient" => 31,
         "programme" => 32,
         "reinvest_weight" => 33,
+        "stage" => 34,
+        "fact" => 35,
+        "round" => 36,
+        "lead" => 37,
         other => unreachable!("the parser asked for an unknown column {other}"),
     }
 }
@@ -248,7 +259,38 @@ fn parse_row(f: &mut Fields<'_>) -> Option<Record> {
             sector: f.opt("sector"),
             region: f.opt("region"),
             uscc: f.opt("uscc"),
+            stage: f.opt("stage"),
         })),
+        "company-fact" => {
+            use crate::eval::FactKind;
+            let company = f.req("company");
+            let date = f.date("date", true);
+            let kind = f.parse("fact", true, |v| v.parse::<FactKind>());
+            let jobs = f.parse("jobs", false, |v| {
+                v.parse::<i64>()
+                    .map_err(|_| format!("jobs '{v}' is not a whole number"))
+            });
+            let amount = f.parse("amount", false, |v| {
+                parse_amount(v).map_err(|e| e.to_string())
+            });
+            let lead = f.parse("lead", false, |v| match v.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "1" | "是" => Ok(true),
+                "no" | "false" | "0" | "否" => Ok(false),
+                _ => Err(format!("lead '{v}' is not yes or no")),
+            });
+            let kind = kind?;
+            Record::Fact(Box::new(crate::ops::facts::FactInput {
+                company,
+                kind,
+                date: date?,
+                jobs,
+                amount,
+                round: f.opt("round"),
+                lead: lead.or((kind == FactKind::Financing).then_some(false)),
+                stage: f.opt("stage"),
+                memo: f.opt("memo"),
+            }))
+        }
         "loan" => {
             let code = f.req("code");
             let borrower = f.req("borrower");

@@ -51,6 +51,8 @@ pub struct ImportSummary {
     pub funds: usize,
     pub investors: usize,
     pub companies: usize,
+    /// Company facts (docs/evaluation.md).
+    pub facts: usize,
     pub entries: usize,
     pub first_entry: Option<i64>,
     pub last_entry: Option<i64>,
@@ -185,6 +187,7 @@ pub fn import(
         funds: 0,
         investors: 0,
         companies: 0,
+        facts: 0,
         entries: 0,
         first_entry: None,
         last_entry: None,
@@ -288,6 +291,12 @@ fn apply_row(
                 }
                 Err(e) => Err(loan_problem(r.row, &e, code)),
             }
+        }
+        Record::Fact(fact) => {
+            let code = fact.company.clone();
+            crate::ops::facts::add_fact_tx(tx, *fact)
+                .map(|_| summary.facts += 1)
+                .map_err(|e| refusal_to_problem(r.row, &e, None, code))
         }
         Record::Entry(req) => match record_tx(tx, &req) {
             Ok(id) => {
@@ -530,6 +539,7 @@ fn restore(
                 sector: c.sector,
                 region: c.region,
                 uscc: c.uscc,
+                stage: c.stage,
             },
         )?;
         summary.companies += 1;
@@ -694,6 +704,8 @@ fn restore_policies(tx: &Tx<'_>, policies: &[crate::reports::export::ExPolicy]) 
                 })
                 .transpose()?,
             memo: p.memo.clone(),
+            idle_warn_months: p.idle_warn_months.filter(|m| (1..=120).contains(m)),
+            idle_alert_months: p.idle_alert_months.filter(|m| (1..=120).contains(m)),
         };
         *tx.stamp.borrow_mut() = Some((p.recorded_at.clone(), p.recorded_by.clone()));
         let inserted = tx.insert_policy(&n);
