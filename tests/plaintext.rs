@@ -5,12 +5,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::str::FromStr;
 
-use common::{small_ledger, TestLedger};
+use common::{small_ledger, tool, TestLedger};
 use rust_decimal::Decimal;
 
 fn example() -> TestLedger {
@@ -394,24 +392,6 @@ fn export_refusals() {
     ])
     .refused("output-exists");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep");
-}
-
-/// Run a tool if it is installed. Missing: say so on stderr, and fail under CI, where
-/// .ci/run installs it, so a missing package never passes silently there.
-fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(name).args(args).output() {
-        Ok(o) => Some(o),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // Straight to stderr: libtest captures eprintln! of passing tests.
-            let _ = writeln!(std::io::stderr(), "SKIPPED: {name} not installed");
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{name} is required under CI (.ci/run installs it with apt-get)"
-            );
-            None
-        }
-        Err(e) => panic!("cannot run {name}: {e}"),
-    }
 }
 
 fn stdout_ok(o: &std::process::Output, what: &str) -> String {

@@ -26,10 +26,10 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         Format::Hledger => Flavor::Hledger,
         Format::Beancount => Flavor::Beancount,
         Format::Json => return json(ctx, a),
-        Format::Table | Format::Csv | Format::Xlsx => {
+        Format::Table | Format::Csv | Format::Xlsx | Format::Html | Format::Pdf => {
             return Err(Error::refused(
                 "export-format",
-                "export needs --format json, hledger or beancount (reports and listings take table, csv, json and xlsx)",
+                "export needs --format json, hledger or beancount (reports and listings take table, csv, json, xlsx, html and pdf)",
             ))
         }
     };

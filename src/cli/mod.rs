@@ -87,6 +87,9 @@ pub struct Cli {
     /// Tables, CSV and xlsx: only these columns, by key, in this order (e.g. code,name,deal_paid_in)
     #[arg(long, global = true, value_delimiter = ',', value_name = "KEYS")]
     pub columns: Option<Vec<String>>,
+    /// PDF: the font file to set text in (.ttf/.otf/.ttc with Chinese) [default: a system CJK font]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub font: Option<PathBuf>,
     /// CSV: start with a UTF-8 byte-order mark so Excel reads Chinese correctly (default when --output ends in .csv)
     #[arg(long, global = true)]
     pub bom: bool,
@@ -258,6 +261,12 @@ fn check_output(cli: &Cli) {
         Format::Xlsx if cli.output.is_none() => {
             Some("--format xlsx needs --output FILE.xlsx (a workbook is not sent to a terminal)")
         }
+        Format::Html | Format::Pdf if !tabular => Some(
+            "--format html and --format pdf apply to commands that print a table (report, log, fund/investor/company/loan/grant list, loan schedule, audit)",
+        ),
+        Format::Html | Format::Pdf if cli.output.is_none() => {
+            Some("--format html and --format pdf need --output FILE (a file to open or print, not sent to a terminal)")
+        }
         Format::Hledger | Format::Beancount if !export => {
             Some("--format hledger and --format beancount apply to `export` only")
         }
@@ -345,10 +354,15 @@ pub fn run() -> ExitCode {
                     .and_then(|p| p.extension())
                     .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
             to_file: cli.output.is_some(),
+            font: cli.font.clone(),
         },
     };
     let ok = |r: Result<()>| r.map(|()| 0u8);
-    if let Err(e) = output::configure(cli.output.clone(), cli.format == Format::Xlsx) {
+    if let Err(e) = output::configure(
+        cli.output.clone(),
+        cli.format == Format::Xlsx,
+        matches!(cli.format, Format::Html | Format::Pdf),
+    ) {
         report_error(&ctx, &e);
         return ExitCode::from(1);
     }

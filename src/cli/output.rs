@@ -25,6 +25,12 @@ enum Sink {
         path: PathBuf,
         file: Option<(PathBuf, BufWriter<File>)>,
     },
+    /// One whole file (HTML, PDF) rendered in memory, written by `finish` to a
+    /// temporary file beside `path` and linked into place only when complete.
+    Whole {
+        path: PathBuf,
+        bytes: Option<Vec<u8>>,
+    },
     /// Documents collected for one workbook (a sheet per section), written by `finish`.
     Workbook {
         path: PathBuf,
@@ -65,10 +71,14 @@ fn create(path: &Path) -> Result<File> {
 
 /// Send output to `path` (a workbook if `workbook`), or to stdout. Refuses an
 /// existing file before the command does any work.
-pub fn configure(path: Option<PathBuf>, workbook: bool) -> Result<()> {
+pub fn configure(path: Option<PathBuf>, workbook: bool, whole: bool) -> Result<()> {
     let new = match path {
         None => Sink::Stdout,
         Some(p) if p.exists() => return Err(exists(&p)),
+        Some(p) if whole => Sink::Whole {
+            path: p,
+            bytes: None,
+        },
         Some(p) if workbook => Sink::Workbook {
             path: p,
             docs: Vec::new(),
@@ -104,8 +114,8 @@ pub fn with_writer<T, E: From<io::Error>>(
             }
             f(&mut file.as_mut().expect("just created").1)
         }
-        // `run` lets only table-printing commands use xlsx; text here is a bug.
-        Sink::Workbook { .. } => Err(io::Error::other(
+        // `run` lets only table-printing commands use xlsx, html and pdf; text here is a bug.
+        Sink::Workbook { .. } | Sink::Whole { .. } => Err(io::Error::other(
             "this output cannot go into a workbook; use --format table, csv or json",
         )
         .into()),
@@ -125,6 +135,29 @@ pub fn add_doc(doc: &Document, cols: &Columns) -> bool {
     }
 }
 
+/// Hand over the whole output file (HTML, PDF). Returns false when the output is not
+/// a whole file.
+pub fn put_whole(data: Vec<u8>) -> bool {
+    match &mut *sink() {
+        Sink::Whole { bytes, .. } => {
+            *bytes = Some(data);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Write a whole file (HTML, PDF) under a temporary name beside `path` and move it
+/// into place only when complete, never over an existing file (`fsutil`).
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = fsutil::temp_path(path);
+    let mut f = create(&tmp)?;
+    let written = f.write_all(bytes).map(|()| f);
+    place(&tmp, path, written)
+}
+
+/// The command succeeded: flush the file, or write the workbook (with a "Notes" sheet
+/// when the tables carry notes, so the data sheets stay plain tables).
 /// The command succeeded: flush the file, or build and write the workbook. A workbook
 /// that cannot be built (a figure Excel cannot hold exactly) is refused, and no file
 /// is created.
@@ -137,6 +170,11 @@ pub fn finish() -> Result<()> {
             path,
             file: Some((tmp, f)),
         } => place(&tmp, &path, f.into_inner().map_err(|e| e.into_error())),
+        Sink::Whole { bytes: None, .. } => Ok(()),
+        Sink::Whole {
+            path,
+            bytes: Some(b),
+        } => write_whole(&path, &b),
         Sink::Workbook {
             path,
             docs,

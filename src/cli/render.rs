@@ -9,8 +9,9 @@ use std::io;
 
 use fundledger::money::{Money, Unit};
 use fundledger::present::model::{Document, RowSource};
+use fundledger::present::print::Binder;
 use fundledger::present::text::{Columns, DEFAULT_WIDTH};
-use fundledger::present::{csv, text, Lang, Opts};
+use fundledger::present::{csv, html, pdf, text, Lang, Opts};
 use serde::Serialize;
 
 use super::output;
@@ -25,6 +26,10 @@ pub enum Format {
     Json,
     /// Excel workbook, written to --output FILE.xlsx (reports, listings, log, audit)
     Xlsx,
+    /// Self-contained HTML page (inline CSS and SVG charts, prints on A4), to --output FILE.html
+    Html,
+    /// A4 PDF with embedded fonts, to --output FILE.pdf
+    Pdf,
     /// hledger journal (`export` only)
     Hledger,
     /// Beancount ledger (`export` only)
@@ -56,6 +61,8 @@ pub struct View {
     pub bom: bool,
     /// Output goes to `--output FILE` (tables then get the default width).
     pub to_file: bool,
+    /// PDF: `--font FILE`.
+    pub font: Option<std::path::PathBuf>,
 }
 
 impl View {
@@ -79,6 +86,7 @@ pub fn print_doc(ctx: &super::Ctx, doc: &Document) -> fundledger::error::Result<
         (c, _) => c,
     };
     match ctx.out.format {
+        Format::Html | Format::Pdf => print_binder(ctx, &Binder::single(doc.clone())),
         // Collected; the workbook is built from every document once the command succeeds.
         Format::Xlsx => {
             output::add_doc(doc, all);
@@ -89,6 +97,29 @@ pub fn print_doc(ctx: &super::Ctx, doc: &Document) -> fundledger::error::Result<
             text::write(doc, &v.columns, v.width(), out)
         })?),
     }
+}
+
+/// Render a binder (one report, or the report pack) as HTML or PDF into the output file.
+/// Print shows every column unless --columns names some.
+pub fn print_binder(ctx: &super::Ctx, b: &Binder) -> fundledger::error::Result<()> {
+    let cols = match &ctx.view.columns {
+        Columns::Compact => &Columns::All,
+        c => c,
+    };
+    let bytes = match ctx.out.format {
+        Format::Html => {
+            let mut v = Vec::new();
+            html::write(b, cols, &mut v)?;
+            v
+        }
+        Format::Pdf => {
+            let fonts = pdf::load_fonts(&pdf::font_files(ctx.view.font.as_deref())?)?;
+            pdf::render(b, cols, fonts)?.0
+        }
+        _ => unreachable!("print_binder is called for html and pdf only"),
+    };
+    output::put_whole(bytes);
+    Ok(())
 }
 
 pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {

@@ -2,6 +2,7 @@
 
 use clap::{Args, Subcommand};
 use fundledger::error::Result;
+use fundledger::present::pack::PackInfo;
 use fundledger::reports;
 
 use super::render::{print_json, Format};
@@ -38,6 +39,23 @@ pub enum ReportCmd {
     /// Company outcomes: jobs, tax, revenue, follow-on financing, relocation; per company and per fund
     #[command(after_help = "Example:\n  fundledger report outcomes --fund SC --as-of 2024-12-31")]
     Outcomes(super::eval::OutcomesArgs),
+    /// One document to hand out or print: cover, portfolio, returns, leverage and policy compliance, loan book, charts, sign-off
+    #[command(
+        after_help = "Needs --format html or --format pdf and --output FILE (never overwritten).\nThe cover names the ledger, scope, as-of date, who produced the pack and when, and the audit chain head N:HASH\n(check it later with `fundledger audit --expect-head N:HASH`). PDF fonts: --font FILE, else a system CJK font\n(Debian: apt-get install fonts-noto-cjk). See docs/reports.md.\n\nExamples:\n  fundledger --db ledger.db.example --unit wan report pack --as-of 2022-12-31 --format pdf --output pack.pdf\n  fundledger --unit wan --lang zh report pack --fund SC --format html --output sc.html"
+    )]
+    Pack(PackArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PackArgs {
+    /// Ignore entries dated after this date [default: today]
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Only this fund and its sub-funds (the loan book, which belongs to no fund, is left out)
+    #[arg(long)]
+    pub fund: Option<String>,
+    #[command(flatten)]
+    pub who: super::Who,
 }
 
 #[derive(Args, Debug)]
@@ -63,6 +81,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Pacing(a) => super::eval::pacing(ctx, a),
         ReportCmd::Breakdown(a) => super::eval::breakdown(ctx, a),
         ReportCmd::Outcomes(a) => super::eval::outcomes(ctx, a),
+        ReportCmd::Pack(a) => pack(ctx, a),
     }
 }
 
@@ -78,4 +97,33 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
     }
     let doc = fundledger::present::portfolio::document(&p, a.fund.as_deref(), ctx.out.opts());
     super::render::print_doc(ctx, &doc)
+}
+
+fn pack(ctx: &Ctx, a: PackArgs) -> Result<()> {
+    if !matches!(ctx.out.format, Format::Html | Format::Pdf) {
+        return Err(fundledger::error::Error::refused(
+            "pack-format",
+            "report pack is written with --format html or --format pdf and --output FILE",
+        ));
+    }
+    let as_of = as_of(a.as_of.as_deref())?;
+    let mut ledger = ctx.open()?;
+    let info = PackInfo {
+        ledger: std::fs::canonicalize(&ctx.db)
+            .unwrap_or_else(|_| ctx.db.clone())
+            .display()
+            .to_string(),
+        produced: chrono::Local::now()
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string(),
+        produced_by: a.who.actor(),
+    };
+    let b = fundledger::present::pack::build(
+        &mut ledger,
+        as_of,
+        a.fund.as_deref(),
+        &info,
+        ctx.out.opts(),
+    )?;
+    super::render::print_binder(ctx, &b)
 }

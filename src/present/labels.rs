@@ -67,6 +67,8 @@ pub const LABELS: &[(&str, &str)] = &[
     ("Contents", "目录"),
     ("Notes", "注"),
     ("Report pack", "报告汇编"),
+    ("Programme totals", "按基金体系合计"),
+    ("Period", "期间"),
     ("Look-through", "穿透"),
     ("Group by", "分组"),
     // Portfolio

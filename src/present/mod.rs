@@ -9,13 +9,18 @@
 pub mod csv;
 pub mod eval;
 pub mod eval_labels;
+pub mod html;
 pub mod labels;
 pub mod leverage;
 pub mod listing;
 pub mod loans;
 pub mod model;
+pub mod pack;
+pub mod pdf;
 pub mod portfolio;
+pub mod print;
 pub mod returns;
+pub mod svg;
 pub mod text;
 pub mod xlsx;
 

@@ -13,6 +13,7 @@ pub mod leverage;
 pub mod listing;
 pub mod loans;
 pub mod lookthrough;
+pub mod pack;
 pub mod plaintext;
 pub mod policy;
 pub mod portfolio;

@@ -141,21 +141,9 @@ pub fn encode(s: &str) -> String {
 }
 
 /// Text as HTML: every value a page shows goes through this (a company named
-/// `<script>` is shown as those characters, never run).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `<script>` is shown as those characters, never run). The same escape as the
+/// report renderers' (HTML files, SVG charts).
+pub use crate::present::svg::esc;
 
 /// HMAC-SHA256 (RFC 2104), hex: the CSRF token of a session under the server's secret.
 pub fn hmac_hex(key: &[u8], msg: &[u8]) -> String {

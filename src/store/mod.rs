@@ -21,6 +21,7 @@ mod refchain;
 mod reference;
 mod returns;
 pub mod schema;
+mod series;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,6 +41,7 @@ pub use policy::NewPolicy;
 pub use refchain::{seal_of, SealRow, SEALED_TABLES};
 pub use reference::CodeTable;
 pub use returns::FlowRow;
+pub use series::MonthlyPaidIn;
 
 /// How long a command waits for another process's lock on the ledger before it says
 /// the ledger is locked (docs/audit.md). Writes take milliseconds, so queued writers

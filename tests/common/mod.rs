@@ -323,3 +323,40 @@ pub fn small_ledger() -> TestLedger {
     }
     t
 }
+
+/// Run an external tool if it is installed. Missing: say so on stderr with a
+/// `SKIPPED: … not installed` line, and fail under CI (`CI` set), where .ci/run
+/// installs it, so a missing package never passes silently there.
+pub fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
+    use std::io::Write;
+    match Command::new(name).args(args).output() {
+        Ok(o) => Some(o),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Straight to stderr: libtest captures eprintln! of passing tests.
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {name} not installed");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{name} is required under CI (.ci/run installs it with apt-get)"
+            );
+            None
+        }
+        Err(e) => panic!("cannot run {name}: {e}"),
+    }
+}
+
+/// Whether a file exists that a test needs (a font): missing, the same rule as [`tool`].
+pub fn have_file(path: &str, package: &str) -> bool {
+    use std::io::Write;
+    if Path::new(path).is_file() {
+        return true;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {path} not installed (apt-get install {package})"
+    );
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{path} is required under CI (.ci/run installs {package})"
+    );
+    false
+}
