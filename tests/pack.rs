@@ -353,7 +353,7 @@ fn print_formats_need_an_output_file_and_never_overwrite() {
     let r = t.run(&["--format", "pdf", "report", "pack"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("need --output"), "{}", r.stderr);
-    // The pack is only html or pdf.
+    // The pack is html, pdf or xlsx.
     t.run(&["report", "pack"]).refused("pack-format");
     // An existing file is left alone.
     let out = t.dir.path().join("keep.html");

@@ -662,3 +662,25 @@ print("log", d.value.date().isoformat(), d.is_date)
     assert_eq!(lines[7], "sc 9785 8095", "{s}");
     assert_eq!(lines[8], "log 2021-12-31 True", "{s}");
 }
+
+/// `report pack --format xlsx`: the pack's documents in one workbook, a sheet per
+/// section with its native charts, and the 双创 programme's seed totals (9,785万 agreed,
+/// 8,095万 paid in) in its programme sheet.
+#[test]
+fn the_report_pack_is_one_workbook_with_its_charts() {
+    let t = example();
+    let book = Book::open(&xlsx(
+        &t,
+        "pack.xlsx",
+        &["--unit", "wan", "report", "pack", "--as-of", "2022-12-31"],
+    ));
+    let names = book.sheet_names();
+    assert!(names.len() >= 6, "{names:?}");
+    assert!(names.iter().any(|n| n == "Portfolio"), "{names:?}");
+    // Portfolio 2, programmes' paid-in over time 1, returns 2, loan arrears 1 at least.
+    let charts = book.files.keys().filter(|k| k.starts_with("xl/charts/chart")).count();
+    assert!(charts >= 5, "{charts} charts");
+    let all: String = (1..=names.len()).map(|i| book.sheet_xml(i).to_string()).collect();
+    assert!(all.contains("<v>9785</v>") || all.contains("<v>9785.00</v>") || all.contains(">9785<"), "no 9,785 in the pack");
+    assert!(all.contains("<v>8095</v>") || all.contains("<v>8095.00</v>") || all.contains(">8095<"), "no 8,095 in the pack");
+}

@@ -41,7 +41,7 @@ pub enum ReportCmd {
     Outcomes(super::eval::OutcomesArgs),
     /// One document to hand out or print: cover, portfolio, returns, leverage and policy compliance, loan book, charts, sign-off
     #[command(
-        after_help = "Needs --format html or --format pdf and --output FILE (never overwritten).\nThe cover names the ledger, scope, as-of date, who produced the pack and when, and the audit chain head N:HASH\n(check it later with `fundledger audit --expect-head N:HASH`). PDF fonts: --font FILE, else a system CJK font\n(Debian: apt-get install fonts-noto-cjk). See docs/reports.md.\n\nExamples:\n  fundledger --db ledger.db.example --unit wan report pack --as-of 2022-12-31 --format pdf --output pack.pdf\n  fundledger --unit wan --lang zh report pack --fund SC --format html --output sc.html"
+        after_help = "Needs --format html, pdf or xlsx and --output FILE (never overwritten).\nThe cover names the ledger, scope, as-of date, who produced the pack and when, and the audit chain head N:HASH\n(check it later with `fundledger audit --expect-head N:HASH`). PDF fonts: --font FILE, else a system CJK font\n(Debian: apt-get install fonts-noto-cjk). See docs/reports.md.\n\nExamples:\n  fundledger --db ledger.db.example --unit wan report pack --as-of 2022-12-31 --format pdf --output pack.pdf\n  fundledger --unit wan --lang zh report pack --fund SC --format html --output sc.html\n  fundledger --unit wan report pack --as-of 2022-12-31 --format xlsx --output pack.xlsx"
     )]
     Pack(PackArgs),
 }
@@ -100,10 +100,10 @@ fn portfolio(ctx: &Ctx, a: PortfolioArgs) -> Result<()> {
 }
 
 fn pack(ctx: &Ctx, a: PackArgs) -> Result<()> {
-    if !matches!(ctx.out.format, Format::Html | Format::Pdf) {
+    if !matches!(ctx.out.format, Format::Html | Format::Pdf | Format::Xlsx) {
         return Err(fundledger::error::Error::refused(
             "pack-format",
-            "report pack is written with --format html or --format pdf and --output FILE",
+            "report pack is written with --format html, pdf or xlsx and --output FILE",
         ));
     }
     let as_of = as_of(a.as_of.as_deref())?;
@@ -125,5 +125,12 @@ fn pack(ctx: &Ctx, a: PackArgs) -> Result<()> {
         &info,
         ctx.out.opts(),
     )?;
+    if ctx.out.format == Format::Xlsx {
+        // One workbook: a sheet per section of every document, with its native charts.
+        for d in &b.docs {
+            super::render::print_doc(ctx, d)?;
+        }
+        return Ok(());
+    }
     super::render::print_binder(ctx, &b)
 }

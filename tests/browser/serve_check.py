@@ -13,6 +13,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, out = sys.argv[1], sys.argv[2]
 opts = Options()
@@ -44,6 +46,9 @@ def fill(kind, values):
         field = form.find_element(By.NAME, name)
         drv.execute_script("arguments[0].value = arguments[1]", field, value)
     form.find_element(By.TAG_NAME, "button").click()
+    # Wait for the answer to replace the page: reading the URL or loading another
+    # page before that would race the POST.
+    WebDriverWait(drv, 30).until(expected_conditions.staleness_of(form))
 
 
 try:
