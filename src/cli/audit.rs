@@ -93,3 +93,16 @@ pub fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
     }
     Ok(())
 }
+
+pub fn reindex(ctx: &Ctx) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let r = fundledger::ops::reindex(&mut ledger, &fundledger::ops::actor(None))?;
+    match ctx.out.format {
+        Format::Json => print_json(&json!({"rows": r.rows, "differed": r.differed}))?,
+        _ => println!(
+            "rebuilt the position summary: {} rows ({} differed from the journal)",
+            r.rows, r.differed
+        ),
+    }
+    Ok(())
+}

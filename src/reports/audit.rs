@@ -197,6 +197,61 @@ impl Names {
     }
 }
 
+/// The most summary rows named one by one; beyond this, one finding gives the count.
+const SUMMARY_FINDINGS: usize = 100;
+
+/// The position summary recomputed from the journal and compared, row by row, with the
+/// one stored (`summary-different`); `fundledger reindex` repairs it.
+fn check_summary(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    let (rows, n) = tx.summary_differences(SUMMARY_FINDINGS)?;
+    let show = |y: &Option<crate::book::PositionYear>| match y {
+        None => "no row".to_string(),
+        Some(y) => format!(
+            "entries {}, committed {}, paid-in {}, proceeds {}, distributed {}, exits {}, write-offs {}, mark {}, last date {}",
+            y.entries,
+            Money::from_fen(y.committed_fen),
+            Money::from_fen(y.paid_in_fen),
+            Money::from_fen(y.proceeds_fen),
+            Money::from_fen(y.distributed_fen),
+            y.exits,
+            y.write_offs,
+            y.mark.as_ref().map_or("none".to_string(), |(d, id, fen)| {
+                format!("{} on {d} (entry {id})", Money::from_fen(*fen))
+            }),
+            y.last_date
+        ),
+    };
+    for (stored, expected) in &rows {
+        let y = stored.as_ref().or(expected.as_ref()).expect("one side differs");
+        let record = format!(
+            "summary: fund #{} {} #{} in {}",
+            y.fund_id,
+            if y.is_lp { "LP" } else { "company" },
+            y.counterparty_id,
+            y.year
+        );
+        findings.push(
+            Finding::new(
+                "summary-different",
+                record,
+                "the stored position summary differs from the journal; reports read it, so run `fundledger reindex`",
+            )
+            .text(show(expected), show(stored)),
+        );
+    }
+    if n > rows.len() {
+        findings.push(Finding::new(
+            "summary-different",
+            "summary",
+            format!(
+                "{} more summary rows differ from the journal; run `fundledger reindex`",
+                n - rows.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Check every position's history as of `as_of`, one position at a time.
 fn check_positions(
     tx: &Tx<'_>,
@@ -471,6 +526,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
         }
 
         let reference = check_reference_chain(tx, &mut findings)?;
+        check_summary(tx, &mut findings)?;
 
         // Rows that cannot be read are named; the checks that read records need
         // every row, so they wait until those rows are repaired.
