@@ -30,6 +30,10 @@ pub struct AuditOptions {
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditReport {
     pub as_of: Date,
+    /// With `--since N:HASH`: N, the entries proven by their stored hashes only; the
+    /// entries after N were checked in full (docs/audit.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
     pub clean: bool,
     pub entries: i64,
     pub head: String,
@@ -204,7 +208,8 @@ const SUMMARY_FINDINGS: usize = 100;
 /// one stored (`summary-different`); `fundledger reindex` repairs it.
 fn check_summary(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
     let (rows, n) = tx.summary_differences(SUMMARY_FINDINGS)?;
-    let show = |y: &Option<crate::book::PositionYear>| match y {
+    let show = |y: &Option<crate::book::PositionYear>| {
+        match y {
         None => "no row".to_string(),
         Some(y) => format!(
             "entries {}, committed {}, paid-in {}, proceeds {}, distributed {}, exits {}, write-offs {}, mark {}, last date {}",
@@ -220,9 +225,13 @@ fn check_summary(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
             }),
             y.last_date
         ),
+    }
     };
     for (stored, expected) in &rows {
-        let y = stored.as_ref().or(expected.as_ref()).expect("one side differs");
+        let y = stored
+            .as_ref()
+            .or(expected.as_ref())
+            .expect("one side differs");
         let record = format!(
             "summary: fund #{} {} #{} in {}",
             y.fund_id,
@@ -618,6 +627,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
 
         Ok(AuditReport {
             as_of,
+            since: None,
             clean: findings.is_empty(),
             entries: check.entries,
             head: check.head,
@@ -627,6 +637,180 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             reconciliation,
         })
     })
+}
+
+/// `audit --since N:HASH`: the first N entries proven by one pass over their stored
+/// hashes (ids consecutive from 1, each `prev_hash` the hash before it, entry N's hash
+/// the noted one), and every entry after N checked in full: its content against its
+/// hash, its recorded time, its reversal link, and the rules over the whole history of
+/// every position and loan it touches. A head that does not match is refused.
+pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Result<AuditReport> {
+    let as_of = as_of.unwrap_or_else(crate::date::today);
+    ledger.read(|tx| {
+        let mut findings = Vec::new();
+        // 1. The hash pass: stored hashes only.
+        let mut expect_id = 1i64;
+        let mut prev = crate::hashchain::GENESIS.to_string();
+        let mut at_n: Option<String> = None;
+        let mut broken = false;
+        tx.for_each_stored_hash(since.n, |id, prev_hash, hash| {
+            if !broken && id != expect_id {
+                broken = true;
+                findings.push(
+                    Finding::new(
+                        "chain-order",
+                        format!("entry {id}"),
+                        format!("entry ids are not consecutive: position {expect_id} holds entry {id}; an entry was deleted or inserted"),
+                    )
+                    .text(expect_id.to_string(), id.to_string()),
+                );
+            } else if !broken && prev_hash != prev {
+                broken = true;
+                findings.push(
+                    Finding::new(
+                        "chain-link",
+                        format!("entry {id}"),
+                        format!("entry {id} does not link to the entry before it: an entry before it was removed, replaced or reordered"),
+                    )
+                    .text(prev.clone(), prev_hash.to_string()),
+                );
+            }
+            expect_id = id + 1;
+            prev = hash.to_string();
+            if id == since.n {
+                at_n = Some(hash.to_string());
+            }
+            Ok(())
+        })?;
+        let Some(stored) = at_n else {
+            return Err(Error::refused(
+                "since-head",
+                format!(
+                    "the noted head {since} names entry {}, which this ledger does not have ({} entries): \
+                     entries were removed, or the head was noted from another ledger; run a full `audit`",
+                    since.n,
+                    expect_id - 1
+                ),
+            ));
+        };
+        if stored != since.hash {
+            return Err(Error::refused(
+                "since-head",
+                format!(
+                    "entry {}'s stored hash is {stored}, not the noted {}: the first {} entries are not \
+                     those noted (history was rewritten), or the head was noted from another ledger or \
+                     mistyped; run a full `audit` with --expect-head to see more",
+                    since.n, since.hash, since.n
+                ),
+            ));
+        }
+
+        // 2. Every entry after N, in full.
+        let mut chain = ChainVerifier::after(since.n, &since.hash);
+        let mut times = crate::audit::RecordedTimes::default();
+        let mut holdings: std::collections::BTreeSet<(i64, i64)> = Default::default();
+        let mut lps: std::collections::BTreeSet<(i64, i64)> = Default::default();
+        let mut loans = false;
+        let mut reversal_targets: Vec<(i64, i64)> = Vec::new();
+        tx.for_each_raw_entry_after(since.n, |row| {
+            chain.push(&row);
+            times.push(&row, &mut findings);
+            let int = |c: &str| row.get(c).and_then(|v| v.parse::<i64>().ok());
+            if let Some(t) = int("reverses") {
+                reversal_targets.push((row.id, t));
+            }
+            note_position(&mut holdings, &mut lps, int("fund_id"), int("investor_id"), int("company_id"));
+            loans |= int("loan_id").is_some() || int("grant_id").is_some();
+            Ok(())
+        })?;
+        for (by, target) in reversal_targets {
+            let (kind, reversals) = tx.raw_kind_and_reversals(target)?;
+            let record = format!("entry {by}");
+            match kind.as_deref() {
+                None => findings.push(Finding::new(
+                    "reversal-target-missing",
+                    record,
+                    format!("reverses entry {target}, which does not exist"),
+                )),
+                Some("reversal") => findings.push(Finding::new(
+                    "reversal-of-reversal",
+                    record,
+                    format!("reverses entry {target}, which is itself a reversal"),
+                )),
+                Some(_) if reversals.len() > 1 => findings.push(
+                    Finding::new(
+                        "reversal-duplicate",
+                        format!("entry {target}"),
+                        format!("is reversed {} times (by entries {reversals:?})", reversals.len()),
+                    )
+                    .text("1", reversals.len().to_string()),
+                ),
+                Some(_) => {}
+            }
+            if let Some(e) = tx.entry(target)? {
+                note_position(&mut holdings, &mut lps, e.fund_id, e.investor_id, e.company_id);
+                loans |= e.loan.loan_id.is_some() || e.loan.grant_id.is_some();
+            }
+        }
+        let check = chain.check;
+        if let Some(f) = check.finding.clone() {
+            findings.push(f);
+        }
+        let reference = check_reference_chain(tx, &mut findings)?;
+        check_fund_structure(tx, &mut findings)?;
+        let names = Names::load(tx)?;
+        let keep = |e: &Entry| e.date <= as_of;
+        for (fund, company) in holdings {
+            let entries: Vec<Entry> = tx.holding_entries(fund, company)?.into_iter().filter(keep).collect();
+            if let Some(first) = entries.first() {
+                let record = names.position(first);
+                if let Err(v) = rules::check_holding(entries) {
+                    findings.push(violation_finding(&v, record));
+                }
+            }
+        }
+        for (fund, investor) in lps {
+            let entries: Vec<Entry> = tx.lp_entries(fund, investor)?.into_iter().filter(keep).collect();
+            if let Some(first) = entries.first() {
+                let record = names.position(first);
+                if let Err(v) = rules::check_lp(entries) {
+                    findings.push(violation_finding(&v, record));
+                }
+            }
+        }
+        if loans {
+            findings.extend(super::loans::audit_findings(tx, as_of)?);
+        }
+        Ok(AuditReport {
+            as_of,
+            since: Some(since.n),
+            clean: findings.is_empty(),
+            entries: check.entries,
+            head: check.head,
+            references: reference.0,
+            reference_head: reference.1,
+            findings,
+            reconciliation: None,
+        })
+    })
+}
+
+fn note_position(
+    holdings: &mut std::collections::BTreeSet<(i64, i64)>,
+    lps: &mut std::collections::BTreeSet<(i64, i64)>,
+    fund: Option<i64>,
+    investor: Option<i64>,
+    company: Option<i64>,
+) {
+    match (fund, investor, company) {
+        (Some(f), Some(i), _) => {
+            lps.insert((f, i));
+        }
+        (Some(f), None, Some(c)) => {
+            holdings.insert((f, c));
+        }
+        _ => {}
+    }
 }
 
 /// Result of `backup`.

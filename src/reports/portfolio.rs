@@ -260,9 +260,7 @@ mod summary_tests {
 
     use super::*;
     use crate::domain::{EntryKind, InvestorType, NewEntry};
-    use crate::ops::{
-        add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput,
-    };
+    use crate::ops::{add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput};
 
     /// One step: an entry (kind, fund, counterparty, day, amount in fen, detail), a
     /// reversal of the n-th entry so far (if it can be reversed), or a commit.

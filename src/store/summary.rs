@@ -161,7 +161,9 @@ impl Tx<'_> {
             let fen = n.amount.map_or(0, crate::money::Money::fen);
             apply(d, 1, n.kind, fen, n.detail.as_deref());
             if n.kind == EntryKind::DealValue
-                && d.mark.as_ref().is_none_or(|(md, mid, _)| (md.as_str(), *mid) < (date.as_str(), id))
+                && d.mark
+                    .as_ref()
+                    .is_none_or(|(md, mid, _)| (md.as_str(), *mid) < (date.as_str(), id))
             {
                 d.mark = Some((date.clone(), id, fen));
             }
@@ -271,12 +273,10 @@ impl Tx<'_> {
     pub fn rebuild_summary(&self) -> Result<usize> {
         self.summary.borrow_mut().rows.clear();
         self.conn().execute("DELETE FROM position_years", [])?;
-        Ok(self
-            .conn()
-            .execute(
-                &format!("{REBUILD_WITH} INSERT INTO position_years SELECT * FROM expected"),
-                [],
-            )?)
+        Ok(self.conn().execute(
+            &format!("{REBUILD_WITH} INSERT INTO position_years SELECT * FROM expected"),
+            [],
+        )?)
     }
 
     /// Rows where the stored summary and the journal disagree: (stored, expected) for
@@ -352,4 +352,74 @@ fn position_year_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Positi
             _ => None,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Ledger;
+
+    /// A ledger from before the summary gets it filled from its journal on upgrade,
+    /// reversed entries and marks included.
+    #[test]
+    fn an_upgrade_fills_the_summary_from_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.db");
+        let l = Ledger::create_at_version(&path, 8).unwrap();
+        l.connection()
+            .execute_batch(
+                "INSERT INTO funds (id, code, name, kind, created_at, created_by) VALUES (1, 'F', 'f', 'guidance', 'x', 'x');
+                 INSERT INTO investors (id, code, name, type, created_at, created_by) VALUES (1, 'I', 'i', 'government', 'x', 'x');
+                 INSERT INTO companies (id, code, name, created_at, created_by) VALUES (1, 'C', 'c', 'x', 'x');
+                 INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, fund_id, investor_id, company_id, amount_fen, detail, reverses, memo, prev_hash, hash) VALUES
+                   (1, 'lp-commit', '2020-01-01', 'x', 'x', 1, 1, NULL, 500, NULL, NULL, NULL, '', printf('%064d', 1)),
+                   (2, 'deal-commit', '2020-02-01', 'x', 'x', 1, NULL, 1, 300, NULL, NULL, NULL, '', printf('%064d', 2)),
+                   (3, 'deal-value', '2021-03-01', 'x', 'x', 1, NULL, 1, 900, NULL, NULL, NULL, '', printf('%064d', 3)),
+                   (4, 'deal-value', '2021-05-01', 'x', 'x', 1, NULL, 1, 700, NULL, NULL, NULL, '', printf('%064d', 4)),
+                   (5, 'reversal', '2021-05-01', 'x', 'x', NULL, NULL, NULL, NULL, NULL, 4, 'wrong', '', printf('%064d', 5));",
+            )
+            .unwrap();
+        drop(l);
+        let mut l = Ledger::open(&path).unwrap();
+        let rows = l
+            .read(|tx| {
+                let mut rows = Vec::new();
+                tx.for_each_position_year(9999, |y| {
+                    rows.push(y);
+                    Ok(())
+                })?;
+                Ok(rows)
+            })
+            .unwrap();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|y| {
+                (
+                    y.is_lp,
+                    y.year,
+                    y.entries,
+                    y.committed_fen,
+                    y.last_date.as_str(),
+                    y.mark.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (false, 2020, 1, 300, "2020-02-01", None),
+                // Entry 4 is reversed: it counts in last_date, not in the mark.
+                (
+                    false,
+                    2021,
+                    1,
+                    0,
+                    "2021-05-01",
+                    Some(("2021-03-01".to_string(), 3, 900))
+                ),
+                (true, 2020, 1, 500, "2020-01-01", None),
+            ]
+        );
+        let (_, n) = l.read(|tx| tx.summary_differences(10)).unwrap();
+        assert_eq!(n, 0);
+    }
 }

@@ -142,7 +142,10 @@ pub fn dump(db: &Path) -> String {
                     .prepare(&format!("SELECT * FROM \"{t}\""))?
                     .column_count();
                 let order: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
-                conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY {}", order.join(", ")))
+                conn.prepare(&format!(
+                    "SELECT * FROM \"{t}\" ORDER BY {}",
+                    order.join(", ")
+                ))
             })
             .unwrap();
         let n = st.column_count();
