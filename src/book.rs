@@ -132,17 +132,17 @@ impl Book {
         }
         if y.is_lp {
             let p = self.lps.entry((y.fund_id, y.counterparty_id)).or_default();
-            p.committed += Money::from_fen(y.committed_fen);
-            p.paid_in += Money::from_fen(y.paid_in_fen);
-            p.distributed += Money::from_fen(y.distributed_fen);
+            add_fen(&mut p.committed, y.committed_fen);
+            add_fen(&mut p.paid_in, y.paid_in_fen);
+            add_fen(&mut p.distributed, y.distributed_fen);
         } else {
             let h = self
                 .holdings
                 .entry((y.fund_id, y.counterparty_id))
                 .or_default();
-            h.committed += Money::from_fen(y.committed_fen);
-            h.paid_in += Money::from_fen(y.paid_in_fen);
-            h.proceeds += Money::from_fen(y.proceeds_fen);
+            add_fen(&mut h.committed, y.committed_fen);
+            add_fen(&mut h.paid_in, y.paid_in_fen);
+            add_fen(&mut h.proceeds, y.proceeds_fen);
             if let Some((date, _, fen)) = &y.mark {
                 if let Ok(d) = date.parse::<Date>() {
                     h.mark = Some((d, Money::from_fen(*fen)));
@@ -151,5 +151,14 @@ impl Book {
             h.exited |= y.exits > 0;
             h.written_off |= y.write_offs > 0;
         }
+    }
+}
+
+/// Add a summary sum the way applying its entries would: nothing when there were none
+/// (so a figure no entry touched stays `Money::ZERO`, exactly as in a replay, down to
+/// the decimal scale it prints with).
+fn add_fen(m: &mut Money, fen: i64) {
+    if fen != 0 {
+        *m += Money::from_fen(fen);
     }
 }

@@ -359,7 +359,7 @@ CREATE TABLE position_years (
     mark_id         INTEGER,
     mark_fen        INTEGER,
     PRIMARY KEY (fund_id, is_lp, counterparty_id, year)
-) STRICT, WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 
 INSERT INTO position_years
 WITH eff AS (

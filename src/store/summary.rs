@@ -11,11 +11,9 @@
 //! that went through `Tx::insert_sealed` in the same transaction, or rebuilt from the
 //! whole journal.
 
-use std::collections::BTreeMap;
-
 use chrono::Datelike;
 
-use super::Tx;
+use super::{FastMap, Tx};
 pub use crate::book::PositionYear;
 use crate::date::Date;
 use crate::domain::{EntryKind, NewEntry, ProceedsKind};
@@ -77,7 +75,7 @@ pub type YearKey = (i64, bool, i64, i32);
 /// What the entries of one transaction add to one row, not yet written.
 #[derive(Clone, Debug, Default)]
 struct Delta {
-    last_date: String,
+    last_date: Option<Date>,
     entries: i64,
     committed: i64,
     paid_in: i64,
@@ -86,7 +84,7 @@ struct Delta {
     exits: i64,
     write_offs: i64,
     /// The latest new mark: (date, id, fen).
-    mark: Option<(String, i64, i64)>,
+    mark: Option<(Date, i64, i64)>,
     /// A mark was reversed: the year's latest mark is read back from the journal.
     remark: bool,
 }
@@ -94,7 +92,7 @@ struct Delta {
 /// Effects of this transaction's entries on the summary, written by [`Tx::flush_summary`].
 #[derive(Default)]
 pub(crate) struct Pending {
-    rows: BTreeMap<YearKey, Delta>,
+    rows: FastMap<YearKey, Delta>,
 }
 
 fn year_key(fund: i64, investor: Option<i64>, company: Option<i64>, date: Date) -> Option<YearKey> {
@@ -140,8 +138,8 @@ impl Tx<'_> {
             };
             let mut p = self.summary.borrow_mut();
             let d = p.rows.entry(key).or_default();
-            if d.last_date.is_empty() {
-                d.last_date = o.date.to_string();
+            if d.last_date.is_none() {
+                d.last_date = Some(o.date);
             }
             let fen = o.amount.map_or(0, crate::money::Money::fen);
             apply(d, -1, o.kind, fen, o.detail.as_deref());
@@ -155,20 +153,18 @@ impl Tx<'_> {
             else {
                 return Ok(());
             };
-            let date = n.date.to_string();
+            let date = n.date;
             let mut p = self.summary.borrow_mut();
             let d = p.rows.entry(key).or_default();
             let fen = n.amount.map_or(0, crate::money::Money::fen);
             apply(d, 1, n.kind, fen, n.detail.as_deref());
             if n.kind == EntryKind::DealValue
-                && d.mark
-                    .as_ref()
-                    .is_none_or(|(md, mid, _)| (md.as_str(), *mid) < (date.as_str(), id))
+                && d.mark.is_none_or(|(md, mid, _)| (md, mid) < (date, id))
             {
-                d.mark = Some((date.clone(), id, fen));
+                d.mark = Some((date, id, fen));
             }
-            if date > d.last_date {
-                d.last_date = date;
+            if d.last_date.is_none_or(|l| date > l) {
+                d.last_date = Some(date);
             }
         }
         if self.summary.borrow().rows.len() > MAX_PENDING {
@@ -184,6 +180,9 @@ impl Tx<'_> {
         if rows.is_empty() {
             return Ok(());
         }
+        // In key order: neighbouring keys share B-tree pages.
+        let mut rows: Vec<(YearKey, Delta)> = rows.into_iter().collect();
+        rows.sort_unstable_by_key(|(k, _)| *k);
         let mut upsert = self.conn().prepare_cached(&format!(
             "INSERT INTO position_years ({COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
@@ -203,7 +202,7 @@ impl Tx<'_> {
         let mut remarks = Vec::new();
         for (k, d) in rows {
             let (md, mid, mfen) = match d.mark {
-                Some((md, mid, mfen)) => (Some(md), Some(mid), Some(mfen)),
+                Some((md, mid, mfen)) => (Some(md.to_string()), Some(mid), Some(mfen)),
                 None => (None, None, None),
             };
             upsert.execute(rusqlite::params![
@@ -211,7 +210,7 @@ impl Tx<'_> {
                 k.1,
                 k.2,
                 k.3,
-                d.last_date,
+                d.last_date.map(|d| d.to_string()),
                 d.entries,
                 d.committed,
                 d.paid_in,
