@@ -34,3 +34,6 @@ pub mod store;
 pub mod uscc;
 pub mod xirr;
 pub mod xlsx;
+
+#[cfg(test)]
+mod testutil;

@@ -201,6 +201,33 @@ impl Names {
     }
 }
 
+/// What is wrong with the reversals `by` (in id order) of entry `target`, whose kind is
+/// a reversal or not (`None`: there is no such entry).
+fn reversal_finding(target: i64, is_reversal: Option<bool>, by: &[i64]) -> Option<Finding> {
+    let record = format!("entry {}", by[0]);
+    match is_reversal {
+        None => Some(Finding::new(
+            "reversal-target-missing",
+            record,
+            format!("reverses entry {target}, which does not exist"),
+        )),
+        Some(true) => Some(Finding::new(
+            "reversal-of-reversal",
+            record,
+            format!("reverses entry {target}, which is itself a reversal"),
+        )),
+        Some(false) if by.len() > 1 => Some(
+            Finding::new(
+                "reversal-duplicate",
+                format!("entry {target}"),
+                format!("is reversed {} times (by entries {by:?})", by.len()),
+            )
+            .text("1", by.len().to_string()),
+        ),
+        Some(false) => None,
+    }
+}
+
 /// The most summary rows named one by one; beyond this, one finding gives the count.
 const SUMMARY_FINDINGS: usize = 100;
 
@@ -261,6 +288,18 @@ fn check_summary(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
     Ok(())
 }
 
+/// The rules over one position's history (entries of one LP or one holding).
+fn position_finding(names: &Names, entries: Vec<Entry>) -> Option<Finding> {
+    let first = entries.first()?;
+    let record = names.position(first);
+    let result = if first.investor_id.is_some() {
+        rules::check_lp(entries)
+    } else {
+        rules::check_holding(entries)
+    };
+    result.err().map(|v| violation_finding(&v, record))
+}
+
 /// Check every position's history as of `as_of`, one position at a time.
 fn check_positions(
     tx: &Tx<'_>,
@@ -270,19 +309,7 @@ fn check_positions(
 ) -> Result<()> {
     let mut current: Vec<Entry> = Vec::new();
     let mut flush = |group: &mut Vec<Entry>| {
-        if let Some(first) = group.first() {
-            let record = names.position(first);
-            let is_lp = first.investor_id.is_some();
-            let taken = std::mem::take(group);
-            let result = if is_lp {
-                rules::check_lp(taken)
-            } else {
-                rules::check_holding(taken)
-            };
-            if let Err(v) = result {
-                findings.push(violation_finding(&v, record));
-            }
-        }
+        findings.extend(position_finding(names, std::mem::take(group)));
     };
     tx.for_each_effective_by_position(as_of, |e| {
         if e.fund_id.is_none() {
@@ -503,28 +530,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             Ok(())
         })?;
         for (target, by) in &reversed {
-            let record = format!("entry {}", by[0]);
-            match kinds.get(target) {
-                None => findings.push(Finding::new(
-                    "reversal-target-missing",
-                    record,
-                    format!("reverses entry {target}, which does not exist"),
-                )),
-                Some(true) => findings.push(Finding::new(
-                    "reversal-of-reversal",
-                    record,
-                    format!("reverses entry {target}, which is itself a reversal"),
-                )),
-                Some(false) if by.len() > 1 => findings.push(
-                    Finding::new(
-                        "reversal-duplicate",
-                        format!("entry {target}"),
-                        format!("is reversed {} times (by entries {by:?})", by.len()),
-                    )
-                    .text("1", by.len().to_string()),
-                ),
-                Some(false) => {}
-            }
+            findings.extend(reversal_finding(*target, kinds.get(target).copied(), by));
         }
         let check = chain.check;
         if let Some(f) = check.finding.clone() {
@@ -711,42 +717,22 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
         let mut holdings: std::collections::BTreeSet<(i64, i64)> = Default::default();
         let mut lps: std::collections::BTreeSet<(i64, i64)> = Default::default();
         let mut loans = false;
-        let mut reversal_targets: Vec<(i64, i64)> = Vec::new();
+        let mut reversal_targets: std::collections::BTreeSet<i64> = Default::default();
         tx.for_each_raw_entry_after(since.n, |row| {
             chain.push(&row);
             times.push(&row, &mut findings);
             let int = |c: &str| row.get(c).and_then(|v| v.parse::<i64>().ok());
             if let Some(t) = int("reverses") {
-                reversal_targets.push((row.id, t));
+                reversal_targets.insert(t);
             }
             note_position(&mut holdings, &mut lps, int("fund_id"), int("investor_id"), int("company_id"));
             loans |= int("loan_id").is_some() || int("grant_id").is_some();
             Ok(())
         })?;
-        for (by, target) in reversal_targets {
+        for target in reversal_targets {
             let (kind, reversals) = tx.raw_kind_and_reversals(target)?;
-            let record = format!("entry {by}");
-            match kind.as_deref() {
-                None => findings.push(Finding::new(
-                    "reversal-target-missing",
-                    record,
-                    format!("reverses entry {target}, which does not exist"),
-                )),
-                Some("reversal") => findings.push(Finding::new(
-                    "reversal-of-reversal",
-                    record,
-                    format!("reverses entry {target}, which is itself a reversal"),
-                )),
-                Some(_) if reversals.len() > 1 => findings.push(
-                    Finding::new(
-                        "reversal-duplicate",
-                        format!("entry {target}"),
-                        format!("is reversed {} times (by entries {reversals:?})", reversals.len()),
-                    )
-                    .text("1", reversals.len().to_string()),
-                ),
-                Some(_) => {}
-            }
+            let is_reversal = kind.map(|k| k == EntryKind::Reversal.as_str());
+            findings.extend(reversal_finding(target, is_reversal, &reversals));
             if let Some(e) = tx.entry(target)? {
                 note_position(&mut holdings, &mut lps, e.fund_id, e.investor_id, e.company_id);
                 loans |= e.loan.loan_id.is_some() || e.loan.grant_id.is_some();
@@ -761,22 +747,12 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
         let names = Names::load(tx)?;
         let keep = |e: &Entry| e.date <= as_of;
         for (fund, company) in holdings {
-            let entries: Vec<Entry> = tx.holding_entries(fund, company)?.into_iter().filter(keep).collect();
-            if let Some(first) = entries.first() {
-                let record = names.position(first);
-                if let Err(v) = rules::check_holding(entries) {
-                    findings.push(violation_finding(&v, record));
-                }
-            }
+            let entries = tx.holding_entries(fund, company)?;
+            findings.extend(position_finding(&names, entries.into_iter().filter(keep).collect()));
         }
         for (fund, investor) in lps {
-            let entries: Vec<Entry> = tx.lp_entries(fund, investor)?.into_iter().filter(keep).collect();
-            if let Some(first) = entries.first() {
-                let record = names.position(first);
-                if let Err(v) = rules::check_lp(entries) {
-                    findings.push(violation_finding(&v, record));
-                }
-            }
+            let entries = tx.lp_entries(fund, investor)?;
+            findings.extend(position_finding(&names, entries.into_iter().filter(keep).collect()));
         }
         if loans {
             findings.extend(super::loans::audit_findings(tx, as_of)?);

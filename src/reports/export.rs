@@ -347,9 +347,8 @@ fn reference_doc(tx: &Tx<'_>) -> Result<ExportDoc> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{EntryKind, FundKind, InvestorType, NewEntry};
+    use crate::domain::{EntryKind, NewEntry};
     use crate::money::Money;
-    use crate::ops::{add_fund, add_investor, FundInput, InvestorInput};
 
     /// The streamed export is byte for byte the serialised [`ExportDoc`].
     #[test]
@@ -364,34 +363,12 @@ mod tests {
         let whole =
             |l: &mut Ledger| serde_json::to_string_pretty(&export(l).unwrap()).unwrap() + "\n";
         assert_eq!(stream(&mut l), whole(&mut l));
-        let f = add_fund(
-            &mut l,
-            "t",
-            FundInput {
-                code: "F".into(),
-                name: "基金".into(),
-                kind: FundKind::Guidance,
-                parent: None,
-                manager: None,
-                inception: None,
-                region: None,
-            },
-        )
-        .unwrap();
-        let i = add_investor(
-            &mut l,
-            "t",
-            InvestorInput {
-                code: "I".into(),
-                name: "财政".into(),
-                investor_type: InvestorType::Government,
-            },
-        )
-        .unwrap();
+        let f = crate::testutil::guidance_fund(&mut l, "F");
+        let i = crate::testutil::government(&mut l, "I");
         l.write("t", |tx| {
             let mut n = NewEntry::new(EntryKind::LpCommit, "2021-01-01".parse().unwrap());
-            n.fund_id = Some(f.id);
-            n.investor_id = Some(i.id);
+            n.fund_id = Some(f);
+            n.investor_id = Some(i);
             n.amount = Some(Money::from_fen(100_000));
             let id = tx.append_entry(&n)?;
             tx.append_entry(&n)?;

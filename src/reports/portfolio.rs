@@ -100,22 +100,12 @@ pub struct Snapshot {
 /// Build the book of positions as of `as_of`, with one streaming query.
 pub fn book_as_of(ledger: &mut Ledger, as_of: Date) -> Result<Snapshot> {
     ledger.read(|tx| {
-        let funds = tx.funds()?;
-        let inv_fund = tx
-            .investors()?
-            .into_iter()
-            .map(|i| (i.id, i.fund_id))
-            .collect();
         let mut book = Book::default();
         tx.for_each_effective(as_of, |e| {
             book.apply(&e);
             Ok(())
         })?;
-        Ok(Snapshot {
-            funds,
-            inv_fund,
-            book,
-        })
+        snapshot(tx, book)
     })
 }
 
@@ -126,18 +116,21 @@ pub fn book_as_of(ledger: &mut Ledger, as_of: Date) -> Result<Snapshot> {
 /// to `as_of` from the journal. Identical to a full replay (property-tested below).
 pub fn book_from_summary(ledger: &mut Ledger, as_of: Date) -> Result<Snapshot> {
     ledger.read(|tx| {
-        let funds = tx.funds()?;
-        let inv_fund = tx
+        let book = summary_book(tx, as_of)?;
+        snapshot(tx, book)
+    })
+}
+
+/// A book with the reference data a report needs beside it, from the same snapshot.
+fn snapshot(tx: &Tx<'_>, book: Book) -> Result<Snapshot> {
+    Ok(Snapshot {
+        funds: tx.funds()?,
+        inv_fund: tx
             .investors()?
             .into_iter()
             .map(|i| (i.id, i.fund_id))
-            .collect();
-        let book = summary_book(tx, as_of)?;
-        Ok(Snapshot {
-            funds,
-            inv_fund,
-            book,
-        })
+            .collect(),
+        book,
     })
 }
 
@@ -259,8 +252,8 @@ mod summary_tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::{EntryKind, InvestorType, NewEntry};
-    use crate::ops::{add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput};
+    use crate::domain::{EntryKind, NewEntry};
+    use crate::ops::{add_company, CompanyInput};
 
     /// One step: an entry (kind, fund, counterparty, day, amount in fen, detail), a
     /// reversal of the n-th entry so far (if it can be reversed), or a commit.
@@ -299,32 +292,8 @@ mod summary_tests {
         let mut investors = Vec::new();
         let mut companies = Vec::new();
         for i in 0..2 {
-            let f = add_fund(
-                &mut l,
-                "t",
-                FundInput {
-                    code: format!("F{i}"),
-                    name: format!("fund {i}"),
-                    kind: FundKind::Guidance,
-                    parent: None,
-                    manager: None,
-                    inception: None,
-                    region: None,
-                },
-            )
-            .unwrap();
-            funds.push(f.id);
-            let inv = add_investor(
-                &mut l,
-                "t",
-                InvestorInput {
-                    code: format!("I{i}"),
-                    name: format!("investor {i}"),
-                    investor_type: InvestorType::Government,
-                },
-            )
-            .unwrap();
-            investors.push(inv.id);
+            funds.push(crate::testutil::guidance_fund(&mut l, &format!("F{i}")));
+            investors.push(crate::testutil::government(&mut l, &format!("I{i}")));
         }
         for i in 0..3 {
             let c = add_company(
