@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::book::{Book, ValueBasis};
+use crate::book::{Book, Holding, LpPosition, ValueBasis};
 use crate::date::Date;
 use crate::domain::{Fund, FundKind};
 use crate::error::{unknown, Result};
@@ -109,18 +109,6 @@ pub fn book_as_of(ledger: &mut Ledger, as_of: Date) -> Result<Snapshot> {
     })
 }
 
-/// [`book_as_of`] read from the position summary (store/summary.rs) instead of the
-/// whole journal: every summary row of an earlier year, and of `as_of`'s year when its
-/// entries all lie on or before `as_of` (always so at today's date and at a year's
-/// end, the checkpoints); the other positions of that year get their year's entries up
-/// to `as_of` from the journal. Identical to a full replay (property-tested below).
-pub fn book_from_summary(ledger: &mut Ledger, as_of: Date) -> Result<Snapshot> {
-    ledger.read(|tx| {
-        let book = summary_book(tx, as_of)?;
-        snapshot(tx, book)
-    })
-}
-
 /// A book with the reference data a report needs beside it, from the same snapshot.
 fn snapshot(tx: &Tx<'_>, book: Book) -> Result<Snapshot> {
     Ok(Snapshot {
@@ -134,22 +122,94 @@ fn snapshot(tx: &Tx<'_>, book: Book) -> Result<Snapshot> {
     })
 }
 
-/// The book as of `as_of` from the summary plus the entries after its checkpoint.
-pub fn summary_book(tx: &Tx<'_>, as_of: Date) -> Result<Book> {
+/// One fund's figures, folded from its positions one at a time: what `build` needs,
+/// without keeping every holding (a 10M-entry ledger has a million of them).
+#[derive(Clone, Debug, Default)]
+pub struct FundFigures {
+    /// (investor id, committed, paid-in) per LP position.
+    lps: Vec<(i64, Money, Money)>,
+    /// Companies with a commitment (for the total's distinct projects).
+    companies: Vec<i64>,
+    row: PortfolioTotal,
+}
+
+impl FundFigures {
+    fn add_lp(&mut self, investor: i64, p: &LpPosition) {
+        self.lps.push((investor, p.committed, p.paid_in));
+    }
+
+    fn add_holding(&mut self, company: i64, h: &Holding) {
+        let r = &mut self.row;
+        if !h.committed.is_zero() {
+            r.projects += 1;
+            self.companies.push(company);
+        }
+        r.deal_committed += h.committed;
+        r.deal_paid_in += h.paid_in;
+        r.proceeds += h.proceeds;
+        let (v, basis) = h.value();
+        r.value += v;
+        match basis {
+            ValueBasis::Cost => r.unmarked += 1,
+            ValueBasis::Closed => r.closed += 1,
+            ValueBasis::Mark => {}
+        }
+    }
+
+    /// Move every position of `book` into the figures of its fund.
+    fn drain(figures: &mut HashMap<i64, FundFigures>, book: &mut Book) {
+        for ((f, inv), p) in std::mem::take(&mut book.lps) {
+            figures.entry(f).or_default().add_lp(inv, &p);
+        }
+        for ((f, c), h) in std::mem::take(&mut book.holdings) {
+            figures.entry(f).or_default().add_holding(c, &h);
+        }
+    }
+}
+
+/// Per-fund figures as of `as_of` from the position summary (store/summary.rs) instead
+/// of the whole journal: every summary row of an earlier year, and of `as_of`'s year
+/// when its entries all lie on or before `as_of` (always so at today's date and at a
+/// year's end, the checkpoints); a position whose row of that year has entries after
+/// `as_of` gets that year's entries up to `as_of` from the journal. Each position is
+/// folded and dropped as soon as its rows are read. Identical to a full replay
+/// (property-tested below).
+pub fn summary_figures(tx: &Tx<'_>, as_of: Date) -> Result<HashMap<i64, FundFigures>> {
     let year = as_of.year();
     let day = as_of.to_string();
-    let mut book = Book::default();
-    // Positions whose row for `as_of`'s year has entries after `as_of`.
-    let mut partial: HashSet<(i64, bool, i64)> = HashSet::new();
+    let mut figures: HashMap<i64, FundFigures> = HashMap::new();
+    // The position being read, and the positions that need the journal.
+    let mut current = Book::default();
+    let mut current_key: Option<(i64, bool, i64)> = None;
+    let mut current_partial = false;
+    let mut partial = Book::default();
+    let mut partial_keys: HashSet<(i64, bool, i64)> = HashSet::new();
+    let mut finish =
+        |current: &mut Book, partial_now: bool, figures: &mut HashMap<i64, FundFigures>| {
+            if partial_now {
+                partial.lps.append(&mut current.lps);
+                partial.holdings.append(&mut current.holdings);
+            } else {
+                FundFigures::drain(figures, current);
+            }
+        };
     tx.for_each_position_year(year, |y| {
+        let key = (y.fund_id, y.is_lp, y.counterparty_id);
+        if current_key != Some(key) {
+            finish(&mut current, current_partial, &mut figures);
+            current_key = Some(key);
+            current_partial = false;
+        }
         if y.year == year && y.last_date > day {
-            partial.insert((y.fund_id, y.is_lp, y.counterparty_id));
+            current_partial = true;
+            partial_keys.insert(key);
         } else {
-            book.add_year(&y);
+            current.add_year(&y);
         }
         Ok(())
     })?;
-    if !partial.is_empty() {
+    finish(&mut current, current_partial, &mut figures);
+    if !partial_keys.is_empty() {
         let from = Date::from_ymd_opt(year, 1, 1).expect("1 January exists");
         tx.for_each_effective_between(from, as_of, |e| {
             let key = match (e.fund_id, e.investor_id, e.company_id) {
@@ -157,18 +217,25 @@ pub fn summary_book(tx: &Tx<'_>, as_of: Date) -> Result<Book> {
                 (Some(f), None, Some(c)) => (f, false, c),
                 _ => return Ok(()),
             };
-            if partial.contains(&key) {
-                book.apply(&e);
+            if partial_keys.contains(&key) {
+                partial.apply(&e);
             }
             Ok(())
         })?;
+        FundFigures::drain(&mut figures, &mut partial);
     }
-    Ok(book)
+    Ok(figures)
 }
 
 pub fn portfolio(ledger: &mut Ledger, as_of: Date, fund: Option<&str>) -> Result<Portfolio> {
-    let snap = book_from_summary(ledger, as_of)?;
-    let shown = match scope(&snap.funds, fund) {
+    let (funds, inv_fund, figures) = ledger.read(|tx| {
+        let figures = summary_figures(tx, as_of)?;
+        let Snapshot {
+            funds, inv_fund, ..
+        } = snapshot(tx, Book::default())?;
+        Ok((funds, inv_fund, figures))
+    })?;
+    let shown = match scope(&funds, fund) {
         Some(s) => s,
         None => {
             let code = fund.unwrap_or_default();
@@ -176,7 +243,7 @@ pub fn portfolio(ledger: &mut Ledger, as_of: Date, fund: Option<&str>) -> Result
             return Err(unknown("fund", code, codes));
         }
     };
-    Ok(build(as_of, &shown, &snap.inv_fund, &snap.book))
+    Ok(build_from(as_of, &shown, &inv_fund, &figures))
 }
 
 /// Pure assembly of the report from a book.
@@ -186,41 +253,41 @@ pub fn build(
     inv_fund: &HashMap<i64, Option<i64>>,
     book: &Book,
 ) -> Portfolio {
+    let mut book = book.clone();
+    let mut figures = HashMap::new();
+    FundFigures::drain(&mut figures, &mut book);
+    build_from(as_of, shown, inv_fund, &figures)
+}
+
+/// Pure assembly of the report from each fund's figures.
+pub fn build_from(
+    as_of: Date,
+    shown: &[Fund],
+    inv_fund: &HashMap<i64, Option<i64>>,
+    figures: &HashMap<i64, FundFigures>,
+) -> Portfolio {
     let shown_ids: HashSet<i64> = shown.iter().map(|f| f.id).collect();
     let mut rows = Vec::with_capacity(shown.len());
     let mut t = PortfolioTotal::default();
     let mut companies: BTreeSet<i64> = BTreeSet::new();
+    let none = FundFigures::default();
     for f in shown {
-        let mut r = PortfolioTotal::default();
-        for ((_, inv), p) in book.lps.range((f.id, i64::MIN)..=(f.id, i64::MAX)) {
-            r.lp_committed += p.committed;
-            r.lp_paid_in += p.paid_in;
+        let fig = figures.get(&f.id).unwrap_or(&none);
+        let mut r = fig.row.clone();
+        for (inv, committed, paid_in) in &fig.lps {
+            r.lp_committed += *committed;
+            r.lp_paid_in += *paid_in;
             let internal = inv_fund
                 .get(inv)
                 .copied()
                 .flatten()
                 .is_some_and(|fid| shown_ids.contains(&fid));
             if !internal {
-                t.lp_committed += p.committed;
-                t.lp_paid_in += p.paid_in;
+                t.lp_committed += *committed;
+                t.lp_paid_in += *paid_in;
             }
         }
-        for ((_, company), h) in book.holdings.range((f.id, i64::MIN)..=(f.id, i64::MAX)) {
-            if !h.committed.is_zero() {
-                r.projects += 1;
-                companies.insert(*company);
-            }
-            r.deal_committed += h.committed;
-            r.deal_paid_in += h.paid_in;
-            r.proceeds += h.proceeds;
-            let (v, basis) = h.value();
-            r.value += v;
-            match basis {
-                ValueBasis::Cost => r.unmarked += 1,
-                ValueBasis::Closed => r.closed += 1,
-                ValueBasis::Mark => {}
-            }
-        }
+        companies.extend(fig.companies.iter().copied());
         r.close();
         t.deal_committed += r.deal_committed;
         t.deal_paid_in += r.deal_paid_in;
