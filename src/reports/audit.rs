@@ -656,7 +656,7 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
         let mut findings = Vec::new();
         // 1. The hash pass: stored hashes only.
         let mut expect_id = 1i64;
-        let mut prev = crate::hashchain::GENESIS.to_string();
+        let mut prev: Vec<u8> = crate::hashchain::GENESIS.as_bytes().to_vec();
         let mut at_n: Option<String> = None;
         let mut broken = false;
         tx.for_each_stored_hash(since.n, |id, prev_hash, hash| {
@@ -670,7 +670,7 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
                     )
                     .text(expect_id.to_string(), id.to_string()),
                 );
-            } else if !broken && prev_hash != prev {
+            } else if !broken && prev_hash != prev.as_slice() {
                 broken = true;
                 findings.push(
                     Finding::new(
@@ -678,13 +678,17 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
                         format!("entry {id}"),
                         format!("entry {id} does not link to the entry before it: an entry before it was removed, replaced or reordered"),
                     )
-                    .text(prev.clone(), prev_hash.to_string()),
+                    .text(
+                        String::from_utf8_lossy(&prev),
+                        String::from_utf8_lossy(prev_hash),
+                    ),
                 );
             }
             expect_id = id + 1;
-            prev = hash.to_string();
+            prev.clear();
+            prev.extend_from_slice(hash);
             if id == since.n {
-                at_n = Some(hash.to_string());
+                at_n = Some(String::from_utf8_lossy(hash).into_owned());
             }
             Ok(())
         })?;

@@ -92,20 +92,23 @@ impl Tx<'_> {
     pub fn for_each_stored_hash(
         &self,
         up_to: i64,
-        mut f: impl FnMut(i64, &str, &str) -> Result<()>,
+        mut f: impl FnMut(i64, &[u8], &[u8]) -> Result<()>,
     ) -> Result<()> {
         let mut st = self
             .conn()
             .prepare("SELECT id, prev_hash, hash FROM entries WHERE id <= ?1 ORDER BY id")?;
         let mut rows = st.query([up_to])?;
+        // Borrowed, not copied: this pass reads millions of rows.
+        let bytes = |v: ValueRef<'_>| match v {
+            ValueRef::Text(t) | ValueRef::Blob(t) => t.to_vec(),
+            _ => Vec::new(),
+        };
         while let Some(r) = rows.next()? {
-            let prev: Option<String> = r.get(1)?;
-            let hash: Option<String> = r.get(2)?;
-            f(
-                r.get(0)?,
-                prev.as_deref().unwrap_or(""),
-                hash.as_deref().unwrap_or(""),
-            )?;
+            let id: i64 = r.get(0)?;
+            match (r.get_ref(1)?, r.get_ref(2)?) {
+                (ValueRef::Text(p), ValueRef::Text(h)) => f(id, p, h)?,
+                (p, h) => f(id, &bytes(p), &bytes(h))?,
+            }
         }
         Ok(())
     }
