@@ -83,6 +83,20 @@ impl ChainVerifier {
         }
     }
 
+    /// A verifier that continues a chain already proven up to entry `n` with hash
+    /// `hash` (an incremental audit): the next entry must be `n + 1` and link to it.
+    pub fn after(n: i64, hash: &str) -> ChainVerifier {
+        ChainVerifier {
+            prev: Some(hash.to_string()),
+            check: ChainCheck {
+                entries: n,
+                head: hash.to_string(),
+                ..ChainCheck::default()
+            },
+            keep: 0,
+        }
+    }
+
     pub fn push(&mut self, row: &RawEntry) {
         self.check.entries += 1;
         let position = self.check.entries;

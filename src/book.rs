@@ -57,6 +57,29 @@ pub struct LpPosition {
     pub distributed: Money,
 }
 
+/// One row of the position summary (`position_years`, store/summary.rs): what a
+/// position's effective entries dated in one calendar year add up to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PositionYear {
+    pub fund_id: i64,
+    pub is_lp: bool,
+    pub counterparty_id: i64,
+    pub year: i32,
+    /// Latest effective date of any non-reversal entry of the year, reversed or not:
+    /// a report as of a date on or after it can take the row whole.
+    pub last_date: String,
+    /// Effective entries (not reversed).
+    pub entries: i64,
+    pub committed_fen: i64,
+    pub paid_in_fen: i64,
+    pub proceeds_fen: i64,
+    pub distributed_fen: i64,
+    pub exits: i64,
+    pub write_offs: i64,
+    /// The year's latest effective valuation: (date, entry id, fen).
+    pub mark: Option<(String, i64, i64)>,
+}
+
 /// All positions, keyed by (fund id, company id) and (fund id, investor id).
 #[derive(Clone, Debug, Default)]
 pub struct Book {
@@ -97,5 +120,45 @@ impl Book {
             }
             _ => {}
         }
+    }
+
+    /// Add one summary row: the same as applying that year's effective entries. A
+    /// position's rows must come in year order (the last mark added is the latest),
+    /// and before any entry of a later date is applied. A row with no effective entry
+    /// adds nothing, as its entries (all reversed) would.
+    pub fn add_year(&mut self, y: &PositionYear) {
+        if y.entries == 0 {
+            return;
+        }
+        if y.is_lp {
+            let p = self.lps.entry((y.fund_id, y.counterparty_id)).or_default();
+            add_fen(&mut p.committed, y.committed_fen);
+            add_fen(&mut p.paid_in, y.paid_in_fen);
+            add_fen(&mut p.distributed, y.distributed_fen);
+        } else {
+            let h = self
+                .holdings
+                .entry((y.fund_id, y.counterparty_id))
+                .or_default();
+            add_fen(&mut h.committed, y.committed_fen);
+            add_fen(&mut h.paid_in, y.paid_in_fen);
+            add_fen(&mut h.proceeds, y.proceeds_fen);
+            if let Some((date, _, fen)) = &y.mark {
+                if let Ok(d) = date.parse::<Date>() {
+                    h.mark = Some((d, Money::from_fen(*fen)));
+                }
+            }
+            h.exited |= y.exits > 0;
+            h.written_off |= y.write_offs > 0;
+        }
+    }
+}
+
+/// Add a summary sum the way applying its entries would: nothing when there were none
+/// (so a figure no entry touched stays `Money::ZERO`, exactly as in a replay, down to
+/// the decimal scale it prints with).
+fn add_fen(m: &mut Money, fen: i64) {
+    if fen != 0 {
+        *m += Money::from_fen(fen);
     }
 }

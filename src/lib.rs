@@ -34,3 +34,6 @@ pub mod serve;
 pub mod store;
 pub mod uscc;
 pub mod xirr;
+
+#[cfg(test)]
+mod testutil;

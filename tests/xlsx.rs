@@ -678,9 +678,21 @@ fn the_report_pack_is_one_workbook_with_its_charts() {
     assert!(names.len() >= 6, "{names:?}");
     assert!(names.iter().any(|n| n == "Portfolio"), "{names:?}");
     // Portfolio 2, programmes' paid-in over time 1, returns 2, loan arrears 1 at least.
-    let charts = book.files.keys().filter(|k| k.starts_with("xl/charts/chart")).count();
+    let charts = book
+        .files
+        .keys()
+        .filter(|k| k.starts_with("xl/charts/chart"))
+        .count();
     assert!(charts >= 5, "{charts} charts");
-    let all: String = (1..=names.len()).map(|i| book.sheet_xml(i).to_string()).collect();
-    assert!(all.contains("<v>9785</v>") || all.contains("<v>9785.00</v>") || all.contains(">9785<"), "no 9,785 in the pack");
-    assert!(all.contains("<v>8095</v>") || all.contains("<v>8095.00</v>") || all.contains(">8095<"), "no 8,095 in the pack");
+    let all: String = (1..=names.len())
+        .map(|i| book.sheet_xml(i).to_string())
+        .collect();
+    assert!(
+        all.contains("<v>9785</v>") || all.contains("<v>9785.00</v>") || all.contains(">9785<"),
+        "no 9,785 in the pack"
+    );
+    assert!(
+        all.contains("<v>8095</v>") || all.contains("<v>8095.00</v>") || all.contains(">8095<"),
+        "no 8,095 in the pack"
+    );
 }

@@ -26,6 +26,9 @@ pub struct AuditArgs {
     /// Confirm the first N entries are unchanged since a head was noted (N:HASH)
     #[arg(long, value_name = "N:HASH")]
     pub expect_head: Option<String>,
+    /// Incremental: prove the first N entries by their stored hashes against a noted head, check the rest in full
+    #[arg(long, value_name = "N:HASH", conflicts_with_all = ["expect_head", "against"])]
+    pub since: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -70,7 +73,15 @@ pub fn run(ctx: &Ctx, a: AuditArgs) -> Result<u8> {
             .unwrap_or_default(),
     };
     let mut ledger = ctx.open()?;
-    let r = audit::audit(&mut ledger, &opts)?;
+    let r = match a.since.as_deref() {
+        Some(h) => {
+            let head = h
+                .parse()
+                .map_err(|e: String| Error::refused("since-head", e))?;
+            audit::audit_since(&mut ledger, &head, opts.as_of)?
+        }
+        None => audit::audit(&mut ledger, &opts)?,
+    };
     if ctx.out.format == Format::Json {
         print_json(&r)?;
     } else {
@@ -89,6 +100,19 @@ pub fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
         _ => println!(
             "backed up {} entries to {} (verified; head {}:{})",
             r.entries, r.path, r.entries, r.head
+        ),
+    }
+    Ok(())
+}
+
+pub fn reindex(ctx: &Ctx) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let r = fundledger::ops::reindex(&mut ledger, &fundledger::ops::actor(None))?;
+    match ctx.out.format {
+        Format::Json => print_json(&json!({"rows": r.rows, "differed": r.differed}))?,
+        _ => println!(
+            "rebuilt the position summary: {} rows ({} differed from the journal)",
+            r.rows, r.differed
         ),
     }
     Ok(())

@@ -51,10 +51,5 @@ fn json(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         ));
     }
     let mut ledger = ctx.open()?;
-    let doc = reports::export::export(&mut ledger)?;
-    output::with_writer(|out| -> Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(super::render::json_io)?;
-        writeln!(out)?;
-        Ok(())
-    })
+    output::with_writer(|out| reports::export::write_export(&mut ledger, out))
 }

@@ -165,6 +165,11 @@ pub enum Command {
     /// Write a verified, consistent copy of the ledger (refuses to overwrite)
     #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
     Backup(audit::BackupArgs),
+    /// Rebuild the position summary the reports read, from the journal (one transaction)
+    #[command(
+        after_help = "Run it when `audit` reports summary-different. The journal is not touched.\n\nExample:\n  fundledger reindex"
+    )]
+    Reindex,
     /// Export the ledger: JSON (the whole ledger, for `import`), hledger or Beancount
     #[command(
         after_help = "JSON is the whole ledger (reference data and journal, reversals included); `import` restores it into an empty ledger.\nhledger and Beancount totals match `report portfolio`; the account mapping is in docs/export.md.\n\nExamples:\n  fundledger --format json export --output ledger-2022.json\n  fundledger --db ledger.db.example export --format hledger --output fund.journal\n  hledger -f fund.journal bal Assets:Funds:SC-1:Investments:Cost\n  fundledger export --format beancount --as-of 2021-12-31 --output fund.beancount\n  bean-check fund.beancount"
@@ -369,6 +374,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Backup(a) => ok(audit::backup(&ctx, a)),
+        Command::Reindex => ok(audit::reindex(&ctx)),
         Command::Import(a) => ok(transfer::import(&ctx, a)),
         Command::Init => ok(reference::init(&ctx)),
         Command::Fund(c) => ok(reference::fund(&ctx, c)),

@@ -12,11 +12,13 @@ pub mod import;
 pub mod loans;
 mod policy;
 mod reference;
+mod reindex;
 
 pub use entries::{record, record_many, reverse, EntryRequest};
 pub use loans::{add_grant, add_loan, record_loan_entry, GrantInput, LoanEntryRequest, LoanInput};
 pub use policy::{set_policy, PolicyInput};
 pub use reference::{add_company, add_fund, add_investor, CompanyInput, FundInput, InvestorInput};
+pub use reindex::{reindex, Reindexed};
 
 use crate::date::{today, Date};
 use crate::error::{Error, Result};

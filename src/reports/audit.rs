@@ -30,6 +30,10 @@ pub struct AuditOptions {
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditReport {
     pub as_of: Date,
+    /// With `--since N:HASH`: N, the entries proven by their stored hashes only; the
+    /// entries after N were checked in full (docs/audit.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
     pub clean: bool,
     pub entries: i64,
     pub head: String,
@@ -197,6 +201,105 @@ impl Names {
     }
 }
 
+/// What is wrong with the reversals `by` (in id order) of entry `target`, whose kind is
+/// a reversal or not (`None`: there is no such entry).
+fn reversal_finding(target: i64, is_reversal: Option<bool>, by: &[i64]) -> Option<Finding> {
+    let record = format!("entry {}", by[0]);
+    match is_reversal {
+        None => Some(Finding::new(
+            "reversal-target-missing",
+            record,
+            format!("reverses entry {target}, which does not exist"),
+        )),
+        Some(true) => Some(Finding::new(
+            "reversal-of-reversal",
+            record,
+            format!("reverses entry {target}, which is itself a reversal"),
+        )),
+        Some(false) if by.len() > 1 => Some(
+            Finding::new(
+                "reversal-duplicate",
+                format!("entry {target}"),
+                format!("is reversed {} times (by entries {by:?})", by.len()),
+            )
+            .text("1", by.len().to_string()),
+        ),
+        Some(false) => None,
+    }
+}
+
+/// The most summary rows named one by one; beyond this, one finding gives the count.
+const SUMMARY_FINDINGS: usize = 100;
+
+/// The position summary recomputed from the journal and compared, row by row, with the
+/// one stored (`summary-different`); `fundledger reindex` repairs it.
+fn check_summary(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    let (rows, n) = tx.summary_differences(SUMMARY_FINDINGS)?;
+    let show = |y: &Option<crate::book::PositionYear>| {
+        match y {
+        None => "no row".to_string(),
+        Some(y) => format!(
+            "entries {}, committed {}, paid-in {}, proceeds {}, distributed {}, exits {}, write-offs {}, mark {}, last date {}",
+            y.entries,
+            Money::from_fen(y.committed_fen),
+            Money::from_fen(y.paid_in_fen),
+            Money::from_fen(y.proceeds_fen),
+            Money::from_fen(y.distributed_fen),
+            y.exits,
+            y.write_offs,
+            y.mark.as_ref().map_or("none".to_string(), |(d, id, fen)| {
+                format!("{} on {d} (entry {id})", Money::from_fen(*fen))
+            }),
+            y.last_date
+        ),
+    }
+    };
+    for (stored, expected) in &rows {
+        let y = stored
+            .as_ref()
+            .or(expected.as_ref())
+            .expect("one side differs");
+        let record = format!(
+            "summary: fund #{} {} #{} in {}",
+            y.fund_id,
+            if y.is_lp { "LP" } else { "company" },
+            y.counterparty_id,
+            y.year
+        );
+        findings.push(
+            Finding::new(
+                "summary-different",
+                record,
+                "the stored position summary differs from the journal; reports read it, so run `fundledger reindex`",
+            )
+            .text(show(expected), show(stored)),
+        );
+    }
+    if n > rows.len() {
+        findings.push(Finding::new(
+            "summary-different",
+            "summary",
+            format!(
+                "{} more summary rows differ from the journal; run `fundledger reindex`",
+                n - rows.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The rules over one position's history (entries of one LP or one holding).
+fn position_finding(names: &Names, entries: Vec<Entry>) -> Option<Finding> {
+    let first = entries.first()?;
+    let record = names.position(first);
+    let result = if first.investor_id.is_some() {
+        rules::check_lp(entries)
+    } else {
+        rules::check_holding(entries)
+    };
+    result.err().map(|v| violation_finding(&v, record))
+}
+
 /// Check every position's history as of `as_of`, one position at a time.
 fn check_positions(
     tx: &Tx<'_>,
@@ -206,19 +309,7 @@ fn check_positions(
 ) -> Result<()> {
     let mut current: Vec<Entry> = Vec::new();
     let mut flush = |group: &mut Vec<Entry>| {
-        if let Some(first) = group.first() {
-            let record = names.position(first);
-            let is_lp = first.investor_id.is_some();
-            let taken = std::mem::take(group);
-            let result = if is_lp {
-                rules::check_lp(taken)
-            } else {
-                rules::check_holding(taken)
-            };
-            if let Err(v) = result {
-                findings.push(violation_finding(&v, record));
-            }
-        }
+        findings.extend(position_finding(names, std::mem::take(group)));
     };
     tx.for_each_effective_by_position(as_of, |e| {
         if e.fund_id.is_none() {
@@ -439,28 +530,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             Ok(())
         })?;
         for (target, by) in &reversed {
-            let record = format!("entry {}", by[0]);
-            match kinds.get(target) {
-                None => findings.push(Finding::new(
-                    "reversal-target-missing",
-                    record,
-                    format!("reverses entry {target}, which does not exist"),
-                )),
-                Some(true) => findings.push(Finding::new(
-                    "reversal-of-reversal",
-                    record,
-                    format!("reverses entry {target}, which is itself a reversal"),
-                )),
-                Some(false) if by.len() > 1 => findings.push(
-                    Finding::new(
-                        "reversal-duplicate",
-                        format!("entry {target}"),
-                        format!("is reversed {} times (by entries {by:?})", by.len()),
-                    )
-                    .text("1", by.len().to_string()),
-                ),
-                Some(false) => {}
-            }
+            findings.extend(reversal_finding(*target, kinds.get(target).copied(), by));
         }
         let check = chain.check;
         if let Some(f) = check.finding.clone() {
@@ -471,6 +541,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
         }
 
         let reference = check_reference_chain(tx, &mut findings)?;
+        check_summary(tx, &mut findings)?;
 
         // Rows that cannot be read are named; the checks that read records need
         // every row, so they wait until those rows are repaired.
@@ -562,6 +633,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
 
         Ok(AuditReport {
             as_of,
+            since: None,
             clean: findings.is_empty(),
             entries: check.entries,
             head: check.head,
@@ -571,6 +643,154 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
             reconciliation,
         })
     })
+}
+
+/// `audit --since N:HASH`: the first N entries proven by one pass over their stored
+/// hashes (ids consecutive from 1, each `prev_hash` the hash before it, entry N's hash
+/// the noted one), and every entry after N checked in full: its content against its
+/// hash, its recorded time, its reversal link, and the rules over the whole history of
+/// every position and loan it touches. A head that does not match is refused.
+pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Result<AuditReport> {
+    let as_of = as_of.unwrap_or_else(crate::date::today);
+    ledger.read(|tx| {
+        let mut findings = Vec::new();
+        // 1. The hash pass: stored hashes only.
+        let mut expect_id = 1i64;
+        let mut prev: Vec<u8> = crate::hashchain::GENESIS.as_bytes().to_vec();
+        let mut at_n: Option<String> = None;
+        let mut broken = false;
+        tx.for_each_stored_hash(since.n, |id, prev_hash, hash| {
+            if !broken && id != expect_id {
+                broken = true;
+                findings.push(
+                    Finding::new(
+                        "chain-order",
+                        format!("entry {id}"),
+                        format!("entry ids are not consecutive: position {expect_id} holds entry {id}; an entry was deleted or inserted"),
+                    )
+                    .text(expect_id.to_string(), id.to_string()),
+                );
+            } else if !broken && prev_hash != prev.as_slice() {
+                broken = true;
+                findings.push(
+                    Finding::new(
+                        "chain-link",
+                        format!("entry {id}"),
+                        format!("entry {id} does not link to the entry before it: an entry before it was removed, replaced or reordered"),
+                    )
+                    .text(
+                        String::from_utf8_lossy(&prev),
+                        String::from_utf8_lossy(prev_hash),
+                    ),
+                );
+            }
+            expect_id = id + 1;
+            prev.clear();
+            prev.extend_from_slice(hash);
+            if id == since.n {
+                at_n = Some(String::from_utf8_lossy(hash).into_owned());
+            }
+            Ok(())
+        })?;
+        let Some(stored) = at_n else {
+            return Err(Error::refused(
+                "since-head",
+                format!(
+                    "the noted head {since} names entry {}, which this ledger does not have ({} entries): \
+                     entries were removed, or the head was noted from another ledger; run a full `audit`",
+                    since.n,
+                    expect_id - 1
+                ),
+            ));
+        };
+        if stored != since.hash {
+            return Err(Error::refused(
+                "since-head",
+                format!(
+                    "entry {}'s stored hash is {stored}, not the noted {}: the first {} entries are not \
+                     those noted (history was rewritten), or the head was noted from another ledger or \
+                     mistyped; run a full `audit` with --expect-head to see more",
+                    since.n, since.hash, since.n
+                ),
+            ));
+        }
+
+        // 2. Every entry after N, in full.
+        let mut chain = ChainVerifier::after(since.n, &since.hash);
+        let mut times = crate::audit::RecordedTimes::default();
+        let mut holdings: std::collections::BTreeSet<(i64, i64)> = Default::default();
+        let mut lps: std::collections::BTreeSet<(i64, i64)> = Default::default();
+        let mut loans = false;
+        let mut reversal_targets: std::collections::BTreeSet<i64> = Default::default();
+        tx.for_each_raw_entry_after(since.n, |row| {
+            chain.push(&row);
+            times.push(&row, &mut findings);
+            let int = |c: &str| row.get(c).and_then(|v| v.parse::<i64>().ok());
+            if let Some(t) = int("reverses") {
+                reversal_targets.insert(t);
+            }
+            note_position(&mut holdings, &mut lps, int("fund_id"), int("investor_id"), int("company_id"));
+            loans |= int("loan_id").is_some() || int("grant_id").is_some();
+            Ok(())
+        })?;
+        for target in reversal_targets {
+            let (kind, reversals) = tx.raw_kind_and_reversals(target)?;
+            let is_reversal = kind.map(|k| k == EntryKind::Reversal.as_str());
+            findings.extend(reversal_finding(target, is_reversal, &reversals));
+            if let Some(e) = tx.entry(target)? {
+                note_position(&mut holdings, &mut lps, e.fund_id, e.investor_id, e.company_id);
+                loans |= e.loan.loan_id.is_some() || e.loan.grant_id.is_some();
+            }
+        }
+        let check = chain.check;
+        if let Some(f) = check.finding.clone() {
+            findings.push(f);
+        }
+        let reference = check_reference_chain(tx, &mut findings)?;
+        check_fund_structure(tx, &mut findings)?;
+        let names = Names::load(tx)?;
+        let keep = |e: &Entry| e.date <= as_of;
+        for (fund, company) in holdings {
+            let entries = tx.holding_entries(fund, company)?;
+            findings.extend(position_finding(&names, entries.into_iter().filter(keep).collect()));
+        }
+        for (fund, investor) in lps {
+            let entries = tx.lp_entries(fund, investor)?;
+            findings.extend(position_finding(&names, entries.into_iter().filter(keep).collect()));
+        }
+        if loans {
+            findings.extend(super::loans::audit_findings(tx, as_of)?);
+        }
+        Ok(AuditReport {
+            as_of,
+            since: Some(since.n),
+            clean: findings.is_empty(),
+            entries: check.entries,
+            head: check.head,
+            references: reference.0,
+            reference_head: reference.1,
+            findings,
+            reconciliation: None,
+        })
+    })
+}
+
+fn note_position(
+    holdings: &mut std::collections::BTreeSet<(i64, i64)>,
+    lps: &mut std::collections::BTreeSet<(i64, i64)>,
+    fund: Option<i64>,
+    investor: Option<i64>,
+    company: Option<i64>,
+) {
+    match (fund, investor, company) {
+        (Some(f), Some(i), _) => {
+            lps.insert((f, i));
+        }
+        (Some(f), None, Some(c)) => {
+            holdings.insert((f, c));
+        }
+        _ => {}
+    }
 }
 
 /// Result of `backup`.

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::store::{EntryFilter, Ledger};
+use crate::store::{EntryFilter, Ledger, Tx};
 
 pub const FORMAT: &str = "fundledger-export";
 pub const VERSION: u32 = 1;
@@ -140,6 +140,128 @@ pub struct ExEntry {
 
 pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
     ledger.read(|tx| {
+        let mut entries = Vec::new();
+        tx.for_each_log(&EntryFilter::default(), |l| {
+            entries.push(ex_entry(l));
+            Ok(())
+        })?;
+        let mut doc = reference_doc(tx)?;
+        doc.entries = entries;
+        Ok(doc)
+    })
+}
+
+/// The export's JSON written to `out` as [`export`] would serialise it, byte for byte,
+/// but with the entries streamed from one query one at a time: memory does not grow
+/// with the journal (issue 16).
+pub fn write_export(ledger: &mut Ledger, out: &mut dyn std::io::Write) -> Result<()> {
+    ledger.read(|tx| {
+        let doc = reference_doc(tx)?;
+        let streamed = Streamed {
+            tx,
+            failed: std::cell::RefCell::new(None),
+        };
+        let view = DocView {
+            format: &doc.format,
+            version: doc.version,
+            funds: &doc.funds,
+            investors: &doc.investors,
+            companies: &doc.companies,
+            loans: &doc.loans,
+            grants: &doc.grants,
+            entries: &streamed,
+            policies: &doc.policies,
+        };
+        let written = serde_json::to_writer_pretty(&mut *out, &view);
+        if let Some(e) = streamed.failed.borrow_mut().take() {
+            return Err(e);
+        }
+        written.map_err(|e| {
+            crate::error::Error::Io(match e.io_error_kind() {
+                Some(kind) => std::io::Error::new(kind, e),
+                None => std::io::Error::other(e),
+            })
+        })?;
+        writeln!(out)?;
+        Ok(())
+    })
+}
+
+/// [`ExportDoc`]'s fields, in its order and with its rules, borrowing everything and
+/// with the entries streamed.
+#[derive(Serialize)]
+struct DocView<'a, E: Serialize> {
+    format: &'a str,
+    version: u32,
+    funds: &'a [ExFund],
+    investors: &'a [ExInvestor],
+    companies: &'a [ExCompany],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    loans: &'a [ExLoan],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    grants: &'a [ExGrant],
+    entries: &'a E,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    policies: &'a [ExPolicy],
+}
+
+/// The journal as a JSON array, read from the store while it is written.
+struct Streamed<'a, 't> {
+    tx: &'a Tx<'t>,
+    /// A read error met while writing (serde can only carry a message).
+    failed: std::cell::RefCell<Option<crate::error::Error>>,
+}
+
+impl Serialize for Streamed<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        let mut write_error: Option<S::Error> = None;
+        let read = self.tx.for_each_log(&EntryFilter::default(), |l| {
+            seq.serialize_element(&ex_entry(l)).map_err(|e| {
+                write_error = Some(e);
+                crate::error::Error::Ledger("the export could not be written".into())
+            })
+        });
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        if let Err(e) = read {
+            *self.failed.borrow_mut() = Some(e);
+            return Err(S::Error::custom("the ledger could not be read"));
+        }
+        seq.end()
+    }
+}
+
+fn ex_entry(l: crate::store::LoggedEntry) -> ExEntry {
+    let own = l.entry.reverses.is_none();
+    ExEntry {
+        id: l.entry.id,
+        kind: l.entry.kind.as_str().into(),
+        date: l.entry.date.to_string(),
+        recorded_at: l.entry.recorded_at,
+        recorded_by: l.entry.recorded_by,
+        memo: l.entry.memo,
+        // A reversal refers to its original only; the codes `log` shows for it are
+        // the original's.
+        fund: l.fund.filter(|_| own),
+        investor: l.investor.filter(|_| own),
+        company: l.company.filter(|_| own),
+        amount: l.entry.amount.map(|m| m.to_plain()),
+        detail: l.entry.detail,
+        reverses: l.entry.reverses,
+        reinvest_weight: l.entry.reinvest_weight.map(|w| w.to_string()),
+        loan: l.loan.filter(|_| own),
+        grant: l.grant.filter(|_| own),
+        interest: l.entry.loan.interest.map(|m| m.to_plain()),
+        subsidy: l.entry.loan.subsidy.map(|m| m.to_plain()),
+    }
+}
+
+/// Everything but the entries.
+fn reference_doc(tx: &Tx<'_>) -> Result<ExportDoc> {
+    {
         let funds = tx
             .funds()?
             .into_iter()
@@ -174,34 +296,7 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
                 stage: c.stage.map(|s| s.as_str().to_string()),
             })
             .collect();
-        let entries = tx
-            .log(&EntryFilter::default())?
-            .into_iter()
-            .map(|l| {
-                let own = l.entry.reverses.is_none();
-                ExEntry {
-                    id: l.entry.id,
-                    kind: l.entry.kind.as_str().into(),
-                    date: l.entry.date.to_string(),
-                    recorded_at: l.entry.recorded_at,
-                    recorded_by: l.entry.recorded_by,
-                    memo: l.entry.memo,
-                    // A reversal refers to its original only; the codes `log` shows
-                    // for it are the original's.
-                    fund: l.fund.filter(|_| own),
-                    investor: l.investor.filter(|_| own),
-                    company: l.company.filter(|_| own),
-                    amount: l.entry.amount.map(|m| m.to_plain()),
-                    detail: l.entry.detail,
-                    reverses: l.entry.reverses,
-                    reinvest_weight: l.entry.reinvest_weight.map(|w| w.to_string()),
-                    loan: l.loan.filter(|_| own),
-                    grant: l.grant.filter(|_| own),
-                    interest: l.entry.loan.interest.map(|m| m.to_plain()),
-                    subsidy: l.entry.loan.subsidy.map(|m| m.to_plain()),
-                }
-            })
-            .collect();
+        let entries = Vec::new();
         let loans = tx
             .loans()?
             .into_iter()
@@ -257,5 +352,48 @@ pub fn export(ledger: &mut Ledger) -> Result<ExportDoc> {
             entries,
             policies,
         })
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EntryKind, NewEntry};
+    use crate::money::Money;
+
+    /// The streamed export is byte for byte the serialised [`ExportDoc`].
+    #[test]
+    fn the_streamed_export_is_the_document_serialised() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::create(&dir.path().join("l.db")).unwrap();
+        let stream = |l: &mut Ledger| {
+            let mut out = Vec::new();
+            write_export(l, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let whole =
+            |l: &mut Ledger| serde_json::to_string_pretty(&export(l).unwrap()).unwrap() + "\n";
+        assert_eq!(stream(&mut l), whole(&mut l));
+        let f = crate::testutil::guidance_fund(&mut l, "F");
+        let i = crate::testutil::government(&mut l, "I");
+        l.write("t", |tx| {
+            let mut n = NewEntry::new(EntryKind::LpCommit, "2021-01-01".parse().unwrap());
+            n.fund_id = Some(f);
+            n.investor_id = Some(i);
+            n.amount = Some(Money::from_fen(100_000));
+            let id = tx.append_entry(&n)?;
+            tx.append_entry(&n)?;
+            let mut r = NewEntry::new(EntryKind::Reversal, n.date);
+            r.reverses = Some(id);
+            r.memo = Some("twice".into());
+            tx.append_entry(&r)
+        })
+        .unwrap();
+        let s = stream(&mut l);
+        assert_eq!(s, whole(&mut l));
+        assert_eq!(
+            serde_json::from_str::<ExportDoc>(&s).unwrap().entries.len(),
+            3
+        );
+    }
 }

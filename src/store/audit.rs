@@ -3,6 +3,7 @@
 //! than an error.
 
 use rusqlite::types::ValueRef;
+use rusqlite::OptionalExtension;
 
 use super::Tx;
 use crate::error::{BadRow, Error, Result};
@@ -45,10 +46,21 @@ impl Tx<'_> {
     }
 
     /// Every journal row in id order, as stored.
-    pub fn for_each_raw_entry(&self, mut f: impl FnMut(RawEntry) -> Result<()>) -> Result<()> {
-        let mut st = self.conn().prepare("SELECT * FROM entries ORDER BY id")?;
+    pub fn for_each_raw_entry(&self, f: impl FnMut(RawEntry) -> Result<()>) -> Result<()> {
+        self.for_each_raw_entry_after(0, f)
+    }
+
+    /// [`Tx::for_each_raw_entry`] for the entries with an id above `after`.
+    pub fn for_each_raw_entry_after(
+        &self,
+        after: i64,
+        mut f: impl FnMut(RawEntry) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT * FROM entries WHERE id > ?1 ORDER BY id")?;
         let names: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
-        let mut rows = st.query([])?;
+        let mut rows = st.query([after])?;
         while let Some(r) = rows.next()? {
             let mut cols = Vec::with_capacity(names.len());
             for (i, n) in names.iter().enumerate() {
@@ -73,6 +85,46 @@ impl Tx<'_> {
             })?;
         }
         Ok(())
+    }
+
+    /// The stored (id, prev_hash, hash) of the entries with an id up to `up_to`, in id
+    /// order: the hash pass of an incremental audit, which reads no other column.
+    pub fn for_each_stored_hash(
+        &self,
+        up_to: i64,
+        mut f: impl FnMut(i64, &[u8], &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, prev_hash, hash FROM entries WHERE id <= ?1 ORDER BY id")?;
+        let mut rows = st.query([up_to])?;
+        // Borrowed, not copied: this pass reads millions of rows.
+        let bytes = |v: ValueRef<'_>| match v {
+            ValueRef::Text(t) | ValueRef::Blob(t) => t.to_vec(),
+            _ => Vec::new(),
+        };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            match (r.get_ref(1)?, r.get_ref(2)?) {
+                (ValueRef::Text(p), ValueRef::Text(h)) => f(id, p, h)?,
+                (p, h) => f(id, &bytes(p), &bytes(h))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// An entry's stored kind and the entries that reverse it, read raw (no decoding).
+    pub fn raw_kind_and_reversals(&self, id: i64) -> Result<(Option<String>, Vec<i64>)> {
+        let kind: Option<String> = self
+            .cached_row("SELECT kind FROM entries WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT id FROM entries WHERE reverses = ?1 ORDER BY id")?;
+        let by = st
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok((kind, by))
     }
 
     /// Every stored row of the journal and the fund, investor and company tables that

@@ -221,9 +221,12 @@ impl Tx<'_> {
         inserted?;
         drop(stamp);
         drop(insert);
-        let mut cache = self.cache.borrow_mut();
-        cache.tail = Some((s.id, s.hash));
-        cache.appended(s.id, n);
+        {
+            let mut cache = self.cache.borrow_mut();
+            cache.tail = Some((s.id, s.hash));
+            cache.appended(s.id, n);
+        }
+        self.note_in_summary(s.id, n)?;
         Ok(s.id)
     }
 
@@ -382,18 +385,40 @@ impl Tx<'_> {
         )
     }
 
+    /// Stream every effective entry dated from `from` to `to` (both included), ordered
+    /// by date then id: the entries after a summary checkpoint.
+    pub fn for_each_effective_between(
+        &self,
+        from: Date,
+        to: Date,
+        f: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        self.stream_effective_from(Some(from), to, "e.effective_date, e.id", f)
+    }
+
     fn stream_effective(
         &self,
+        as_of: Date,
+        order: &str,
+        f: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        self.stream_effective_from(None, as_of, order, f)
+    }
+
+    fn stream_effective_from(
+        &self,
+        from: Option<Date>,
         as_of: Date,
         order: &str,
         mut f: impl FnMut(Entry) -> Result<()>,
     ) -> Result<()> {
         let sql = format!(
             "SELECT {ENTRY_COLS} FROM entries e
-             WHERE e.effective_date <= ?1 AND {EFFECTIVE} ORDER BY {order}"
+             WHERE e.effective_date <= ?1 AND (?2 IS NULL OR e.effective_date >= ?2)
+               AND {EFFECTIVE} ORDER BY {order}"
         );
         let mut st = self.conn().prepare(&sql)?;
-        let mut rows = st.query([as_of.to_string()])?;
+        let mut rows = st.query([Some(as_of.to_string()), from.map(|d| d.to_string())])?;
         while let Some(r) = rows.next()? {
             f(entry_row(r)?)?;
         }

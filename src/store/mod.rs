@@ -22,6 +22,7 @@ mod reference;
 mod returns;
 pub mod schema;
 mod series;
+mod summary;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,6 +43,7 @@ pub use refchain::{seal_of, SealRow, SEALED_TABLES};
 pub use reference::CodeTable;
 pub use returns::FlowRow;
 pub use series::MonthlyPaidIn;
+pub use summary::{PositionYear, YearKey};
 
 /// How long a command waits for another process's lock on the ledger before it says
 /// the ledger is locked (docs/audit.md). Writes take milliseconds, so queued writers
@@ -104,6 +106,9 @@ pub struct Tx<'a> {
     /// restore from an export sets it, to keep the original authorship.
     pub(crate) stamp: std::cell::RefCell<Option<(String, String)>>,
     pub(crate) cache: std::cell::RefCell<cache::TxCache>,
+    /// The position summary's changes from this transaction's entries, written before
+    /// it commits (store/summary.rs).
+    summary: std::cell::RefCell<summary::Pending>,
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -336,9 +341,11 @@ impl Ledger {
             now: now_stamp(),
             stamp: Default::default(),
             cache: Default::default(),
+            summary: Default::default(),
         };
         let out = f(&t)?;
         if commit {
+            t.flush_summary()?;
             t.tx.commit()?;
         }
         Ok(out)
@@ -363,6 +370,7 @@ impl Ledger {
             now: now_stamp(),
             stamp: Default::default(),
             cache: Default::default(),
+            summary: Default::default(),
         };
         let out = f(&t)?;
         t.tx.commit()?;

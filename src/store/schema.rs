@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     V7_CASH_INDEXES,
     V8_REFERENCE_SEALS,
     V9_EVALUATION,
+    V10_POSITION_SUMMARY,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -437,4 +438,67 @@ CREATE TRIGGER reference_seals_append_only_update BEFORE UPDATE ON reference_sea
 BEGIN SELECT RAISE(ABORT, 'reference seals are append-only'); END;
 CREATE TRIGGER reference_seals_append_only_delete BEFORE DELETE ON reference_seals
 BEGIN SELECT RAISE(ABORT, 'reference seals are append-only'); END;
+"#;
+
+/// The position summary (issue 16): derived, rebuildable, never trusted blindly.
+///
+/// One row per position (an LP in a fund, a fund in a company) and calendar year of
+/// effective date, holding what that year's entries add: sums in fen, counts of
+/// exits and write-offs, the number of effective entries, the year's latest mark, and
+/// `last_date`, the latest effective date of any non-reversal entry of the year
+/// (reversed or not), so a row with `last_date <= D` counts whole in a report as of D.
+/// Kept in step with the journal in the same transaction as every entry
+/// (store/summary.rs); `audit` recomputes it from the journal and names any
+/// difference; `fundledger reindex` rebuilds it. Self-contained: the fill below reads
+/// only the journal, so this migration does not depend on its number.
+const V10_POSITION_SUMMARY: &str = r#"
+CREATE TABLE position_years (
+    fund_id         INTEGER NOT NULL,
+    is_lp           INTEGER NOT NULL CHECK (is_lp IN (0, 1)),
+    counterparty_id INTEGER NOT NULL,
+    year            INTEGER NOT NULL,
+    last_date       TEXT NOT NULL,
+    entries         INTEGER NOT NULL,
+    committed_fen   INTEGER NOT NULL,
+    paid_in_fen     INTEGER NOT NULL,
+    proceeds_fen    INTEGER NOT NULL,
+    distributed_fen INTEGER NOT NULL,
+    exits           INTEGER NOT NULL,
+    write_offs      INTEGER NOT NULL,
+    mark_date       TEXT,
+    mark_id         INTEGER,
+    mark_fen        INTEGER,
+    PRIMARY KEY (fund_id, is_lp, counterparty_id, year)
+) WITHOUT ROWID, STRICT;
+
+INSERT INTO position_years
+WITH eff AS (
+    SELECT e.id, e.kind, e.effective_date AS d, e.fund_id, e.investor_id IS NOT NULL AS is_lp,
+           COALESCE(e.investor_id, e.company_id) AS cp,
+           CAST(substr(e.effective_date, 1, 4) AS INTEGER) AS year,
+           e.amount_fen, e.detail, r.id IS NULL AS live
+    FROM entries e LEFT JOIN entries r ON r.reverses = e.id
+    WHERE e.kind <> 'reversal' AND e.fund_id IS NOT NULL
+      AND (e.investor_id IS NOT NULL OR e.company_id IS NOT NULL)
+),
+marks AS (
+    SELECT fund_id, cp, year, d, id, amount_fen,
+           row_number() OVER (PARTITION BY fund_id, cp, year ORDER BY d DESC, id DESC) AS rn
+    FROM eff WHERE live AND kind = 'deal-value' AND NOT is_lp
+),
+g AS (
+    SELECT fund_id, is_lp, cp, year, max(d) AS last_date,
+           sum(live) AS entries,
+           sum(CASE WHEN live AND kind IN ('lp-commit', 'deal-commit') THEN amount_fen ELSE 0 END) AS committed,
+           sum(CASE WHEN live AND kind IN ('lp-pay', 'deal-pay') THEN amount_fen ELSE 0 END) AS paid_in,
+           sum(CASE WHEN live AND kind = 'deal-proceeds' THEN amount_fen ELSE 0 END) AS proceeds,
+           sum(CASE WHEN live AND kind = 'lp-distribute' THEN amount_fen ELSE 0 END) AS distributed,
+           sum(CASE WHEN live AND kind = 'deal-proceeds' AND detail = 'exit' THEN 1 ELSE 0 END) AS exits,
+           sum(CASE WHEN live AND kind = 'deal-write-off' THEN 1 ELSE 0 END) AS write_offs
+    FROM eff GROUP BY fund_id, is_lp, cp, year
+)
+SELECT g.fund_id, g.is_lp, g.cp, g.year, g.last_date, g.entries, g.committed, g.paid_in,
+       g.proceeds, g.distributed, g.exits, g.write_offs, m.d, m.id, m.amount_fen
+FROM g LEFT JOIN marks m
+  ON m.rn = 1 AND NOT g.is_lp AND m.fund_id = g.fund_id AND m.cp = g.cp AND m.year = g.year;
 "#;

@@ -134,8 +134,19 @@ pub fn dump(db: &Path) -> String {
     out.push_str(&format!("user_version={ver}\n"));
     for t in tables {
         out.push_str(&format!("== {t}\n"));
+        // A WITHOUT ROWID table (the position summary) in the order of its columns.
         let mut st = conn
             .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
+            .or_else(|_| {
+                let n = conn
+                    .prepare(&format!("SELECT * FROM \"{t}\""))?
+                    .column_count();
+                let order: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+                conn.prepare(&format!(
+                    "SELECT * FROM \"{t}\" ORDER BY {}",
+                    order.join(", ")
+                ))
+            })
             .unwrap();
         let n = st.column_count();
         let mut rows = st.query([]).unwrap();
