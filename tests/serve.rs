@@ -363,3 +363,33 @@ fn built_pages_are_shared_but_tokens_and_new_entries_are_not_stale() {
     let after = page_for("fundledger_session=one");
     assert!(after.contains("4,280.00"), "{after}");
 }
+
+/// Every page downloads as the same view in CSV, XLSX and PDF, and shows its charts
+/// as inline SVG.
+#[test]
+fn pages_download_as_xlsx_and_pdf_and_show_charts() {
+    let t = example();
+    let a = app(&t, false);
+    let html = get(&a, "/?as_of=2021-12-31").body_text();
+    // Portfolio (2), returns (2) and loans (1) charts on the overview.
+    assert!(html.matches("<svg").count() >= 4, "{html}");
+    let x = get(&a, "/fund/SC?as_of=2021-12-31&format=xlsx");
+    assert_eq!(x.status, 200, "{}", x.body_text());
+    assert!(x.header("content-type").unwrap().contains("spreadsheetml"));
+    assert_eq!(&x.body[..2], b"PK", "an xlsx is a zip file");
+    let p = get(&a, "/fund/SC?as_of=2021-12-31&format=pdf");
+    if p.status == 200 {
+        assert_eq!(&p.body[..5], b"%PDF-");
+        assert_eq!(p.header("content-type"), Some("application/pdf"));
+    } else {
+        // No CJK font on this machine: the page says what to install.
+        let msg = p.body_text();
+        assert!(msg.contains("fonts-noto-cjk"), "{msg}");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs fonts-noto-cjk: {msg}"
+        );
+    }
+    let bad = get(&a, "/?format=docx");
+    assert_eq!(bad.status, 400);
+}

@@ -33,6 +33,7 @@ details.forms{margin:1em 0}details.forms summary{font-weight:bold;cursor:pointer
 thead{display:table-header-group}tr{page-break-inside:avoid}body{font-size:10pt}
 .printhead{display:block}}
 .printhead{display:none}
+figure.chart{margin:.5em 0;max-width:720px}figure.chart svg{width:100%;height:auto}
 ";
 
 /// The query string every link carries on: the as-of date (when chosen), language, unit.
@@ -142,6 +143,14 @@ fn section_html(doc: &Document, s: &Section, v: &View, out: &mut String) {
             out.push_str("</tr>");
         }
         out.push_str("</tbody></table>");
+    }
+    // Charts as inline SVG (viewBox, so they scale on screen and on paper).
+    for c in &s.charts {
+        let _ = write!(
+            out,
+            "<figure class=\"chart\">{}</figure>",
+            present::svg::inline(c, doc.unit)
+        );
     }
     if !s.notes.is_empty() {
         out.push_str("<div class=\"notes\">");
@@ -278,9 +287,39 @@ fn download(req: &Request, name: &str, docs: &[Document]) -> Option<Result<Respo
                 )
             })
         }
+        "xlsx" => present::xlsx::workbook(docs, &Columns::All).map(|bytes| {
+            Response::new(
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            )
+            .with_header(
+                "Content-Disposition",
+                &format!("attachment; filename=\"{name}.xlsx\""),
+            )
+        }),
+        "pdf" => {
+            let Some(first) = docs.first() else {
+                return Some(Err(Error::refused(
+                    "format",
+                    "this page has nothing to print",
+                )));
+            };
+            let mut b = present::print::Binder::single(first.clone());
+            b.docs = docs.to_vec();
+            present::pdf::font_files(None)
+                .and_then(|f| present::pdf::load_fonts(&f))
+                .and_then(|fonts| present::pdf::render(&b, &Columns::All, fonts))
+                .map(|(bytes, _pages)| {
+                    Response::new(200, "application/pdf", bytes).with_header(
+                        "Content-Disposition",
+                        &format!("attachment; filename=\"{name}.pdf\""),
+                    )
+                })
+        }
         other => Err(Error::refused(
             "format",
-            format!("download format '{other}' is not available here (use csv)"),
+            format!("download format '{other}' is not available (use csv, xlsx or pdf)"),
         )),
     })
 }
