@@ -24,6 +24,9 @@ pub enum Error {
     Ledger(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// What a PostgreSQL server said, with its SQLSTATE (store/pg).
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
     /// A stored row that cannot be read as what it should hold: changed outside
     /// fundledger (`audit` reports it as a `bad-row` finding).
     #[error("{0}")]

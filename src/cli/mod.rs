@@ -11,6 +11,7 @@ mod export;
 mod leverage;
 mod loans;
 mod output;
+mod pg;
 mod policy;
 mod reference;
 mod render;
@@ -54,7 +55,7 @@ Example:
 #[derive(Parser, Debug)]
 #[command(name = "fundledger", version, about = ABOUT, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// Ledger file [default: ledger.db in the working directory]
+    /// Ledger file, or a PostgreSQL database (postgres://user@host/db) [default: ledger.db in the working directory]
     #[arg(
         long,
         global = true,
@@ -194,6 +195,14 @@ pub enum Command {
         after_help = "Loopback only unless --listen says otherwise. Security model: docs/serve.md.\n\nExamples:\n  fundledger --db ledger.db.example serve --read-only\n  fundledger serve --listen 127.0.0.1:8640 --user 张敏"
     )]
     Serve(ServeArgs),
+    /// Copy a whole ledger between a file and PostgreSQL, verified (refuses a non-empty target)
+    #[command(
+        after_help = "Examples:\n  fundledger --db postgres://admin@db.example/ledger init\n  fundledger copy --from ledger.db --to postgres://admin@db.example/ledger\n  fundledger copy --from postgres://audrey@db.example/ledger --to ledger-2022-06-30.db"
+    )]
+    Copy(pg::CopyArgs),
+    /// PostgreSQL ledgers: roles for writers and auditors
+    #[command(subcommand)]
+    Pg(pg::PgCmd),
 }
 
 #[derive(Args, Debug)]
@@ -362,7 +371,6 @@ pub fn run() -> ExitCode {
             font: cli.font.clone(),
         },
     };
-    let ok = |r: Result<()>| r.map(|()| 0u8);
     if let Err(e) = output::configure(
         cli.output.clone(),
         cli.format == Format::Xlsx,
@@ -371,30 +379,15 @@ pub fn run() -> ExitCode {
         report_error(&ctx, &e);
         return ExitCode::from(1);
     }
-    let result = match cli.command {
-        Command::Audit(a) => audit::run(&ctx, a),
-        Command::Backup(a) => ok(audit::backup(&ctx, a)),
-        Command::Reindex => ok(audit::reindex(&ctx)),
-        Command::Import(a) => ok(transfer::import(&ctx, a)),
-        Command::Init => ok(reference::init(&ctx)),
-        Command::Fund(c) => ok(reference::fund(&ctx, c)),
-        Command::Investor(c) => ok(reference::investor(&ctx, c)),
-        Command::Company(c) => ok(reference::company(&ctx, c)),
-        Command::Lp(c) => ok(entries::lp(&ctx, c)),
-        Command::Deal(c) => ok(entries::deal(&ctx, c)),
-        Command::Reverse(a) => ok(entries::reverse(&ctx, a)),
-        Command::Log(a) => ok(entries::log(&ctx, a)),
-        Command::Report(c) => ok(report::run(&ctx, c)),
-        Command::Loan(c) => ok(loans::loan(&ctx, c)),
-        Command::Grant(c) => ok(loans::grant(&ctx, c)),
-        Command::Export(a) => ok(export::run(&ctx, a)),
-        Command::Calc(c) => ok(returns::calc(&ctx, c)),
-        // Built whole, then written like any output (a closed pipe is not an error).
-        Command::Completions { shell } => ok(render::print_bytes(&shell::completions(shell))),
-        Command::Man => ok(shell::man()
-            .map_err(Error::from)
-            .and_then(|m| render::print_bytes(&m))),
-        Command::Serve(a) => ok(serve(&ctx, a)),
+    let db = cli.db.to_string_lossy().into_owned();
+    let result = if fundledger::store::pg::is_url(&db) {
+        pg::run(&ctx, &db, cli.command)
+    } else if matches!(cli.command, Command::Pg(_)) {
+        Err(Error::Ledger(format!(
+            "`fundledger pg` works on a PostgreSQL ledger; --db is {db}: pass --db postgres://user@host/db"
+        )))
+    } else {
+        dispatch(&ctx, cli.command)
     };
     let result = match result {
         Ok(code) => output::finish().map(|()| code),
@@ -411,6 +404,38 @@ pub fn run() -> ExitCode {
             report_error(&ctx, &e);
             ExitCode::from(1)
         }
+    }
+}
+
+/// Run a command against the ledger `ctx.db` names (a file).
+pub(crate) fn dispatch(ctx: &Ctx, command: Command) -> Result<u8> {
+    let ok = |r: Result<()>| r.map(|()| 0u8);
+    match command {
+        Command::Audit(a) => audit::run(ctx, a),
+        Command::Backup(a) => ok(audit::backup(ctx, a)),
+        Command::Reindex => ok(audit::reindex(ctx)),
+        Command::Import(a) => ok(transfer::import(ctx, a)),
+        Command::Init => ok(reference::init(ctx)),
+        Command::Fund(c) => ok(reference::fund(ctx, c)),
+        Command::Investor(c) => ok(reference::investor(ctx, c)),
+        Command::Company(c) => ok(reference::company(ctx, c)),
+        Command::Lp(c) => ok(entries::lp(ctx, c)),
+        Command::Deal(c) => ok(entries::deal(ctx, c)),
+        Command::Reverse(a) => ok(entries::reverse(ctx, a)),
+        Command::Log(a) => ok(entries::log(ctx, a)),
+        Command::Report(c) => ok(report::run(ctx, c)),
+        Command::Loan(c) => ok(loans::loan(ctx, c)),
+        Command::Grant(c) => ok(loans::grant(ctx, c)),
+        Command::Export(a) => ok(export::run(ctx, a)),
+        Command::Calc(c) => ok(returns::calc(ctx, c)),
+        // Built whole, then written like any output (a closed pipe is not an error).
+        Command::Completions { shell } => ok(render::print_bytes(&shell::completions(shell))),
+        Command::Man => ok(shell::man()
+            .map_err(Error::from)
+            .and_then(|m| render::print_bytes(&m))),
+        Command::Serve(a) => ok(serve(ctx, a)),
+        Command::Copy(a) => ok(pg::copy(ctx, a)),
+        Command::Pg(_) => unreachable!("pg commands are run by cli::pg"),
     }
 }
 

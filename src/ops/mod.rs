@@ -10,6 +10,7 @@ mod entries;
 pub mod facts;
 pub mod import;
 pub mod loans;
+pub mod pg;
 mod policy;
 mod reference;
 mod reindex;

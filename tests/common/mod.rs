@@ -371,3 +371,59 @@ pub fn have_file(path: &str, package: &str) -> bool {
     );
     false
 }
+
+/// PostgreSQL for the tests: `FUNDLEDGER_TEST_PG` is a superuser URL of a throwaway
+/// cluster (`.ci/run` starts one with scripts/pg-cluster.sh). Without it the PostgreSQL
+/// tests print a SKIPPED line and pass locally, and fail under CI.
+pub mod pg {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub fn admin() -> Option<String> {
+        match std::env::var("FUNDLEDGER_TEST_PG") {
+            Ok(u) if !u.trim().is_empty() => Some(u),
+            _ if std::env::var_os("CI").is_some() => panic!(
+                "FUNDLEDGER_TEST_PG is not set under CI: .ci/run starts a PostgreSQL cluster for these tests"
+            ),
+            _ => {
+                eprintln!(
+                    "SKIPPED: PostgreSQL tests: set FUNDLEDGER_TEST_PG to a superuser URL \
+                     (scripts/pg-cluster.sh start DIR prints one)"
+                );
+                None
+            }
+        }
+    }
+
+    /// `url` with its database replaced by `db`.
+    pub fn with_db(url: &str, db: &str) -> String {
+        let (base, query) = match url.split_once('?') {
+            Some((b, q)) => (b, format!("?{q}")),
+            None => (url, String::new()),
+        };
+        let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+        let host_end = base[scheme_end..]
+            .find('/')
+            .map(|i| scheme_end + i)
+            .unwrap_or(base.len());
+        format!("{}/{db}{query}", &base[..host_end])
+    }
+
+    /// A new empty database on the test cluster; returns its superuser URL.
+    pub fn fresh_db(admin: &str, tag: &str) -> String {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "fl_{tag}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut c =
+            postgres::Client::connect(admin, postgres::NoTls).expect("connect to the test cluster");
+        c.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create a test database");
+        with_db(admin, &name)
+    }
+
+    pub fn client(url: &str) -> postgres::Client {
+        postgres::Client::connect(url, postgres::NoTls).expect("connect")
+    }
+}

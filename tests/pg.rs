@@ -1,0 +1,472 @@
+//! The PostgreSQL backend (issue 13), on a real server: the same reports and chain
+//! heads as the file it was copied from, the database refusing edits for every role,
+//! roles that cannot write or cannot edit, tampering caught by `audit`, and writers
+//! serialised on the chain tail.
+
+mod common;
+
+use common::{dump, pg, run_in, Run, TestLedger};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ledger.db.example");
+
+/// A test's own database with a ledger in it, and a directory to run in.
+struct PgLedger {
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl PgLedger {
+    fn new(admin: &str, tag: &str) -> PgLedger {
+        let url = pg::fresh_db(admin, tag);
+        let t = PgLedger {
+            url,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        t.run(&["init"]).ok();
+        t
+    }
+    fn run(&self, args: &[&str]) -> Run {
+        let mut full = vec!["--db", self.url.as_str()];
+        full.extend_from_slice(args);
+        run_in(self.dir.path(), &full)
+    }
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut full = vec!["--format", "json"];
+        full.extend_from_slice(args);
+        self.run(&full).json()
+    }
+    /// Every row as the file `copy` makes of it: equal dumps, unchanged ledger.
+    fn dump(&self) -> String {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let file = self.dir.path().join(format!("dump-{n}.db"));
+        run_in(
+            self.dir.path(),
+            &["copy", "--from", &self.url, "--to", file.to_str().unwrap()],
+        )
+        .ok();
+        let d = dump(&file);
+        std::fs::remove_file(&file).unwrap();
+        d
+    }
+    fn entries(&self) -> i64 {
+        pg::client(&self.url)
+            .query_one("SELECT count(*) FROM entries", &[])
+            .unwrap()
+            .get(0)
+    }
+}
+
+fn file_json(db: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let mut full = vec!["--db", db, "--format", "json"];
+    full.extend_from_slice(args);
+    run_in(dir.path(), &full).json()
+}
+
+/// The example ledger, copied in.
+fn example_on_pg(admin: &str, tag: &str) -> PgLedger {
+    let t = PgLedger::new(admin, tag);
+    let out = run_in(t.dir.path(), &["copy", "--from", EXAMPLE, "--to", &t.url]);
+    // 183 entries and 67 reference seals: `fundledger --db ledger.db.example audit`.
+    assert!(
+        out.ok().contains("journal head 183:"),
+        "copy output: {}",
+        out.stdout
+    );
+    t
+}
+
+#[test]
+fn a_copied_ledger_prints_the_same_reports_and_chain_heads_and_copies_back_byte_for_byte() {
+    let Some(admin) = pg::admin() else { return };
+    let t = example_on_pg(&admin, "same");
+    // Every figure a report prints comes from the same rows: the JSON of each report
+    // on the server equals the JSON of the file it was copied from.
+    for args in [
+        &["report", "portfolio", "--as-of", "2022-06-30"][..],
+        &["report", "leverage", "--as-of", "2022-06-30"],
+        &["report", "returns", "--as-of", "2022-06-30"],
+        &["report", "loans", "--as-of", "2022-06-30"],
+        &["report", "breakdown", "--as-of", "2022-06-30"],
+        &["report", "outcomes", "--as-of", "2022-06-30"],
+        &["log"],
+        &["fund", "list"],
+    ] {
+        assert_eq!(
+            t.json(args),
+            file_json(EXAMPLE, args),
+            "{args:?} differs between PostgreSQL and the file"
+        );
+    }
+    let audit = t.json(&["audit", "--as-of", "2022-06-30"]);
+    let file_audit = file_json(EXAMPLE, &["audit", "--as-of", "2022-06-30"]);
+    assert_eq!(audit["head"], file_audit["head"], "chain heads differ");
+    assert_eq!(audit["findings"].as_array().map(Vec::len), Some(0));
+    // Back to a file: every row of every table as in the original.
+    let back = t.dir.path().join("back.db");
+    run_in(
+        t.dir.path(),
+        &["copy", "--from", &t.url, "--to", back.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(dump(&back), dump(std::path::Path::new(EXAMPLE)));
+}
+
+#[test]
+fn init_refuses_a_database_that_holds_a_ledger_and_copy_a_target_that_is_not_empty() {
+    let Some(admin) = pg::admin() else { return };
+    let t = example_on_pg(&admin, "refuse");
+    let before = t.dump();
+    t.run(&["init"]).refused("already holds a ledger");
+    run_in(t.dir.path(), &["copy", "--from", EXAMPLE, "--to", &t.url])
+        .refused("already holds 317 rows");
+    assert_eq!(
+        before,
+        t.dump(),
+        "a refused init or copy changed the ledger"
+    );
+    // A file target that exists is refused too, and left as it was.
+    let existing = t.dir.path().join("x.db");
+    std::fs::write(&existing, b"not mine").unwrap();
+    run_in(
+        t.dir.path(),
+        &["copy", "--from", &t.url, "--to", existing.to_str().unwrap()],
+    )
+    .refused("already exists");
+    assert_eq!(std::fs::read(&existing).unwrap(), b"not mine");
+}
+
+#[test]
+fn a_newer_schema_and_an_empty_database_are_refused_untouched() {
+    let Some(admin) = pg::admin() else { return };
+    let empty = pg::fresh_db(&admin, "empty");
+    let dir = tempfile::tempdir().unwrap();
+    run_in(dir.path(), &["--db", &empty, "report", "portfolio"])
+        .refused("holds no fundledger ledger");
+    let t = PgLedger::new(&admin, "newer");
+    let mut c = pg::client(&t.url);
+    c.batch_execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+        .unwrap();
+    t.run(&["fund", "add", "G", "--name", "g", "--kind", "guidance"])
+        .refused("newer fundledger (schema version 11");
+    let funds: i64 = c
+        .query_one("SELECT count(*) FROM funds", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(funds, 0);
+}
+
+#[test]
+fn writes_follow_the_same_rules_and_a_refusal_changes_nothing() {
+    let Some(admin) = pg::admin() else { return };
+    let t = PgLedger::new(&admin, "rules");
+    for args in [
+        &[
+            "fund",
+            "add",
+            "G",
+            "--name",
+            "引导基金",
+            "--kind",
+            "guidance",
+        ][..],
+        &["company", "add", "A", "--name", "甲公司"],
+        &[
+            "deal",
+            "commit",
+            "G",
+            "A",
+            "--amount",
+            "1000000",
+            "--date",
+            "2021-03-01",
+        ],
+        &[
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "600000",
+            "--date",
+            "2021-04-01",
+        ],
+    ] {
+        t.run(args).ok();
+    }
+    let before = t.dump();
+    // 600,000 paid of 1,000,000 committed: 500,000 more would be 100,000 over.
+    t.run(&[
+        "deal",
+        "pay",
+        "G",
+        "A",
+        "--amount",
+        "500000",
+        "--date",
+        "2021-05-01",
+    ])
+    .refused("paid-in-exceeds-commitment");
+    t.run(&[
+        "deal",
+        "pay",
+        "G",
+        "A",
+        "--amount",
+        "1.001",
+        "--date",
+        "2021-05-01",
+    ])
+    .refused("amount");
+    assert_eq!(before, t.dump(), "a refused write changed the ledger");
+    assert_eq!(t.entries(), 2);
+}
+
+#[test]
+fn the_database_refuses_edits_and_roles_hold_writers_to_inserts_and_auditors_to_reads() {
+    let Some(admin) = pg::admin() else { return };
+    let t = example_on_pg(&admin, "roles");
+    t.run(&["pg", "roles", "--apply"]).ok();
+    let mut su = pg::client(&t.url);
+    su.batch_execute(
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fl_alice') THEN CREATE ROLE fl_alice LOGIN; END IF;
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fl_audrey') THEN CREATE ROLE fl_audrey LOGIN; END IF;
+         END $$;
+         GRANT fundledger_writer TO fl_alice; GRANT fundledger_auditor TO fl_audrey;",
+    )
+    .unwrap();
+    // Even the owner cannot edit history: the trigger refuses, SQLSTATE 23001.
+    let e = su
+        .batch_execute("UPDATE entries SET amount_fen = 1 WHERE id = 3")
+        .unwrap_err();
+    assert_eq!(e.code().map(|c| c.code()), Some("23001"), "{e}");
+    let e = su.batch_execute("TRUNCATE funds CASCADE").unwrap_err();
+    assert_eq!(e.code().map(|c| c.code()), Some("23001"), "{e}");
+
+    let as_user = |user: &str| t.url.replacen("postgres@", &format!("{user}@"), 1);
+    let alice = as_user("fl_alice");
+    let audrey = as_user("fl_audrey");
+    let before = t.dump();
+    // The writer may not edit or delete: permission denied, SQLSTATE 42501.
+    let mut w = pg::client(&alice);
+    for sql in [
+        "UPDATE entries SET amount_fen = 1 WHERE id = 3",
+        "DELETE FROM entries WHERE id = 183",
+        "UPDATE funds SET name = 'x' WHERE id = 1",
+    ] {
+        let e = w.batch_execute(sql).unwrap_err();
+        assert_eq!(e.code().map(|c| c.code()), Some("42501"), "{sql}: {e}");
+    }
+    // The auditor may read everything and write nothing, through fundledger too.
+    let dir = tempfile::tempdir().unwrap();
+    run_in(
+        dir.path(),
+        &["--db", &audrey, "audit", "--as-of", "2022-06-30"],
+    )
+    .ok();
+    run_in(
+        dir.path(),
+        &[
+            "--db", &audrey, "fund", "add", "X", "--name", "x", "--kind", "guidance",
+        ],
+    )
+    .refused("42501");
+    let e = pg::client(&audrey)
+        .batch_execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+        .unwrap_err();
+    assert_eq!(e.code().map(|c| c.code()), Some("42501"), "{e}");
+    assert_eq!(before, t.dump(), "a refused edit changed the ledger");
+    // The writer writes through fundledger.
+    run_in(
+        dir.path(),
+        &[
+            "--db", &alice, "fund", "add", "X", "--name", "x", "--kind", "guidance",
+        ],
+    )
+    .ok();
+}
+
+#[test]
+fn tampering_as_superuser_with_triggers_disabled_is_named_by_audit() {
+    let Some(admin) = pg::admin() else { return };
+    let t = example_on_pg(&admin, "tamper");
+    pg::client(&t.url)
+        .batch_execute(
+            "ALTER TABLE entries DISABLE TRIGGER USER;
+             UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 3;
+             ALTER TABLE entries ENABLE TRIGGER USER;",
+        )
+        .unwrap();
+    let r = t.run(&["--format", "json", "audit", "--as-of", "2022-06-30"]);
+    assert_eq!(r.code, 3, "audit should report findings: {}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "chain-content", "{v}");
+    assert_eq!(f["record"], "entry 3", "{v}");
+    // `copy` refuses to carry a broken chain anywhere.
+    let out = t.dir.path().join("out.db");
+    run_in(
+        t.dir.path(),
+        &["copy", "--from", &t.url, "--to", out.to_str().unwrap()],
+    )
+    .refused("does not verify at entry 3");
+    assert!(!out.exists());
+}
+
+#[test]
+fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
+    let Some(admin) = pg::admin() else { return };
+    let t = PgLedger::new(&admin, "race");
+    for args in [
+        &["fund", "add", "G", "--name", "g", "--kind", "guidance"][..],
+        &["company", "add", "A", "--name", "a"],
+        &[
+            "deal",
+            "commit",
+            "G",
+            "A",
+            "--amount",
+            "1000000",
+            "--date",
+            "2021-03-01",
+        ],
+        &[
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "100000",
+            "--date",
+            "2021-04-01",
+        ],
+    ] {
+        t.run(args).ok();
+    }
+    // 8 processes × 10 marks at once: all 80 land, one chain.
+    let procs: Vec<_> = (0..8)
+        .map(|p| {
+            let url = t.url.clone();
+            std::thread::spawn(move || {
+                let dir = tempfile::tempdir().unwrap();
+                for i in 0..10 {
+                    let amount = format!("{}", 1000 + p * 100 + i);
+                    run_in(
+                        dir.path(),
+                        &[
+                            "--db",
+                            &url,
+                            "deal",
+                            "value",
+                            "G",
+                            "A",
+                            "--amount",
+                            &amount,
+                            "--date",
+                            "2021-06-30",
+                        ],
+                    )
+                    .ok();
+                }
+            })
+        })
+        .collect();
+    for p in procs {
+        p.join().unwrap();
+    }
+    assert_eq!(t.entries(), 2 + 80);
+    let audit = t.json(&["audit", "--as-of", "2022-06-30"]);
+    assert_eq!(
+        audit["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{audit}"
+    );
+    // 1,000,000 committed, 100,000 paid: two writers each pay 600,000 at once (either
+    // fits alone, both would be 300,000 over); the second to take the lock sees the
+    // first's payment and is refused.
+    let racers: Vec<_> = (0..2)
+        .map(|_| {
+            let url = t.url.clone();
+            std::thread::spawn(move || {
+                let dir = tempfile::tempdir().unwrap();
+                run_in(
+                    dir.path(),
+                    &[
+                        "--db",
+                        &url,
+                        "deal",
+                        "pay",
+                        "G",
+                        "A",
+                        "--amount",
+                        "600000",
+                        "--date",
+                        "2021-07-01",
+                    ],
+                )
+            })
+        })
+        .collect();
+    let results: Vec<Run> = racers.into_iter().map(|h| h.join().unwrap()).collect();
+    let won = results.iter().filter(|r| r.code == 0).count();
+    assert_eq!(
+        won,
+        1,
+        "exactly one payment must land: {:?}",
+        results.iter().map(|r| &r.stderr).collect::<Vec<_>>()
+    );
+    assert!(results
+        .iter()
+        .any(|r| r.stderr.contains("paid-in-exceeds-commitment")));
+    assert_eq!(t.entries(), 2 + 80 + 1);
+}
+
+#[test]
+fn a_client_killed_while_it_holds_the_write_lock_leaves_nothing() {
+    let Some(admin) = pg::admin() else { return };
+    let t = example_on_pg(&admin, "killed");
+    let before = t.dump();
+    // A writer that takes the lock, adds a row and dies before committing, as a killed
+    // fundledger would (its connection drops mid-transaction).
+    {
+        let mut c = pg::client(&t.url);
+        let mut tx = c.transaction().unwrap();
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&0x464C_4447_i64])
+            .unwrap();
+        tx.batch_execute(
+            "INSERT INTO grants (id, code, recipient, created_at, created_by)
+             VALUES (999, 'KILLED', 'x', '2022-01-01T00:00:00Z', 'x')",
+        )
+        .unwrap();
+        drop(tx);
+        drop(c);
+    }
+    assert_eq!(before, t.dump());
+    // And the lock went with it: the next writer is not blocked.
+    t.run(&["fund", "add", "AFTER", "--name", "x", "--kind", "guidance"])
+        .ok();
+}
+
+#[test]
+fn the_pg_commands_explain_themselves_on_a_file() {
+    // No server needed: `pg roles` on a file and `copy` between two files are refused
+    // with the command to use instead.
+    let t = TestLedger::new();
+    t.run(&["pg", "roles"]).refused("--db postgres://");
+    let other = t.dir.path().join("b.db");
+    run_in(
+        t.dir.path(),
+        &[
+            "copy",
+            "--from",
+            t.db.to_str().unwrap(),
+            "--to",
+            other.to_str().unwrap(),
+        ],
+    )
+    .refused("fundledger backup");
+}
