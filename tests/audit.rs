@@ -138,6 +138,9 @@ fn summary_codes(v: &Value) -> usize {
 
 #[test]
 fn a_clean_ledger_audits_clean_and_prints_its_head() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let v = audit(&t, &[], 0);
     assert_eq!(v["clean"], true);
@@ -155,6 +158,9 @@ fn a_clean_ledger_audits_clean_and_prints_its_head() {
 
 #[test]
 fn a_changed_amount_or_date_is_found_at_that_entry() {
+    if common::sqlite_file_test() {
+        return;
+    }
     for (sql, what) in [
         (
             "UPDATE entries SET amount_fen = amount_fen + 1 WHERE id = 4",
@@ -179,6 +185,9 @@ fn a_changed_amount_or_date_is_found_at_that_entry() {
 
 #[test]
 fn a_deleted_or_inserted_or_reordered_row_is_found() {
+    if common::sqlite_file_test() {
+        return;
+    }
     // Deleted from the middle: entry 4 is gone, so position 4 holds entry 5.
     let t = small_ledger();
     let c = raw(&t.db);
@@ -229,6 +238,9 @@ fn a_deleted_or_inserted_or_reordered_row_is_found() {
 
 #[test]
 fn a_noted_head_catches_a_rewritten_chain() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let v = audit(&t, &[], 0);
     let noted = format!("8:{}", v["head"].as_str().unwrap());
@@ -275,6 +287,9 @@ fn a_noted_head_catches_a_rewritten_chain() {
 
 #[test]
 fn rule_breaking_rows_written_behind_the_ledger_are_found() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let c = raw(&t.db);
     let (s, a, b): (String, String, String) = (
@@ -371,6 +386,9 @@ fn rule_breaking_rows_written_behind_the_ledger_are_found() {
 
 #[test]
 fn entries_after_a_write_off_are_found() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     t.run(&["deal", "write-off", "S", "A", "--date", "2021-01-01"])
         .ok();
@@ -391,6 +409,9 @@ fn entries_after_a_write_off_are_found() {
 
 #[test]
 fn broken_reversal_links_are_found() {
+    if common::sqlite_file_test() {
+        return;
+    }
     // A reversal of a reversal, written with the guard trigger dropped.
     let t = small_ledger();
     t.run(&["reverse", "8", "--reason", "x"]).ok(); // entry 9
@@ -447,6 +468,9 @@ fn broken_reversal_links_are_found() {
 
 #[test]
 fn sqlite_integrity_and_foreign_keys_are_checked() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let c = raw(&t.db);
     // An index whose stored definition no longer matches its contents.
@@ -573,6 +597,9 @@ fn reconciliation_against_a_statement() {
 
 #[test]
 fn backup_is_consistent_verified_and_never_overwrites() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let dest = t.dir.path().join("copy.db");
     let v = t.json(&["backup", dest.to_str().unwrap()]);
@@ -587,6 +614,9 @@ fn backup_is_consistent_verified_and_never_overwrites() {
 
 #[test]
 fn parallel_writers_lose_nothing_and_keep_the_chain() {
+    if common::sqlite_file_test() {
+        return;
+    }
     // 4 processes × 200 entries each, all at once, on one file.
     let t = small_ledger();
     t.run(&[
@@ -652,6 +682,9 @@ fn parallel_writers_lose_nothing_and_keep_the_chain() {
 /// column; `log` and reports stop with an error naming them, not a conversion error.
 #[test]
 fn undecodable_rows_are_named_not_fatal() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let c = raw(&t.db);
     drop_guards(&c);
@@ -757,6 +790,9 @@ fn pair(code: &str, record: &str) -> (String, String) {
 /// sqlite3 shell is named by `audit`, as is a row deleted or added behind its back.
 #[test]
 fn edited_reference_rows_are_named() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let clean = audit(&t, &[], 0);
     // G, S, GOV, SOC, A, B and the investor row G gets as an LP: 7 seals.
@@ -798,6 +834,9 @@ fn edited_reference_rows_are_named() {
 /// with an error naming the funds instead of looping.
 #[test]
 fn a_fund_parent_cycle_is_found_and_reports_stop() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let c = raw(&t.db);
     drop_reference_guards(&c);
@@ -839,6 +878,9 @@ fn a_fund_parent_cycle_is_found_and_reports_stop() {
 /// moved after its entries: both named, with the figures.
 #[test]
 fn a_broken_parent_rule_and_a_moved_inception_are_found() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let c = raw(&t.db);
     drop_reference_guards(&c);
@@ -923,6 +965,9 @@ fn a_guidance_fund_with_a_parent_is_refused() {
 /// stand, and audits clean.
 #[test]
 fn an_upgraded_ledger_seals_its_reference_rows() {
+    if common::sqlite_file_test() {
+        return;
+    }
     use fundledger::store::Ledger;
     let t = TestLedger::uninit();
     drop(Ledger::create_at_version(&t.db, 7).unwrap());
@@ -950,6 +995,9 @@ fn an_upgraded_ledger_seals_its_reference_rows() {
 /// A loan's contract terms and a fund's policy record are sealed too.
 #[test]
 fn edited_loan_terms_and_policy_records_are_named() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     t.run(&[
         "loan",
@@ -1014,6 +1062,9 @@ fn noted_then_two_more() -> (TestLedger, String) {
 
 #[test]
 fn an_incremental_audit_proves_the_noted_entries_by_their_hashes_and_checks_the_rest() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let (t, noted) = noted_then_two_more();
     let n: i64 = noted.split(':').next().unwrap().parse().unwrap();
     let v = audit(&t, &["--since", &noted], 0);

@@ -1022,9 +1022,8 @@ fn facts_scores_and_idle_terms_are_sealed_and_the_audit_is_clean() {
 
 #[test]
 fn the_example_scorecard_by_hand() {
-    let t = TestLedger::uninit();
+    let t = TestLedger::example();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(root.join("ledger.db.example"), &t.db).unwrap();
     let tpl = root.join("docs/templates/quanzhou-2025.toml");
     let c = t.json(&[
         "fund",

@@ -78,6 +78,9 @@ fn report(t: &TestLedger, as_of: &str) -> Value {
 
 #[test]
 fn schedules_for_each_method_match_hand_calculations() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = TestLedger::new();
     // 等额本息 10,000 over 3 months at 12%: i = 1%, (1.01)³ = 1.030301,
     // payment 10,000 × 0.01 × 1.030301 / 0.030301 = 3,400.2211… → 3,400.22.
@@ -188,6 +191,9 @@ fn schedules_for_each_method_match_hand_calculations() {
 
 #[test]
 fn published_subsidy_example_and_share_rule() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = TestLedger::new();
     // DOMAIN.md: 100,000 元 for one year at 5.15%, LPR 3.65%, borrower pays LPR − 150bp:
     // interest 5,150 = borrower 2.15% (2,150) + public finance 3.00% (3,000).
@@ -1246,6 +1252,9 @@ fn report_groups_formats_and_grants() {
 
 #[test]
 fn loan_entries_are_in_the_hash_chain_and_audit_clean() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = TestLedger::new();
     ep_loan(&t, "H", &[]);
     repay(&t, "H", "10600", "2021-02-15");
@@ -1292,6 +1301,9 @@ fn loan_entries_are_in_the_hash_chain_and_audit_clean() {
 
 #[test]
 fn an_older_ledger_upgrades_and_keeps_its_hashes() {
+    if common::sqlite_file_test() {
+        return;
+    }
     use fundledger::hashchain::{canonical, chain_hash, GENESIS};
     // A schema-1 ledger with one LP commitment, written as version 1 wrote it.
     let t = TestLedger::uninit();

@@ -17,10 +17,7 @@ const NT_NAME: &str = "昆明高新诺泰大健康产业投资合伙企业（有
 const NOTO: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example");
-    std::fs::copy(src, &t.db).unwrap();
-    t
+    TestLedger::example()
 }
 
 /// `report pack` of `t` as of 2022-12-31 in 万元, written to `name`; `extra` goes first.

@@ -453,6 +453,9 @@ fn a_client_killed_while_it_holds_the_write_lock_leaves_nothing() {
 
 #[test]
 fn the_pg_commands_explain_themselves_on_a_file() {
+    if common::sqlite_file_test() {
+        return;
+    }
     // No server needed: `pg roles` on a file and `copy` between two files are refused
     // with the command to use instead.
     let t = TestLedger::new();
@@ -469,4 +472,65 @@ fn the_pg_commands_explain_themselves_on_a_file() {
         ],
     )
     .refused("fundledger backup");
+}
+
+#[test]
+fn the_postgres_schema_has_every_column_of_the_sqlite_schema_and_no_other() {
+    if common::sqlite_file_test() {
+        return;
+    }
+    let Some(admin) = pg::admin() else { return };
+    let t = PgLedger::new(&admin, "schema");
+    let file = TestLedger::new();
+    let conn = rusqlite::Connection::open(&file.db).unwrap();
+    let mut c = pg::client(&t.url);
+    for table in [
+        "meta",
+        "funds",
+        "investors",
+        "companies",
+        "entry_kinds",
+        "entries",
+        "imports",
+        "loans",
+        "grants",
+        "fund_policies",
+        "company_facts",
+        "indicator_scores",
+        "reference_seals",
+    ] {
+        // (name, INTEGER or TEXT) on SQLite; (name, bigint or text) on PostgreSQL.
+        let mut lite: Vec<(String, String)> = conn
+            .prepare(&format!(
+                "SELECT name, type FROM pragma_table_info('{table}')"
+            ))
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get::<_, String>(1)?.to_lowercase()))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut server: Vec<(String, String)> = c
+            .query(
+                "SELECT column_name::text, data_type::text FROM information_schema.columns
+                 WHERE table_schema = 'public' AND table_name = $1",
+                &[&table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let ty: String = r.get(1);
+                let ty = if ty == "bigint" {
+                    "integer".to_string()
+                } else {
+                    ty
+                };
+                (r.get(0), ty)
+            })
+            .collect();
+        lite.sort();
+        server.sort();
+        assert_eq!(lite, server, "table {table} differs between the backends");
+    }
 }

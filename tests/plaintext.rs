@@ -12,10 +12,7 @@ use common::{small_ledger, tool, TestLedger};
 use rust_decimal::Decimal;
 
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example");
-    std::fs::copy(src, &t.db).unwrap();
-    t
+    TestLedger::example()
 }
 
 fn dec(s: &str) -> Decimal {

@@ -15,10 +15,7 @@ use fundledger::store::Ledger;
 use unicode_width::UnicodeWidthStr;
 
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example");
-    std::fs::copy(src, &t.db).unwrap();
-    t
+    TestLedger::example()
 }
 
 /// Every report and listing of the example ledger, as CLI arguments.

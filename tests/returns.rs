@@ -59,13 +59,7 @@ fn set(k: &[&str]) -> BTreeSet<String> {
 
 /// A copy of ledger.db.example in a scratch directory.
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/ledger.db.example"),
-        &t.db,
-    )
-    .unwrap();
-    t
+    TestLedger::example()
 }
 
 #[test]

@@ -5,10 +5,7 @@ mod common;
 use common::TestLedger;
 
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example");
-    std::fs::copy(src, &t.db).unwrap();
-    t
+    TestLedger::example()
 }
 
 #[test]

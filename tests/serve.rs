@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::TestLedger;
 use fundledger::serve::{App, Config, Request, Response};
 
@@ -12,10 +10,7 @@ const HOST: &str = "127.0.0.1:8640";
 const SESSION: &str = "fundledger_session=s3ss10n";
 
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example");
-    std::fs::copy(src, &t.db).unwrap();
-    t
+    TestLedger::example()
 }
 
 fn app(t: &TestLedger, read_only: bool) -> App {

@@ -443,6 +443,9 @@ fn schema(t: &TestLedger) -> Vec<(String, String, String)> {
 /// there afterwards, exactly as before.
 #[test]
 fn imports_leave_the_storage_guards_as_they_were() {
+    if common::sqlite_file_test() {
+        return;
+    }
     let t = small_ledger();
     let before = schema(&t);
     let triggers = before.iter().filter(|o| o.0 == "trigger").count();

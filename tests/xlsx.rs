@@ -17,10 +17,7 @@ use common::{Run, TestLedger};
 use rust_decimal::Decimal;
 
 fn example() -> TestLedger {
-    let t = TestLedger::uninit();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example");
-    std::fs::copy(src, &t.db).unwrap();
-    t
+    TestLedger::example()
 }
 
 /// Every XML part of the workbook at `path`, by name.

@@ -10,6 +10,24 @@ use rusqlite::{types::ValueRef, Connection, OpenFlags};
 pub struct TestLedger {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
+    /// With `FUNDLEDGER_TEST_BACKEND=postgres`, the ledger is this PostgreSQL database
+    /// instead of the file `db`: the same tests, run against the other backend.
+    pub url: Option<String>,
+}
+
+/// Tests about the SQLite file itself (SQL run on the file, old files upgraded, file
+/// locks): under `FUNDLEDGER_TEST_BACKEND=postgres` they print a line and return;
+/// tests/pg.rs covers the same ground on the server.
+pub fn sqlite_file_test() -> bool {
+    if on_postgres() {
+        eprintln!("SKIPPED (a SQLite file test) under FUNDLEDGER_TEST_BACKEND=postgres");
+    }
+    on_postgres()
+}
+
+/// `FUNDLEDGER_TEST_BACKEND=postgres` runs the ledger tests against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("FUNDLEDGER_TEST_BACKEND").is_ok_and(|b| b == "postgres")
 }
 
 pub struct Run {
@@ -85,10 +103,39 @@ impl TestLedger {
     pub fn uninit() -> TestLedger {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("ledger.db");
-        TestLedger { dir, db }
+        let url = on_postgres().then(|| {
+            let admin =
+                pg::admin().expect("FUNDLEDGER_TEST_BACKEND=postgres needs FUNDLEDGER_TEST_PG");
+            pg::fresh_db(&admin, "t")
+        });
+        TestLedger { dir, db, url }
+    }
+    /// A ledger holding a copy of the file `src` (on PostgreSQL: copied in).
+    pub fn from_file(src: &Path) -> TestLedger {
+        let t = TestLedger::uninit();
+        std::fs::copy(src, &t.db).unwrap();
+        if let Some(url) = &t.url {
+            t.run(&["init"]).ok();
+            run_in(
+                t.dir.path(),
+                &["copy", "--from", t.db.to_str().unwrap(), "--to", url],
+            )
+            .ok();
+        }
+        t
+    }
+    /// The example ledger, `ledger.db.example`.
+    pub fn example() -> TestLedger {
+        TestLedger::from_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ledger.db.example"))
+    }
+    /// What `--db` says: the file, or the PostgreSQL URL.
+    pub fn db_arg(&self) -> &str {
+        self.url
+            .as_deref()
+            .unwrap_or_else(|| self.db.to_str().unwrap())
     }
     pub fn run(&self, args: &[&str]) -> Run {
-        let mut full = vec!["--db", self.db.to_str().unwrap()];
+        let mut full = vec!["--db", self.db_arg()];
         full.extend_from_slice(args);
         run_in(self.dir.path(), &full)
     }
@@ -100,7 +147,21 @@ impl TestLedger {
     }
     /// Every row of every table, as text: equal dumps mean an unchanged ledger.
     pub fn dump(&self) -> String {
-        dump(&self.db)
+        let Some(url) = &self.url else {
+            return dump(&self.db);
+        };
+        // A PostgreSQL ledger is dumped through a verified copy to a file.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let file = self.dir.path().join(format!("dump-{n}.db"));
+        run_in(
+            self.dir.path(),
+            &["copy", "--from", url, "--to", file.to_str().unwrap()],
+        )
+        .ok();
+        let d = dump(&file);
+        std::fs::remove_file(&file).unwrap();
+        d
     }
     /// Assert that running `args` is refused with `needle` and changes nothing.
     #[track_caller]

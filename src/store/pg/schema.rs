@@ -305,18 +305,22 @@ CREATE INDEX grants_code_nocase ON grants (lower(code));
 DO $$
 DECLARE
     t TEXT;
+    why TEXT;
 BEGIN
     FOREACH t IN ARRAY ARRAY['funds', 'investors', 'companies', 'loans', 'grants', 'fund_policies',
                              'company_facts', 'indicator_scores', 'entries', 'imports',
                              'reference_seals', 'entry_kinds'] LOOP
+        why := CASE WHEN t IN ('entries', 'company_facts', 'indicator_scores')
+                    THEN t || ' are append-only: correct with a reversal'
+                    ELSE t || ' rows are never edited or deleted in a fundledger ledger' END;
         EXECUTE format(
             'CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW '
             'EXECUTE FUNCTION fundledger_refuse(%L)',
-            t || '_append_only', t, t || ' is append-only in a fundledger ledger: correct with a reversal');
+            t || '_append_only', t, why);
         EXECUTE format(
             'CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT '
             'EXECUTE FUNCTION fundledger_refuse(%L)',
-            t || '_no_truncate', t, t || ' is append-only in a fundledger ledger: correct with a reversal');
+            t || '_no_truncate', t, why);
     END LOOP;
 END
 $$;
