@@ -9,54 +9,22 @@ use common::{dump, pg, run_in, Run, TestLedger};
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ledger.db.example");
 
-/// A test's own database with a ledger in it, and a directory to run in.
-struct PgLedger {
-    url: String,
-    dir: tempfile::TempDir,
+/// A test's own database with a ledger in it; `db_arg()` is its URL.
+fn pg_ledger(admin: &str, tag: &str) -> TestLedger {
+    let t = TestLedger {
+        dir: tempfile::tempdir().unwrap(),
+        db: std::path::PathBuf::new(),
+        url: Some(pg::fresh_db(admin, tag)),
+    };
+    t.run(&["init"]).ok();
+    t
 }
 
-impl PgLedger {
-    fn new(admin: &str, tag: &str) -> PgLedger {
-        let url = pg::fresh_db(admin, tag);
-        let t = PgLedger {
-            url,
-            dir: tempfile::tempdir().unwrap(),
-        };
-        t.run(&["init"]).ok();
-        t
-    }
-    fn run(&self, args: &[&str]) -> Run {
-        let mut full = vec!["--db", self.url.as_str()];
-        full.extend_from_slice(args);
-        run_in(self.dir.path(), &full)
-    }
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut full = vec!["--format", "json"];
-        full.extend_from_slice(args);
-        self.run(&full).json()
-    }
-    /// Every row as the file `copy` makes of it: equal dumps, unchanged ledger.
-    fn dump(&self) -> String {
-        let n = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let file = self.dir.path().join(format!("dump-{n}.db"));
-        run_in(
-            self.dir.path(),
-            &["copy", "--from", &self.url, "--to", file.to_str().unwrap()],
-        )
-        .ok();
-        let d = dump(&file);
-        std::fs::remove_file(&file).unwrap();
-        d
-    }
-    fn entries(&self) -> i64 {
-        pg::client(&self.url)
-            .query_one("SELECT count(*) FROM entries", &[])
-            .unwrap()
-            .get(0)
-    }
+fn entries(t: &TestLedger) -> i64 {
+    pg::client(t.db_arg())
+        .query_one("SELECT count(*) FROM entries", &[])
+        .unwrap()
+        .get(0)
 }
 
 fn file_json(db: &str, args: &[&str]) -> serde_json::Value {
@@ -67,9 +35,12 @@ fn file_json(db: &str, args: &[&str]) -> serde_json::Value {
 }
 
 /// The example ledger, copied in.
-fn example_on_pg(admin: &str, tag: &str) -> PgLedger {
-    let t = PgLedger::new(admin, tag);
-    let out = run_in(t.dir.path(), &["copy", "--from", EXAMPLE, "--to", &t.url]);
+fn example_on_pg(admin: &str, tag: &str) -> TestLedger {
+    let t = pg_ledger(admin, tag);
+    let out = run_in(
+        t.dir.path(),
+        &["copy", "--from", EXAMPLE, "--to", t.db_arg()],
+    );
     // 183 entries and 67 reference seals: `fundledger --db ledger.db.example audit`.
     assert!(
         out.ok().contains("journal head 183:"),
@@ -109,7 +80,7 @@ fn a_copied_ledger_prints_the_same_reports_and_chain_heads_and_copies_back_byte_
     let back = t.dir.path().join("back.db");
     run_in(
         t.dir.path(),
-        &["copy", "--from", &t.url, "--to", back.to_str().unwrap()],
+        &["copy", "--from", t.db_arg(), "--to", back.to_str().unwrap()],
     )
     .ok();
     assert_eq!(dump(&back), dump(std::path::Path::new(EXAMPLE)));
@@ -121,8 +92,11 @@ fn init_refuses_a_database_that_holds_a_ledger_and_copy_a_target_that_is_not_emp
     let t = example_on_pg(&admin, "refuse");
     let before = t.dump();
     t.run(&["init"]).refused("already holds a ledger");
-    run_in(t.dir.path(), &["copy", "--from", EXAMPLE, "--to", &t.url])
-        .refused("already holds 317 rows");
+    run_in(
+        t.dir.path(),
+        &["copy", "--from", EXAMPLE, "--to", t.db_arg()],
+    )
+    .refused("already holds 317 rows");
     assert_eq!(
         before,
         t.dump(),
@@ -133,7 +107,13 @@ fn init_refuses_a_database_that_holds_a_ledger_and_copy_a_target_that_is_not_emp
     std::fs::write(&existing, b"not mine").unwrap();
     run_in(
         t.dir.path(),
-        &["copy", "--from", &t.url, "--to", existing.to_str().unwrap()],
+        &[
+            "copy",
+            "--from",
+            t.db_arg(),
+            "--to",
+            existing.to_str().unwrap(),
+        ],
     )
     .refused("already exists");
     assert_eq!(std::fs::read(&existing).unwrap(), b"not mine");
@@ -146,8 +126,8 @@ fn a_newer_schema_and_an_empty_database_are_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     run_in(dir.path(), &["--db", &empty, "report", "portfolio"])
         .refused("holds no fundledger ledger");
-    let t = PgLedger::new(&admin, "newer");
-    let mut c = pg::client(&t.url);
+    let t = pg_ledger(&admin, "newer");
+    let mut c = pg::client(t.db_arg());
     c.batch_execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
         .unwrap();
     t.run(&["fund", "add", "G", "--name", "g", "--kind", "guidance"])
@@ -162,7 +142,7 @@ fn a_newer_schema_and_an_empty_database_are_refused_untouched() {
 #[test]
 fn writes_follow_the_same_rules_and_a_refusal_changes_nothing() {
     let Some(admin) = pg::admin() else { return };
-    let t = PgLedger::new(&admin, "rules");
+    let t = pg_ledger(&admin, "rules");
     for args in [
         &[
             "fund",
@@ -222,7 +202,7 @@ fn writes_follow_the_same_rules_and_a_refusal_changes_nothing() {
     ])
     .refused("amount");
     assert_eq!(before, t.dump(), "a refused write changed the ledger");
-    assert_eq!(t.entries(), 2);
+    assert_eq!(entries(&t), 2);
 }
 
 #[test]
@@ -230,7 +210,7 @@ fn the_database_refuses_edits_and_roles_hold_writers_to_inserts_and_auditors_to_
     let Some(admin) = pg::admin() else { return };
     let t = example_on_pg(&admin, "roles");
     t.run(&["pg", "roles", "--apply"]).ok();
-    let mut su = pg::client(&t.url);
+    let mut su = pg::client(t.db_arg());
     su.batch_execute(
         "DO $$ BEGIN
            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fl_alice') THEN CREATE ROLE fl_alice LOGIN; END IF;
@@ -247,7 +227,7 @@ fn the_database_refuses_edits_and_roles_hold_writers_to_inserts_and_auditors_to_
     let e = su.batch_execute("TRUNCATE funds CASCADE").unwrap_err();
     assert_eq!(e.code().map(|c| c.code()), Some("23001"), "{e}");
 
-    let as_user = |user: &str| t.url.replacen("postgres@", &format!("{user}@"), 1);
+    let as_user = |user: &str| t.db_arg().replacen("postgres@", &format!("{user}@"), 1);
     let alice = as_user("fl_alice");
     let audrey = as_user("fl_audrey");
     let before = t.dump();
@@ -294,7 +274,7 @@ fn the_database_refuses_edits_and_roles_hold_writers_to_inserts_and_auditors_to_
 fn tampering_as_superuser_with_triggers_disabled_is_named_by_audit() {
     let Some(admin) = pg::admin() else { return };
     let t = example_on_pg(&admin, "tamper");
-    pg::client(&t.url)
+    pg::client(t.db_arg())
         .batch_execute(
             "ALTER TABLE entries DISABLE TRIGGER USER;
              UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 3;
@@ -311,7 +291,7 @@ fn tampering_as_superuser_with_triggers_disabled_is_named_by_audit() {
     let out = t.dir.path().join("out.db");
     run_in(
         t.dir.path(),
-        &["copy", "--from", &t.url, "--to", out.to_str().unwrap()],
+        &["copy", "--from", t.db_arg(), "--to", out.to_str().unwrap()],
     )
     .refused("does not verify at entry 3");
     assert!(!out.exists());
@@ -320,7 +300,7 @@ fn tampering_as_superuser_with_triggers_disabled_is_named_by_audit() {
 #[test]
 fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     let Some(admin) = pg::admin() else { return };
-    let t = PgLedger::new(&admin, "race");
+    let t = pg_ledger(&admin, "race");
     for args in [
         &["fund", "add", "G", "--name", "g", "--kind", "guidance"][..],
         &["company", "add", "A", "--name", "a"],
@@ -350,7 +330,7 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     // 8 processes × 10 marks at once: all 80 land, one chain.
     let procs: Vec<_> = (0..8)
         .map(|p| {
-            let url = t.url.clone();
+            let url = t.db_arg().to_string();
             std::thread::spawn(move || {
                 let dir = tempfile::tempdir().unwrap();
                 for i in 0..10 {
@@ -378,7 +358,7 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     for p in procs {
         p.join().unwrap();
     }
-    assert_eq!(t.entries(), 2 + 80);
+    assert_eq!(entries(&t), 2 + 80);
     let audit = t.json(&["audit", "--as-of", "2022-06-30"]);
     assert_eq!(
         audit["findings"].as_array().map(Vec::len),
@@ -390,7 +370,7 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     // first's payment and is refused.
     let racers: Vec<_> = (0..2)
         .map(|_| {
-            let url = t.url.clone();
+            let url = t.db_arg().to_string();
             std::thread::spawn(move || {
                 let dir = tempfile::tempdir().unwrap();
                 run_in(
@@ -422,7 +402,7 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     assert!(results
         .iter()
         .any(|r| r.stderr.contains("paid-in-exceeds-commitment")));
-    assert_eq!(t.entries(), 2 + 80 + 1);
+    assert_eq!(entries(&t), 2 + 80 + 1);
 }
 
 #[test]
@@ -433,7 +413,7 @@ fn a_client_killed_while_it_holds_the_write_lock_leaves_nothing() {
     // A writer that takes the lock, adds a row and dies before committing, as a killed
     // fundledger would (its connection drops mid-transaction).
     {
-        let mut c = pg::client(&t.url);
+        let mut c = pg::client(t.db_arg());
         let mut tx = c.transaction().unwrap();
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&0x464C_4447_i64])
             .unwrap();
@@ -480,10 +460,10 @@ fn the_postgres_schema_has_every_column_of_the_sqlite_schema_and_no_other() {
         return;
     }
     let Some(admin) = pg::admin() else { return };
-    let t = PgLedger::new(&admin, "schema");
+    let t = pg_ledger(&admin, "schema");
     let file = TestLedger::new();
     let conn = rusqlite::Connection::open(&file.db).unwrap();
-    let mut c = pg::client(&t.url);
+    let mut c = pg::client(t.db_arg());
     for table in [
         "meta",
         "funds",

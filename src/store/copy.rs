@@ -252,20 +252,6 @@ impl Tx<'_> {
         Ok(st.column_names().map(String::from).collect())
     }
 
-    /// The highest id of each copied table (0 when empty).
-    pub fn marks(&self, tables: &[&str]) -> Result<Marks> {
-        let mut m = Marks::new();
-        for t in tables {
-            let max: i64 = self.conn().query_row(
-                &format!("SELECT COALESCE(MAX(id), 0) FROM \"{t}\""),
-                [],
-                |r| r.get(0),
-            )?;
-            m.insert(t.to_string(), max);
-        }
-        Ok(m)
-    }
-
     /// The census of this ledger, read whole (`origin` names it in errors).
     pub fn census(&self, tables: &[&str], origin: &str) -> Result<Census> {
         let mut b = CensusBuilder::new(origin);

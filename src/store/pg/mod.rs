@@ -133,14 +133,7 @@ impl PgLedger {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        let mut t = PgTx {
-            tx,
-            shown: &self.shown,
-        };
-        t.check_version()?;
-        let out = f(&mut t)?;
-        t.tx.commit()?;
-        Ok(out)
+        finish(tx, &self.shown, f)
     }
 
     /// Run `f` holding the ledger's write lock; commit if it returns Ok, roll back
@@ -152,14 +145,7 @@ impl PgLedger {
             .isolation_level(IsolationLevel::ReadCommitted)
             .start()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::WRITE_LOCK])?;
-        let mut t = PgTx {
-            tx,
-            shown: &self.shown,
-        };
-        t.check_version()?;
-        let out = f(&mut t)?;
-        t.tx.commit()?;
-        Ok(out)
+        finish(tx, &self.shown, f)
     }
 
     /// Run SQL as it is (the roles script of `pg roles --apply`), in one transaction.
@@ -177,6 +163,19 @@ impl PgLedger {
             .query_one("SELECT current_database()", &[])?
             .get(0))
     }
+}
+
+/// Check the schema, run `f`, and commit only if both succeed.
+fn finish<T>(
+    tx: postgres::Transaction<'_>,
+    shown: &str,
+    f: impl FnOnce(&mut PgTx<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut t = PgTx { tx, shown };
+    t.check_version()?;
+    let out = f(&mut t)?;
+    t.tx.commit()?;
+    Ok(out)
 }
 
 impl PgTx<'_> {
