@@ -297,6 +297,211 @@ fn tampering_as_superuser_with_triggers_disabled_is_named_by_audit() {
     assert!(!out.exists());
 }
 
+/// `report portfolio`'s total paid into deals, as printed.
+fn deal_paid_in(t: &TestLedger) -> String {
+    t.json(&["report", "portfolio"])["total"]["deal_paid_in"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A small ledger: G committed 1,000,000 to A and paid 100,000 of it.
+fn small_on_pg(admin: &str, tag: &str) -> TestLedger {
+    let t = pg_ledger(admin, tag);
+    for args in [
+        &["fund", "add", "G", "--name", "g", "--kind", "guidance"][..],
+        &["company", "add", "A", "--name", "a"],
+        &[
+            "deal",
+            "commit",
+            "G",
+            "A",
+            "--amount",
+            "1000000",
+            "--date",
+            "2021-03-01",
+        ],
+        &[
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "100000",
+            "--date",
+            "2021-04-01",
+        ],
+    ] {
+        t.run(args).ok();
+    }
+    t
+}
+
+#[test]
+fn the_local_replica_catches_up_and_is_pulled_afresh_when_it_is_not_the_servers() {
+    let Some(admin) = pg::admin() else { return };
+    let t = small_on_pg(&admin, "replica");
+    assert_eq!(deal_paid_in(&t), "100000.00");
+    let replicas: Vec<_> = std::fs::read_dir(t.dir.path().join("pg-replica"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "db"))
+        .collect();
+    assert_eq!(replicas.len(), 1, "one replica per ledger: {replicas:?}");
+    let replica = replicas[0].to_str().unwrap().to_string();
+
+    // Another office (its own replica) pays 50,000: this client's next report pulls
+    // that entry in. 100,000 + 50,000 = 150,000.
+    let other = tempfile::tempdir().unwrap();
+    run_in(
+        other.path(),
+        &[
+            "--db",
+            t.db_arg(),
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "50000",
+            "--date",
+            "2021-05-01",
+        ],
+    )
+    .ok();
+    assert_eq!(deal_paid_in(&t), "150000.00");
+
+    // A replica holding an entry the server never committed (what a write whose
+    // server commit failed would leave) is not a prefix of the server's ledger: it is
+    // discarded and pulled afresh, so the 7,000 below never shows.
+    run_in(
+        t.dir.path(),
+        &[
+            "--db",
+            &replica,
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "7000",
+            "--date",
+            "2021-06-01",
+        ],
+    )
+    .ok();
+    assert_eq!(deal_paid_in(&t), "150000.00");
+    assert_eq!(entries(&t), 3);
+
+    // The same when another office's entry took the same id (the chain heads differ).
+    run_in(
+        t.dir.path(),
+        &[
+            "--db",
+            &replica,
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "7000",
+            "--date",
+            "2021-06-01",
+        ],
+    )
+    .ok();
+    run_in(
+        other.path(),
+        &[
+            "--db",
+            t.db_arg(),
+            "deal",
+            "pay",
+            "G",
+            "A",
+            "--amount",
+            "20000",
+            "--date",
+            "2021-06-02",
+        ],
+    )
+    .ok();
+    assert_eq!(deal_paid_in(&t), "170000.00");
+
+    // Another office values A and then reverses the valuation; the replica's position
+    // summary follows both, as `audit` of the replica file itself confirms (it
+    // recomputes the summary from the journal and finds nothing).
+    for args in [
+        &[
+            "deal",
+            "value",
+            "G",
+            "A",
+            "--amount",
+            "900000",
+            "--date",
+            "2021-06-30",
+        ][..],
+        &["reverse", "5", "--reason", "wrong report"],
+    ] {
+        let mut full = vec!["--db", t.db_arg()];
+        full.extend_from_slice(args);
+        run_in(other.path(), &full).ok();
+    }
+    assert_eq!(
+        t.json(&["report", "portfolio"])["total"]["value"],
+        "170000.00",
+        "the reversed mark must not count"
+    );
+    let local = file_json(&replica, &["audit"]);
+    assert_eq!(
+        local["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{local}"
+    );
+
+    // `audit` never trusts the replica: an entry edited on the server after it was
+    // replicated is named, although the replica still holds it as it was.
+    pg::client(t.db_arg())
+        .batch_execute(
+            "ALTER TABLE entries DISABLE TRIGGER USER;
+             UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 2;
+             ALTER TABLE entries ENABLE TRIGGER USER;",
+        )
+        .unwrap();
+    // Reports read the replica, which holds entry 2 as it was committed...
+    assert_eq!(deal_paid_in(&t), "170000.00");
+    let r = t.run(&["--format", "json", "audit"]);
+    assert_eq!(r.code, 3, "audit should report findings: {}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["findings"][0]["code"], "chain-content", "{v}");
+    assert_eq!(v["findings"][0]["record"], "entry 2", "{v}");
+
+    // `reindex` discards the replica; with replicas off nothing is kept.
+    t.run(&["reindex"]).ok();
+    assert!(!std::path::Path::new(&replica).exists());
+    let off = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args([
+            "--db",
+            t.db_arg(),
+            "--format",
+            "json",
+            "report",
+            "portfolio",
+        ])
+        .env("FUNDLEDGER_PG_CACHE", "off")
+        .env("FUNDLEDGER_TODAY", "2026-06-30")
+        .current_dir(off.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // 170,000.00 + the 1.00 edited in above, read afresh from the server.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"]["deal_paid_in"], "170001.00");
+    assert_eq!(std::fs::read_dir(off.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     let Some(admin) = pg::admin() else { return };
@@ -327,13 +532,13 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     ] {
         t.run(args).ok();
     }
-    // 8 processes × 10 marks at once: all 80 land, one chain.
+    // 8 processes × 200 marks at once, each with its own replica: all 1,600 land, one chain.
     let procs: Vec<_> = (0..8)
         .map(|p| {
             let url = t.db_arg().to_string();
             std::thread::spawn(move || {
                 let dir = tempfile::tempdir().unwrap();
-                for i in 0..10 {
+                for i in 0..200 {
                     let amount = format!("{}", 1000 + p * 100 + i);
                     run_in(
                         dir.path(),
@@ -358,7 +563,7 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     for p in procs {
         p.join().unwrap();
     }
-    assert_eq!(entries(&t), 2 + 80);
+    assert_eq!(entries(&t), 2 + 1600);
     let audit = t.json(&["audit", "--as-of", "2022-06-30"]);
     assert_eq!(
         audit["findings"].as_array().map(Vec::len),
@@ -402,7 +607,7 @@ fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     assert!(results
         .iter()
         .any(|r| r.stderr.contains("paid-in-exceeds-commitment")));
-    assert_eq!(entries(&t), 2 + 80 + 1);
+    assert_eq!(entries(&t), 2 + 1600 + 1);
 }
 
 #[test]

@@ -47,7 +47,8 @@ Environment: FUNDLEDGER_DB (the ledger, as --db), FUNDLEDGER_USER (the author, a
 FUNDLEDGER_TODAY=DATE (pins \"today\" to an earlier day: a past report, tests; never later
 than the real date), FUNDLEDGER_NOW=2022-06-15T00:00:00Z (pins recorded_at to an earlier UTC
 time, to rebuild the example byte for byte; `audit` reports entries dated after their recorded
-time and recorded times that go backwards).
+time and recorded times that go backwards), FUNDLEDGER_PG_CACHE=DIR|off (where a PostgreSQL
+ledger's local replica is kept; default ~/.cache/fundledger; docs/postgres.md).
 
 Example:
   fundledger --db ledger.db.example --unit wan report portfolio";

@@ -114,17 +114,28 @@ pub fn run(ctx: &Ctx, url: &str, command: Command) -> Result<u8> {
              (`fundledger copy --from postgres://… --to ledger.db`) and serve that read-only"
                 .into(),
         )),
-        Command::Reindex => Err(Error::Ledger(
-            "a PostgreSQL ledger keeps no position summary to rebuild: every command builds it \
-             afresh from the journal"
-                .into(),
-        )),
+        Command::Reindex => {
+            match ops::forget_replica(url)? {
+                Some(p) => println!(
+                    "discarded the local replica {}; the next command pulls the ledger afresh \
+                     and rebuilds its position summary from the journal",
+                    p.display()
+                ),
+                None => println!(
+                    "no local replica is kept (FUNDLEDGER_PG_CACHE=off): every command rebuilds \
+                     the position summary from the journal"
+                ),
+            }
+            Ok(0)
+        }
         c @ (Command::Copy(_) | Command::Calc(_) | Command::Completions { .. } | Command::Man) => {
             dispatch(ctx, c)
         }
         c => {
             let write = !reads_only(&c);
-            let (code, _) = ops::with_snapshot(url, write, "fundledger", |path| {
+            // An audit checks the rows the server holds now, not a replica of them.
+            let fresh = matches!(c, Command::Audit(_));
+            let (code, _) = ops::with_snapshot(url, write, fresh, "fundledger", |path| {
                 let local = Ctx {
                     db: path.to_path_buf(),
                     out: ctx.out,

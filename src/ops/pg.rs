@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::store::copy::Census;
+use crate::store::copy::{Census, Marks};
 use crate::store::pg::{self, schema, PgLedger};
 use crate::store::Ledger;
 
@@ -54,33 +54,209 @@ pub fn init(url: &str) -> Result<String> {
 fn pull(ptx: &mut pg::PgTx<'_>, path: &Path, actor: &str) -> Result<()> {
     let mut local = Ledger::create(path)?;
     local.write(actor, |ltx| {
-        ptx.pull_into(ltx)?;
+        ptx.pull_into(ltx, &Marks::new())?;
         ltx.rebuild_summary()?;
         Ok(())
     })
 }
 
-/// Run `f` on a local snapshot of the PostgreSQL ledger at `url`. With `write`, the
-/// server's write lock is held throughout and the rows `f` added are sent back before
-/// the server transaction commits; returns `f`'s result and the rows sent.
+/// The directory that keeps local replicas of PostgreSQL ledgers between commands:
+/// `FUNDLEDGER_PG_CACHE` (or none when it is `off`), else `$XDG_CACHE_HOME/fundledger`,
+/// else `~/.cache/fundledger`.
+fn replica_dir() -> Option<PathBuf> {
+    match std::env::var_os("FUNDLEDGER_PG_CACHE") {
+        Some(v) if v == "off" => None,
+        Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .map(|d| d.join("fundledger")),
+    }
+}
+
+/// A local replica of one PostgreSQL ledger: a ledger file holding a prefix of the
+/// server's rows, exactly as stored, locked by this process while it is used.
+///
+/// Sound because the server's tables only ever grow, under one write lock, in id
+/// order: a replica whose every table ends at or below the server's, and whose
+/// journal and seal chains end on the hashes the server holds at those ids, holds
+/// exactly the server's rows up to there (the chains cover every entry and every
+/// reference row). Catching up is then copying the rows above its ids. A replica
+/// that fails the check is discarded and pulled afresh, never repaired.
+struct Replica {
+    path: PathBuf,
+    /// Held (an exclusive lock) until dropped: one command per replica at a time, so
+    /// no reader sees rows a writer has not yet committed on the server.
+    _lock: std::fs::File,
+}
+
+/// The chains whose heads prove a replica's prefix.
+const CHAINS: [&str; 2] = ["entries", "reference_seals"];
+
+impl Replica {
+    fn open(dir: &Path, url: &str) -> Result<Replica> {
+        use sha2::{Digest, Sha256};
+        let fail = |what: &str, p: &Path, e: std::io::Error| {
+            Error::Ledger(format!(
+                "cannot {what} {} for the local replica of {} ({e}); set FUNDLEDGER_PG_CACHE \
+                 to a writable directory, or to `off` to pull the ledger afresh every time",
+                p.display(),
+                pg::redact(url)
+            ))
+        };
+        std::fs::create_dir_all(dir).map_err(|e| fail("create", dir, e))?;
+        // One replica per server, database and user; the password is not part of it.
+        let key = Sha256::digest(pg::redact(url).as_bytes());
+        let name: String = key[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let path = dir.join(format!("pg-{name}.db"));
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| fail("open", &lock_path, e))?;
+        lock.lock().map_err(|e| fail("lock", &lock_path, e))?;
+        Ok(Replica { path, _lock: lock })
+    }
+
+    fn discard(&self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(self.path.with_extension("db-journal"));
+    }
+
+    /// Bring the replica to what the server transaction `ptx` sees; returns the
+    /// highest id of each table, which the replica now shares with the server.
+    fn sync(&self, ptx: &mut pg::PgTx<'_>, actor: &str) -> Result<Marks> {
+        let server = ptx.marks()?;
+        if self.path.exists() {
+            // Any failure to read or extend the replica (a file from another build, a
+            // damaged one) is met the same way as a mismatch: pull afresh.
+            if let Ok(true) = self.catch_up(ptx, &server, actor) {
+                return Ok(server);
+            }
+            self.discard();
+        }
+        let tmp = crate::fsutil::temp_path(&self.path);
+        if let Err(e) = pull(ptx, &tmp, actor) {
+            crate::fsutil::discard(&tmp);
+            return Err(e);
+        }
+        crate::fsutil::publish(&tmp, &self.path).map_err(|e| {
+            Error::Ledger(format!(
+                "cannot keep the local replica {}: {e}",
+                self.path.display()
+            ))
+        })?;
+        Ok(server)
+    }
+
+    /// Copy the server's rows above the replica's; `false` when the replica is not a
+    /// prefix of the server's ledger.
+    fn catch_up(&self, ptx: &mut pg::PgTx<'_>, server: &Marks, actor: &str) -> Result<bool> {
+        let mut local = Ledger::open(&self.path)?;
+        local.write(actor, |ltx| {
+            let have = ltx.max_ids(&schema::TABLES)?;
+            if have
+                .iter()
+                .any(|(t, id)| server.get(t).is_none_or(|s| id > s))
+            {
+                return Ok(false);
+            }
+            for t in CHAINS {
+                let id = have[t];
+                if id > 0 && ltx.hash_at(t, id)? != ptx.hash_at(t, id)? {
+                    return Ok(false);
+                }
+            }
+            for id in ptx.pull_into(ltx, &have)? {
+                ltx.note_copied_in_summary(id)?;
+            }
+            Ok(true)
+        })
+    }
+}
+
+/// Discard the local replica of the ledger at `url` (`reindex`); returns its path, or
+/// `None` when replicas are turned off.
+pub fn forget_replica(url: &str) -> Result<Option<PathBuf>> {
+    let Some(dir) = replica_dir() else {
+        return Ok(None);
+    };
+    let rep = Replica::open(&dir, url)?;
+    rep.discard();
+    Ok(Some(rep.path.clone()))
+}
+
+/// Run `f` on a local copy of the PostgreSQL ledger at `url`, as the server's
+/// transaction sees it. With `write`, the server's write lock is held throughout and
+/// the rows `f` added are sent back before the server transaction commits; returns
+/// `f`'s result and the rows sent.
+///
+/// The copy is the replica kept between commands (caught up in time proportional
+/// to what is new) unless `fresh` is set or replicas are turned off: then the whole
+/// ledger is pulled into a scratch file, which is what `audit` needs to check the
+/// rows the server holds now rather than those it held when they were replicated.
 pub fn with_snapshot<T>(
     url: &str,
     write: bool,
+    fresh: bool,
     actor: &str,
     f: impl FnOnce(&Path) -> Result<T>,
 ) -> Result<(T, u64)> {
-    let scratch = Scratch::new()?;
-    let path = scratch.0.join("snapshot.db");
     let mut pg = PgLedger::connect(url)?;
+    let replica = match replica_dir().filter(|_| !fresh) {
+        Some(dir) => Some(Replica::open(&dir, url)?),
+        None => None,
+    };
+    let Some(rep) = replica else {
+        let scratch = Scratch::new()?;
+        let path = scratch.0.join("snapshot.db");
+        return run_on(&mut pg, write, &path, f, |ptx| {
+            pull(ptx, &path, actor)?;
+            ptx.marks()
+        });
+    };
+    let mut synced = None;
+    let out = run_on(&mut pg, write, &rep.path, f, |ptx| {
+        let marks = rep.sync(ptx, actor)?;
+        synced = Some(marks.clone());
+        Ok(marks)
+    });
+    if out.is_err() {
+        // A write that failed after `f` committed locally (a lost connection, a
+        // refused commit) leaves rows in the replica that the server does not hold.
+        let grown = match &synced {
+            Some(marks) => Ledger::open(&rep.path)
+                .and_then(|mut l| l.read(|ltx| ltx.max_ids(&schema::TABLES)))
+                .map_or(true, |now| &now != marks),
+            None => false,
+        };
+        if grown {
+            rep.discard();
+        }
+    }
+    out
+}
+
+/// Bring the local ledger at `path` up to the server transaction with `prepare`, then
+/// run `f` on it (see [`with_snapshot`]).
+fn run_on<T>(
+    pg: &mut PgLedger,
+    write: bool,
+    path: &Path,
+    f: impl FnOnce(&Path) -> Result<T>,
+    prepare: impl FnOnce(&mut pg::PgTx<'_>) -> Result<Marks>,
+) -> Result<(T, u64)> {
     if !write {
-        pg.read(|ptx| pull(ptx, &path, actor))?;
-        return Ok((f(&path)?, 0));
+        pg.read(|ptx| prepare(ptx).map(drop))?;
+        return Ok((f(path)?, 0));
     }
     pg.write(|ptx| {
-        pull(ptx, &path, actor)?;
-        let marks = ptx.marks()?;
-        let out = f(&path)?;
-        let mut local = Ledger::open(&path)?;
+        let marks = prepare(ptx)?;
+        let out = f(path)?;
+        let mut local = Ledger::open(path)?;
         let sent = local.read(|ltx| ptx.push_from(ltx, &marks))?;
         Ok((out, sent))
     })
@@ -147,7 +323,7 @@ pub fn copy(from: &str, to: &str, actor: &str) -> Result<CopyReport> {
             let tables = schema::TABLES;
             let census = src.read(|ltx| ltx.census(&tables, from))?;
             // No marks: every row is above 0.
-            let marks = crate::store::copy::Marks::new();
+            let marks = Marks::new();
             let mut pg = PgLedger::connect(to)?;
             let shown = pg.shown().to_string();
             pg.write(|ptx| {

@@ -252,6 +252,33 @@ impl Tx<'_> {
         Ok(st.column_names().map(String::from).collect())
     }
 
+    /// The highest id of each of `tables` (0 for an empty one).
+    pub fn max_ids(&self, tables: &[&str]) -> Result<Marks> {
+        let mut m = Marks::new();
+        for t in tables {
+            let max: i64 = self.conn().query_row(
+                &format!("SELECT COALESCE(MAX(id), 0) FROM \"{t}\""),
+                [],
+                |r| r.get(0),
+            )?;
+            m.insert(t.to_string(), max);
+        }
+        Ok(m)
+    }
+
+    /// The `hash` column of row `id` of `table` (`entries` or `reference_seals`).
+    pub fn hash_at(&self, table: &str, id: i64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT hash FROM \"{table}\" WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The census of this ledger, read whole (`origin` names it in errors).
     pub fn census(&self, tables: &[&str], origin: &str) -> Result<Census> {
         let mut b = CensusBuilder::new(origin);
@@ -270,17 +297,18 @@ pub struct RawInserter<'a> {
 }
 
 impl RawInserter<'_> {
-    pub fn insert(&mut self, vals: &[Raw]) -> Result<()> {
+    /// Insert one row; returns its id (0 for a table without one).
+    pub fn insert(&mut self, vals: &[Raw]) -> Result<i64> {
+        let id = self.id_col.and_then(|i| vals[i].as_int()).unwrap_or(0);
         self.st
             .execute(rusqlite::params_from_iter(vals.iter()))
             .map_err(|e| {
-                let id = self.id_col.and_then(|i| vals[i].as_int()).unwrap_or(0);
                 Error::Ledger(format!(
                     "{} row {id} cannot be stored in a fundledger ledger ({e}): it breaks a rule \
                      of the schema, so it was changed outside fundledger",
                     self.table
                 ))
             })?;
-        Ok(())
+        Ok(id)
     }
 }

@@ -173,6 +173,29 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Note entry `id`, copied in as stored rather than through `insert_sealed` (the
+    /// local replica of a PostgreSQL ledger catching up), exactly as its insert would
+    /// have noted it.
+    pub fn note_copied_in_summary(&self, id: i64) -> Result<()> {
+        let Some(e) = self.entry(id)? else {
+            return Ok(());
+        };
+        let n = NewEntry {
+            kind: e.kind,
+            date: e.date,
+            memo: None,
+            fund_id: e.fund_id,
+            investor_id: e.investor_id,
+            company_id: e.company_id,
+            amount: e.amount,
+            detail: e.detail,
+            reverses: e.reverses,
+            loan: Default::default(),
+            reinvest_weight: None,
+        };
+        self.note_in_summary(id, &n)
+    }
+
     /// Write the pending effects into `position_years`. Runs before every commit of a
     /// write and before any read of the summary.
     pub(crate) fn flush_summary(&self) -> Result<()> {

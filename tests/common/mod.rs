@@ -85,6 +85,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("FUNDLEDGER_DB")
+        // A PostgreSQL ledger's local replica stays with the test, not in ~/.cache.
+        .env("FUNDLEDGER_PG_CACHE", dir.join("pg-replica"))
         .env("FUNDLEDGER_TODAY", "2026-06-30")
         .env("FUNDLEDGER_USER", "tester")
         .output()

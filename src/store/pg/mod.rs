@@ -232,15 +232,16 @@ impl PgTx<'_> {
         Ok(n)
     }
 
-    /// The highest id of each table.
+    /// The highest id of each table (one round trip).
     pub fn marks(&mut self) -> Result<Marks> {
+        let sql = schema::TABLES
+            .iter()
+            .map(|t| format!("SELECT '{t}', COALESCE(MAX(id), 0) FROM {t}"))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         let mut m = Marks::new();
-        for t in schema::TABLES {
-            let max: i64 = self
-                .tx
-                .query_one(&format!("SELECT COALESCE(MAX(id), 0) FROM {t}"), &[])?
-                .get(0);
-            m.insert(t.to_string(), max);
+        for r in self.tx.query(&sql, &[])? {
+            m.insert(r.get(0), r.get(1));
         }
         Ok(m)
     }
@@ -290,26 +291,46 @@ impl PgTx<'_> {
         Ok(b.finish())
     }
 
-    /// Copy every row into the local ledger `local` (just created, empty). The
-    /// position summary is rebuilt by the caller.
-    pub fn pull_into(&mut self, local: &Tx<'_>) -> Result<()> {
+    /// The `hash` column of row `id` of `table` (`entries` or `reference_seals`), if
+    /// that row exists.
+    pub fn hash_at(&mut self, table: &str, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_opt(&format!("SELECT hash FROM {table} WHERE id = $1"), &[&id])?
+            .map(|r| r.get(0)))
+    }
+
+    /// Copy every row above `after` into the local ledger `local`, table by table in
+    /// id order; returns the ids of the entries copied. The position summary is the
+    /// caller's to bring up to date.
+    pub fn pull_into(&mut self, local: &Tx<'_>, after: &Marks) -> Result<Vec<i64>> {
+        let mut entries = Vec::new();
         for t in schema::TABLES {
             let mut ins = None;
-            self.for_each_row(t, 0, |cols, vals| {
+            let from = after.get(t).copied().unwrap_or(0);
+            self.for_each_row(t, from, |cols, vals| {
                 if ins.is_none() {
                     ins = Some(local.raw_inserter(t, cols)?);
                 }
-                ins.as_mut().expect("inserter").insert(vals)
+                let id = ins.as_mut().expect("inserter").insert(vals)?;
+                if t == "entries" {
+                    entries.push(id);
+                }
+                Ok(())
             })?;
         }
-        Ok(())
+        Ok(entries)
     }
 
     /// Send the local rows above `marks` to the server (COPY), table by table.
     pub fn push_from(&mut self, local: &Tx<'_>, marks: &Marks) -> Result<u64> {
         let mut sent = 0;
+        let local_marks = local.max_ids(&schema::TABLES)?;
         for t in schema::TABLES {
             let after = marks.get(t).copied().unwrap_or(0);
+            if local_marks.get(t).copied().unwrap_or(0) <= after {
+                continue; // nothing new in this table: no COPY round trip
+            }
             let list: Vec<String> = local
                 .column_names(t)?
                 .iter()
