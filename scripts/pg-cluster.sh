@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster for the tests: no system service, no Docker.
 #   scripts/pg-cluster.sh start DIR [PORT]   prints the superuser URL on stdout
 #   scripts/pg-cluster.sh stop DIR
+#   scripts/pg-cluster.sh crash-restart DIR  stops it as a crash would (immediate: no
+#                                            checkpoint, recovery from WAL) and starts it
 # initdb refuses to run as root, so as root the cluster belongs to the `postgres`
 # user (Debian's postgresql package creates it). Trust authentication, listening on
 # 127.0.0.1 only and on a socket inside DIR.
@@ -30,8 +32,12 @@ case "$cmd" in
   stop)
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
+  crash-restart)
+    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w restart >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
   *)
-    echo "usage: $0 start DIR [PORT] | stop DIR" >&2
+    echo "usage: $0 start DIR [PORT] | stop DIR | crash-restart DIR" >&2
     exit 2
     ;;
 esac

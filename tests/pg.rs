@@ -636,6 +636,155 @@ fn a_client_killed_while_it_holds_the_write_lock_leaves_nothing() {
         .ok();
 }
 
+/// A cluster of the test's own (scripts/pg-cluster.sh), stopped when dropped.
+struct OwnCluster {
+    dir: tempfile::TempDir,
+}
+
+const CLUSTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pg-cluster.sh");
+
+impl OwnCluster {
+    /// Start one on a free port; returns it and its superuser URL.
+    fn start() -> (OwnCluster, String) {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // As root the cluster runs as `postgres`, which must reach the directory.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let out = std::process::Command::new(CLUSTER)
+            .args([
+                "start",
+                dir.path().join("c").to_str().unwrap(),
+                &port.to_string(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg-cluster.sh start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        (OwnCluster { dir }, url)
+    }
+
+    fn cluster(&self, cmd: &str) {
+        let out = std::process::Command::new(CLUSTER)
+            .args([cmd, self.dir.path().join("c").to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg-cluster.sh {cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(CLUSTER)
+            .args(["stop", self.dir.path().join("c").to_str().unwrap()])
+            .output();
+    }
+}
+
+#[test]
+fn a_server_crashed_and_restarted_mid_run_loses_no_committed_entry() {
+    let Some(_) = pg::admin() else { return };
+    // Its own cluster: restarting the shared one would cut every other test off.
+    let (cluster, admin) = OwnCluster::start();
+    let t = small_on_pg(&admin, "restart");
+    let url = t.db_arg().to_string();
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    let restarted = std::sync::Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (url, restarted) = (url.clone(), restarted.clone());
+        std::thread::spawn(move || {
+            let dir = tempfile::tempdir().unwrap();
+            // (amount in fen, acknowledged after the restart)
+            let mut acknowledged: Vec<(i64, bool)> = Vec::new();
+            for i in 0..3000 {
+                let after = restarted.load(SeqCst);
+                if acknowledged.iter().filter(|a| a.1).count() == 10 {
+                    break;
+                }
+                let amount = 500_000 + i;
+                let r = run_in(
+                    dir.path(),
+                    &[
+                        "--db",
+                        &url,
+                        "deal",
+                        "value",
+                        "G",
+                        "A",
+                        "--amount",
+                        &amount.to_string(),
+                        "--date",
+                        "2021-06-30",
+                    ],
+                );
+                if r.code == 0 {
+                    acknowledged.push((amount * 100, after));
+                } else {
+                    assert!(
+                        r.stderr.contains(&url) || r.stderr.contains("PostgreSQL"),
+                        "not a connection failure: {}",
+                        r.stderr
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
+            acknowledged
+        })
+    };
+    // Crash the server while the writer is at it: a write in flight fails, those made
+    // while it is down or recovering cannot connect, and the writer goes on until ten
+    // more have landed after it is back.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    cluster.cluster("crash-restart");
+    restarted.store(true, SeqCst);
+    let acknowledged = writer.join().unwrap();
+    assert!(
+        acknowledged.iter().any(|a| !a.1),
+        "no write landed before the crash; nothing was tested"
+    );
+    let acknowledged: Vec<i64> = acknowledged.into_iter().map(|a| a.0).collect();
+    let stored: Vec<i64> = pg::client(&url)
+        .query(
+            "SELECT amount_fen FROM entries WHERE kind = 'deal-value' ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // Every write the client was told had committed is on the server after recovery,
+    // and in the order it was made. (A write whose commit reached the server but whose
+    // answer was lost in the crash may be there too, as in any database.)
+    let mut it = stored.iter();
+    for a in &acknowledged {
+        assert!(
+            it.any(|s| s == a),
+            "acknowledged {a} fen is missing or out of order after the restart: {stored:?}"
+        );
+    }
+    assert!(!acknowledged.is_empty() && acknowledged.len() <= stored.len());
+    // One unforked chain, and reports that agree with it.
+    let audit = t.json(&["audit"]);
+    assert_eq!(
+        audit["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{audit}"
+    );
+    assert_eq!(audit["entries"], 2 + stored.len() as i64, "{audit}");
+}
+
 #[test]
 fn the_pg_commands_explain_themselves_on_a_file() {
     if common::sqlite_file_test() {

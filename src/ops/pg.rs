@@ -54,10 +54,22 @@ pub fn init(url: &str) -> Result<String> {
 fn pull(ptx: &mut pg::PgTx<'_>, path: &Path, actor: &str) -> Result<()> {
     let mut local = Ledger::create(path)?;
     local.write(actor, |ltx| {
-        ptx.pull_into(ltx, &Marks::new())?;
+        copy_in(ptx, ltx, &Marks::new())?;
         ltx.rebuild_summary()?;
         Ok(())
     })
+}
+
+/// Copy the server's rows above `after` into the local transaction `ltx`, with the
+/// journal's insert guards checked once over all of them rather than row by row
+/// (store/bulk.rs); returns the ids of the entries copied.
+fn copy_in(ptx: &mut pg::PgTx<'_>, ltx: &crate::store::Tx<'_>, after: &Marks) -> Result<Vec<i64>> {
+    let guards = ltx.suspend_insert_guards()?;
+    let ids = ptx.pull_into(ltx, after)?;
+    if let Some(g) = guards {
+        ltx.restore_insert_guards(g)?;
+    }
+    Ok(ids)
 }
 
 /// The directory that keeps local replicas of PostgreSQL ledgers between commands:
@@ -170,7 +182,7 @@ impl Replica {
                     return Ok(false);
                 }
             }
-            for id in ptx.pull_into(ltx, &have)? {
+            for id in copy_in(ptx, ltx, &have)? {
                 ltx.note_copied_in_summary(id)?;
             }
             Ok(true)
