@@ -168,20 +168,32 @@ impl Replica {
     /// prefix of the server's ledger.
     fn catch_up(&self, ptx: &mut pg::PgTx<'_>, server: &Marks, actor: &str) -> Result<bool> {
         let mut local = Ledger::open(&self.path)?;
-        local.write(actor, |ltx| {
+        // Checked in a read transaction: when nothing is new (the common case for a
+        // report), the replica is not written, so no commit and no fsync.
+        let have = local.read(|ltx| {
             let have = ltx.max_ids(&schema::TABLES)?;
             if have
                 .iter()
                 .any(|(t, id)| server.get(t).is_none_or(|s| id > s))
             {
-                return Ok(false);
+                return Ok(None);
             }
             for t in CHAINS {
                 let id = have[t];
                 if id > 0 && ltx.hash_at(t, id)? != ptx.hash_at(t, id)? {
-                    return Ok(false);
+                    return Ok(None);
                 }
             }
+            Ok(Some(have))
+        })?;
+        let Some(have) = have else {
+            return Ok(false);
+        };
+        if &have == server {
+            return Ok(true);
+        }
+        // This process holds the replica's lock, so it is still as just checked.
+        local.write(actor, |ltx| {
             for id in copy_in(ptx, ltx, &have)? {
                 ltx.note_copied_in_summary(id)?;
             }

@@ -167,36 +167,35 @@ impl FundFigures {
     }
 }
 
-/// Per-fund figures as of `as_of` from the position summary (store/summary.rs) instead
+/// Every position as of `as_of`, from the position summary (store/summary.rs) instead
 /// of the whole journal: every summary row of an earlier year, and of `as_of`'s year
 /// when its entries all lie on or before `as_of` (always so at today's date and at a
 /// year's end, the checkpoints); a position whose row of that year has entries after
-/// `as_of` gets that year's entries up to `as_of` from the journal. Each position is
-/// folded and dropped as soon as its rows are read. Identical to a full replay
-/// (property-tested below).
-pub fn summary_figures(tx: &Tx<'_>, as_of: Date) -> Result<HashMap<i64, FundFigures>> {
+/// `as_of` gets that year's entries up to `as_of` from the journal. `drain` receives a
+/// book of one or more whole positions at a time and takes them out of it, so memory
+/// holds one position rather than all. Identical to a full replay (property-tested
+/// below, and for `report leverage` in reports/leverage.rs).
+pub fn fold_positions(tx: &Tx<'_>, as_of: Date, mut drain: impl FnMut(&mut Book)) -> Result<()> {
     let year = as_of.year();
     let day = as_of.to_string();
-    let mut figures: HashMap<i64, FundFigures> = HashMap::new();
     // The position being read, and the positions that need the journal.
     let mut current = Book::default();
     let mut current_key: Option<(i64, bool, i64)> = None;
     let mut current_partial = false;
     let mut partial = Book::default();
     let mut partial_keys: HashSet<(i64, bool, i64)> = HashSet::new();
-    let mut finish =
-        |current: &mut Book, partial_now: bool, figures: &mut HashMap<i64, FundFigures>| {
-            if partial_now {
-                partial.lps.append(&mut current.lps);
-                partial.holdings.append(&mut current.holdings);
-            } else {
-                FundFigures::drain(figures, current);
-            }
-        };
+    let mut finish = |current: &mut Book, partial_now: bool, drain: &mut dyn FnMut(&mut Book)| {
+        if partial_now {
+            partial.lps.append(&mut current.lps);
+            partial.holdings.append(&mut current.holdings);
+        } else {
+            drain(current);
+        }
+    };
     tx.for_each_position_year(year, |y| {
         let key = (y.fund_id, y.is_lp, y.counterparty_id);
         if current_key != Some(key) {
-            finish(&mut current, current_partial, &mut figures);
+            finish(&mut current, current_partial, &mut drain);
             current_key = Some(key);
             current_partial = false;
         }
@@ -208,7 +207,7 @@ pub fn summary_figures(tx: &Tx<'_>, as_of: Date) -> Result<HashMap<i64, FundFigu
         }
         Ok(())
     })?;
-    finish(&mut current, current_partial, &mut figures);
+    finish(&mut current, current_partial, &mut drain);
     if !partial_keys.is_empty() {
         let from = Date::from_ymd_opt(year, 1, 1).expect("1 January exists");
         tx.for_each_effective_between(from, as_of, |e| {
@@ -222,8 +221,15 @@ pub fn summary_figures(tx: &Tx<'_>, as_of: Date) -> Result<HashMap<i64, FundFigu
             }
             Ok(())
         })?;
-        FundFigures::drain(&mut figures, &mut partial);
+        drain(&mut partial);
     }
+    Ok(())
+}
+
+/// Per-fund figures as of `as_of`, folded from [`fold_positions`].
+pub fn summary_figures(tx: &Tx<'_>, as_of: Date) -> Result<HashMap<i64, FundFigures>> {
+    let mut figures: HashMap<i64, FundFigures> = HashMap::new();
+    fold_positions(tx, as_of, |b| FundFigures::drain(&mut figures, b))?;
     Ok(figures)
 }
 

@@ -244,6 +244,17 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// The holdings (fund, company) with a commitment that states a 返投 weight,
+    /// reversed or not (an index lookup, not a journal scan).
+    pub fn weighted_holdings(&self) -> Result<Vec<(i64, i64)>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT DISTINCT fund_id, company_id FROM entries
+             WHERE reinvest_weight_bp IS NOT NULL AND company_id IS NOT NULL",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Effective entries of one holding (fund → company), all dates, in journal order.
     pub fn holding_entries(&self, fund_id: i64, company_id: i64) -> Result<Vec<Entry>> {
         self.position_sql(fund_id, Side::Holding, company_id)

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     V8_REFERENCE_SEALS,
     V9_EVALUATION,
     V10_POSITION_SUMMARY,
+    V11_WEIGHTED_INDEX,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -501,4 +502,13 @@ SELECT g.fund_id, g.is_lp, g.cp, g.year, g.last_date, g.entries, g.committed, g.
        g.proceeds, g.distributed, g.exits, g.write_offs, m.d, m.id, m.amount_fen
 FROM g LEFT JOIN marks m
   ON m.rn = 1 AND NOT g.is_lp AND m.fund_id = g.fund_id AND m.cp = g.cp AND m.year = g.year;
+"#;
+
+/// `report leverage` reads deal amounts from the position summary, which does not know
+/// 返投 weights; the holdings that have a commitment with a stated weight (rare: most
+/// take the region default) are replayed from the journal. This index finds them
+/// without reading the journal.
+const V11_WEIGHTED_INDEX: &str = r#"
+CREATE INDEX entries_fund_weighted ON entries (fund_id, company_id)
+    WHERE reinvest_weight_bp IS NOT NULL;
 "#;

@@ -7,10 +7,13 @@
 //! names are SQLite's. `tests/pg.rs` compares the two schemas' column lists, so a
 //! SQLite migration that adds a column fails there until this file follows.
 //!
-//! The position summary (`position_years`) is not kept here: it is derived, and every
-//! command rebuilds it in its local snapshot (docs/postgres.md).
+//! The position summary (`position_years`) is not kept here: it is derived, and each
+//! local replica keeps its own (docs/postgres.md). Nor are SQLite's indexes that only
+//! reports use (SQLite version 11, `entries_fund_weighted`): reports run on the replica.
 
-/// The schema version this file creates; equal to SQLite's, and kept in `meta`.
+/// The version of this schema, kept in `meta`. It counts PostgreSQL schema changes:
+/// version 10 has the tables and columns of SQLite's versions 10 and 11 (11 added an
+/// index only).
 pub const VERSION: i64 = 10;
 
 /// Advisory-lock key that serialises writers (the chain tail): "FLDG".
