@@ -337,6 +337,18 @@ fn small_on_pg(admin: &str, tag: &str) -> TestLedger {
     t
 }
 
+/// `deal pay G A AMOUNT --date DATE` on the ledger `db`, run from `dir` (whose
+/// replica it uses).
+fn pay(dir: &std::path::Path, db: &str, amount: &str, date: &str) {
+    run_in(
+        dir,
+        &[
+            "--db", db, "deal", "pay", "G", "A", "--amount", amount, "--date", date,
+        ],
+    )
+    .ok();
+}
+
 #[test]
 fn the_local_replica_catches_up_and_is_pulled_afresh_when_it_is_not_the_servers() {
     let Some(admin) = pg::admin() else { return };
@@ -353,79 +365,19 @@ fn the_local_replica_catches_up_and_is_pulled_afresh_when_it_is_not_the_servers(
     // Another office (its own replica) pays 50,000: this client's next report pulls
     // that entry in. 100,000 + 50,000 = 150,000.
     let other = tempfile::tempdir().unwrap();
-    run_in(
-        other.path(),
-        &[
-            "--db",
-            t.db_arg(),
-            "deal",
-            "pay",
-            "G",
-            "A",
-            "--amount",
-            "50000",
-            "--date",
-            "2021-05-01",
-        ],
-    )
-    .ok();
+    pay(other.path(), t.db_arg(), "50000", "2021-05-01");
     assert_eq!(deal_paid_in(&t), "150000.00");
 
     // A replica holding an entry the server never committed (what a write whose
     // server commit failed would leave) is not a prefix of the server's ledger: it is
     // discarded and pulled afresh, so the 7,000 below never shows.
-    run_in(
-        t.dir.path(),
-        &[
-            "--db",
-            &replica,
-            "deal",
-            "pay",
-            "G",
-            "A",
-            "--amount",
-            "7000",
-            "--date",
-            "2021-06-01",
-        ],
-    )
-    .ok();
+    pay(t.dir.path(), &replica, "7000", "2021-06-01");
     assert_eq!(deal_paid_in(&t), "150000.00");
     assert_eq!(entries(&t), 3);
 
     // The same when another office's entry took the same id (the chain heads differ).
-    run_in(
-        t.dir.path(),
-        &[
-            "--db",
-            &replica,
-            "deal",
-            "pay",
-            "G",
-            "A",
-            "--amount",
-            "7000",
-            "--date",
-            "2021-06-01",
-        ],
-    )
-    .ok();
-    run_in(
-        other.path(),
-        &[
-            "--db",
-            t.db_arg(),
-            "deal",
-            "pay",
-            "G",
-            "A",
-            "--amount",
-            "20000",
-            "--date",
-            "2021-06-02",
-        ],
-    )
-    .ok();
+    pay(t.dir.path(), &replica, "7000", "2021-06-01");
+    pay(other.path(), t.db_arg(), "20000", "2021-06-02");
     assert_eq!(deal_paid_in(&t), "170000.00");
 
     // Another office values A and then reverses the valuation; the replica's position
@@ -505,33 +457,7 @@ fn the_local_replica_catches_up_and_is_pulled_afresh_when_it_is_not_the_servers(
 #[test]
 fn concurrent_writers_lose_nothing_and_exactly_one_wins_the_last_headroom() {
     let Some(admin) = pg::admin() else { return };
-    let t = pg_ledger(&admin, "race");
-    for args in [
-        &["fund", "add", "G", "--name", "g", "--kind", "guidance"][..],
-        &["company", "add", "A", "--name", "a"],
-        &[
-            "deal",
-            "commit",
-            "G",
-            "A",
-            "--amount",
-            "1000000",
-            "--date",
-            "2021-03-01",
-        ],
-        &[
-            "deal",
-            "pay",
-            "G",
-            "A",
-            "--amount",
-            "100000",
-            "--date",
-            "2021-04-01",
-        ],
-    ] {
-        t.run(args).ok();
-    }
+    let t = small_on_pg(&admin, "race");
     // 8 processes × 200 marks at once, each with its own replica: all 1,600 land, one chain.
     let procs: Vec<_> = (0..8)
         .map(|p| {

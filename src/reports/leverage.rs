@@ -728,71 +728,62 @@ pub fn build(inp: &Inputs<'_>, shown: &[&Fund]) -> Leverage {
 /// entries, are replayed from the journal. Identical to [`leverage_by_replay`]
 /// (property-tested below).
 pub fn leverage(ledger: &mut Ledger, as_of: Date, fund: Option<&str>) -> Result<Leverage> {
-    let (funds, investors, companies, policies, book, weights, direct) = ledger.read(|tx| {
-        let (funds, companies) = (tx.funds()?, tx.companies()?);
-        let by_id: HashMap<i64, &Fund> = funds.iter().map(|f| (f.id, f)).collect();
-        let region: HashMap<i64, Option<&str>> = companies
-            .iter()
-            .map(|c| (c.id, c.region.as_deref()))
-            .collect();
-        let stated: HashSet<(i64, i64)> = tx.weighted_holdings()?.into_iter().collect();
-        let (mut book, mut weights) = (Book::default(), Weights::default());
-        let mut direct = HashMap::new();
-        crate::reports::portfolio::fold_positions(tx, as_of, |b| {
-            book.lps.append(&mut b.lps);
-            for ((f, c), h) in std::mem::take(&mut b.holdings) {
-                add_direct(&mut direct, f, &h);
-                if stated.contains(&(f, c)) {
-                    continue;
-                }
-                let home = by_id.get(&f).and_then(|fund| home_region(&by_id, fund));
-                if !is_home(home, region.get(&c).copied().flatten()) {
-                    continue;
-                }
-                let sum = weights
-                    .local_unstated
-                    .entry(f)
-                    .or_insert((Money::ZERO, Money::ZERO));
-                if !h.committed.is_zero() {
-                    sum.0 += h.committed;
-                }
-                if !h.paid_in.is_zero() {
-                    sum.1 += h.paid_in;
-                }
-            }
-        })?;
-        for (f, c) in stated {
-            let mut history: Vec<Entry> = tx
-                .holding_entries(f, c)?
-                .into_iter()
-                .filter(|e| e.date <= as_of)
+    ledger
+        .read(|tx| {
+            let (funds, companies) = (tx.funds()?, tx.companies()?);
+            let by_id: HashMap<i64, &Fund> = funds.iter().map(|f| (f.id, f)).collect();
+            let region: HashMap<i64, Option<&str>> = companies
+                .iter()
+                .map(|c| (c.id, c.region.as_deref()))
                 .collect();
-            history.sort_by_key(|e| (e.date, e.id));
-            for e in &history {
-                weights.apply(e);
+            let stated: HashSet<(i64, i64)> = tx.weighted_holdings()?.into_iter().collect();
+            let (mut book, mut weights) = (Book::default(), Weights::default());
+            let mut direct = HashMap::new();
+            crate::reports::portfolio::fold_positions(tx, as_of, |b| {
+                book.lps.append(&mut b.lps);
+                for ((f, c), h) in std::mem::take(&mut b.holdings) {
+                    add_direct(&mut direct, f, &h);
+                    if stated.contains(&(f, c)) {
+                        continue;
+                    }
+                    let home = by_id.get(&f).and_then(|fund| home_region(&by_id, fund));
+                    if !is_home(home, region.get(&c).copied().flatten()) {
+                        continue;
+                    }
+                    let sum = weights
+                        .local_unstated
+                        .entry(f)
+                        .or_insert((Money::ZERO, Money::ZERO));
+                    if !h.committed.is_zero() {
+                        sum.0 += h.committed;
+                    }
+                    if !h.paid_in.is_zero() {
+                        sum.1 += h.paid_in;
+                    }
+                }
+            })?;
+            for (f, c) in stated {
+                let mut history: Vec<Entry> = tx
+                    .holding_entries(f, c)?
+                    .into_iter()
+                    .filter(|e| e.date <= as_of)
+                    .collect();
+                history.sort_by_key(|e| (e.date, e.id));
+                for e in &history {
+                    weights.apply(e);
+                }
             }
-        }
-        Ok((
-            funds,
-            tx.investors()?,
-            companies,
-            tx.policies(None)?,
-            book,
-            weights,
-            direct,
-        ))
-    })?;
-    let inp = Inputs {
-        as_of,
-        funds: &funds,
-        investors: &investors,
-        companies: &companies,
-        policies: &policies,
-        book: &book,
-        weights: &weights,
-        direct: &direct,
-    };
-    Ok(build(&inp, &select(&funds, fund)?))
+            Ok(Read {
+                funds,
+                investors: tx.investors()?,
+                companies,
+                policies: tx.policies(None)?,
+                book,
+                weights,
+                direct,
+            })
+        })?
+        .report(as_of, fund)
 }
 
 /// `report leverage` by a replay of the whole journal: the definition [`leverage`] is
@@ -802,37 +793,56 @@ pub fn leverage_by_replay(
     as_of: Date,
     fund: Option<&str>,
 ) -> Result<Leverage> {
-    let (funds, investors, companies, policies, book, weights) = ledger.read(|tx| {
-        let (mut book, mut weights) = (Book::default(), Weights::default());
-        tx.for_each_effective(as_of, |e| {
-            book.apply(&e);
-            weights.apply(&e);
-            Ok(())
-        })?;
-        Ok((
-            tx.funds()?,
-            tx.investors()?,
-            tx.companies()?,
-            tx.policies(None)?,
-            book,
-            weights,
-        ))
-    })?;
-    let mut direct = HashMap::new();
-    for ((f, _), h) in &book.holdings {
-        add_direct(&mut direct, *f, h);
+    ledger
+        .read(|tx| {
+            let (mut book, mut weights) = (Book::default(), Weights::default());
+            tx.for_each_effective(as_of, |e| {
+                book.apply(&e);
+                weights.apply(&e);
+                Ok(())
+            })?;
+            let mut direct = HashMap::new();
+            for ((f, _), h) in &book.holdings {
+                add_direct(&mut direct, *f, h);
+            }
+            Ok(Read {
+                funds: tx.funds()?,
+                investors: tx.investors()?,
+                companies: tx.companies()?,
+                policies: tx.policies(None)?,
+                book,
+                weights,
+                direct,
+            })
+        })?
+        .report(as_of, fund)
+}
+
+/// What `report leverage` reads, whichever way it was read.
+struct Read {
+    funds: Vec<Fund>,
+    investors: Vec<Investor>,
+    companies: Vec<Company>,
+    policies: Vec<PolicyRecord>,
+    book: Book,
+    weights: Weights,
+    direct: HashMap<i64, LpPosition>,
+}
+
+impl Read {
+    fn report(&self, as_of: Date, fund: Option<&str>) -> Result<Leverage> {
+        let inp = Inputs {
+            as_of,
+            funds: &self.funds,
+            investors: &self.investors,
+            companies: &self.companies,
+            policies: &self.policies,
+            book: &self.book,
+            weights: &self.weights,
+            direct: &self.direct,
+        };
+        Ok(build(&inp, &select(&self.funds, fund)?))
     }
-    let inp = Inputs {
-        as_of,
-        funds: &funds,
-        investors: &investors,
-        companies: &companies,
-        policies: &policies,
-        book: &book,
-        weights: &weights,
-        direct: &direct,
-    };
-    Ok(build(&inp, &select(&funds, fund)?))
 }
 
 #[cfg(test)]
@@ -978,21 +988,7 @@ mod summary_tests {
                             }
                             written.push((tx.append_entry(&n)?, false));
                         }
-                        Step::Reverse(i) => {
-                            if written.is_empty() {
-                                continue;
-                            }
-                            let at = i % written.len();
-                            if written[at].1 {
-                                continue;
-                            }
-                            let target = tx.entry(written[at].0)?.unwrap();
-                            let mut n = NewEntry::new(EntryKind::Reversal, target.date);
-                            n.reverses = Some(target.id);
-                            n.memo = Some("test".into());
-                            tx.append_entry(&n)?;
-                            written[at].1 = true;
-                        }
+                        Step::Reverse(i) => crate::testutil::reverse_nth(tx, &mut written, *i)?,
                         Step::Commit => {}
                     }
                 }

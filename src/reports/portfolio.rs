@@ -419,21 +419,7 @@ mod summary_tests {
                             let id = tx.append_entry(&n)?;
                             written.push((id, false));
                         }
-                        Step::Reverse(i) => {
-                            if written.is_empty() {
-                                continue;
-                            }
-                            let at = i % written.len();
-                            if written[at].1 {
-                                continue;
-                            }
-                            let target = tx.entry(written[at].0)?.unwrap();
-                            let mut n = NewEntry::new(EntryKind::Reversal, target.date);
-                            n.reverses = Some(target.id);
-                            n.memo = Some("test".into());
-                            tx.append_entry(&n)?;
-                            written[at].1 = true;
-                        }
+                        Step::Reverse(i) => crate::testutil::reverse_nth(tx, &mut written, *i)?,
                         Step::Commit => {}
                     }
                 }
