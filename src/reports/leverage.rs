@@ -350,13 +350,7 @@ impl<'a> Ctx<'a> {
             (Some((_, paid_in)), ReinvestBase::PaidIn) => *paid_in,
             (None, _) => Money::ZERO,
         };
-        // Adding ZERO would change nothing but the printed scale of a fund without
-        // such holdings; keep it as a replay prints it.
-        if unstated.is_zero() {
-            stated
-        } else {
-            stated + unstated
-        }
+        stated + unstated
     }
 
     fn terms(&self, f: &Fund) -> Terms {
@@ -754,12 +748,8 @@ pub fn leverage(ledger: &mut Ledger, as_of: Date, fund: Option<&str>) -> Result<
                         .local_unstated
                         .entry(f)
                         .or_insert((Money::ZERO, Money::ZERO));
-                    if !h.committed.is_zero() {
-                        sum.0 += h.committed;
-                    }
-                    if !h.paid_in.is_zero() {
-                        sum.1 += h.paid_in;
-                    }
+                    sum.0 += h.committed;
+                    sum.1 += h.paid_in;
                 }
             })?;
             for (f, c) in stated {
