@@ -169,7 +169,7 @@ pub enum Command {
     Backup(audit::BackupArgs),
     /// Rebuild the position summary the reports read, from the journal (one transaction)
     #[command(
-        after_help = "Run it when `audit` reports summary-different. The journal is not touched.\n\nExample:\n  fundledger reindex"
+        after_help = "Run it when `audit` reports summary-different. The journal is not touched. On a PostgreSQL ledger it discards the local replica, and the next command pulls the ledger afresh (docs/postgres.md).\n\nExample:\n  fundledger reindex"
     )]
     Reindex,
     /// Export the ledger: JSON (the whole ledger, for `import`), hledger or Beancount
