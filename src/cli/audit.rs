@@ -109,10 +109,12 @@ pub fn reindex(ctx: &Ctx) -> Result<()> {
     let mut ledger = ctx.open()?;
     let r = fundledger::ops::reindex(&mut ledger, &fundledger::ops::actor(None))?;
     match ctx.out.format {
-        Format::Json => print_json(&json!({"rows": r.rows, "differed": r.differed}))?,
+        Format::Json => print_json(
+            &json!({"rows": r.rows, "flow_days": r.flow_days, "differed": r.differed}),
+        )?,
         _ => println!(
-            "rebuilt the position summary: {} rows ({} differed from the journal)",
-            r.rows, r.differed
+            "rebuilt the position summary: {} rows, and the flow summary: {} rows ({} differed from the journal)",
+            r.rows, r.flow_days, r.differed
         ),
     }
     Ok(())

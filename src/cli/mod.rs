@@ -167,7 +167,7 @@ pub enum Command {
     /// Write a verified, consistent copy of the ledger (refuses to overwrite)
     #[command(after_help = "Example:\n  fundledger backup backups/ledger-2022-06-30.db")]
     Backup(audit::BackupArgs),
-    /// Rebuild the position summary the reports read, from the journal (one transaction)
+    /// Rebuild the position and flow summaries the reports read, from the journal (one transaction)
     #[command(
         after_help = "Run it when `audit` reports summary-different. The journal is not touched. On a PostgreSQL ledger it discards the local replica, and the next command pulls the ledger afresh (docs/postgres.md).\n\nExample:\n  fundledger reindex"
     )]

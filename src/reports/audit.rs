@@ -275,17 +275,48 @@ fn check_summary(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
             .text(show(expected), show(stored)),
         );
     }
-    if n > rows.len() {
+    more_differ(findings, n, rows.len());
+    let (days, n) = tx.flow_day_differences(SUMMARY_FINDINGS)?;
+    let show = |d: &Option<crate::store::FlowDay>| match d {
+        None => "no row".to_string(),
+        Some(d) => format!(
+            "deal paid {}, deal proceeds {}, LP paid {}, LP distributed {}",
+            Money::from_fen(d.deal_paid),
+            Money::from_fen(d.deal_proceeds),
+            Money::from_fen(d.lp_paid),
+            Money::from_fen(d.lp_distributed)
+        ),
+    };
+    for (stored, expected) in &days {
+        let d = stored
+            .as_ref()
+            .or(expected.as_ref())
+            .expect("one side differs");
+        findings.push(
+            Finding::new(
+                "summary-different",
+                format!("flow summary: fund #{} on {}", d.fund_id, d.day),
+                "the stored flow summary differs from the journal; report returns reads it, so run `fundledger reindex`",
+            )
+            .text(show(expected), show(stored)),
+        );
+    }
+    more_differ(findings, n, days.len());
+    Ok(())
+}
+
+/// One finding for the differing summary rows beyond those named.
+fn more_differ(findings: &mut Vec<Finding>, differ: usize, named: usize) {
+    if differ > named {
         findings.push(Finding::new(
             "summary-different",
             "summary",
             format!(
                 "{} more summary rows differ from the journal; run `fundledger reindex`",
-                n - rows.len()
+                differ - named
             ),
         ));
     }
-    Ok(())
 }
 
 /// The rules over one position's history (entries of one LP or one holding).

@@ -24,15 +24,17 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::book::{Holding, ValueBasis};
+use std::collections::BTreeMap;
+
+use crate::book::{Book, Holding, ValueBasis};
 use crate::date::Date;
 use crate::domain::{EntryKind, Fund};
 use crate::error::{unknown, Error, Result};
 use crate::money::{allocate_pro_rata, Money, Ratio};
 use crate::pme::{Benchmark, Coverage, Pme};
 use crate::reports::lookthrough::Stake;
-use crate::reports::portfolio::scope;
-use crate::store::{CodeTable, FlowRow, Ledger};
+use crate::reports::portfolio::{fold_positions, scope};
+use crate::store::{CodeTable, FlowDay, FlowRow, Ledger};
 use crate::xirr::{xirr_with_value, Irr};
 
 /// Maps keyed by row ids, hashed by multiplication instead of SipHash: the keys are
@@ -59,6 +61,9 @@ impl Hasher for IdHasher {
 }
 
 type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Dated cash flows as the XIRR solver takes them.
+type Flows = Vec<(Date, Decimal)>;
 
 /// What one row of the report is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,11 +225,55 @@ struct LpAcc {
 struct Folded {
     holdings: HashMap<(i64, i64), HoldingAcc>,
     lps: HashMap<(i64, i64), LpAcc>,
+    /// Per fund and day: deal paid, deal proceeds, LP paid, LP distributed (fen), as
+    /// the flow summary keeps them (store/flow_days.rs). A fund's XIRRs are solved from
+    /// these, whichever way they were read.
+    days: HashMap<i64, BTreeMap<Date, [i64; 4]>>,
+    /// Per fund, its direct holdings' figures summed. Read from the summary, holdings
+    /// are summed here as they come and not kept (a million of them would be hundreds
+    /// of megabytes); from the journal, `sum_holdings` fills it.
+    gross: HashMap<i64, GrossSum>,
+}
+
+/// A fund's direct holdings, summed.
+#[derive(Default, Clone, Copy)]
+struct GrossSum {
+    paid_in: Money,
+    proceeds: Money,
+    value: Money,
+    unrealised: Money,
+    /// Holdings counted at cost because never marked.
+    unmarked: usize,
+}
+
+impl GrossSum {
+    fn add(&mut self, h: &HoldingAcc) {
+        let (value, unrealised, cost_only) = h.figures();
+        self.paid_in += h.paid_in;
+        self.proceeds += h.proceeds;
+        self.value += value;
+        self.unrealised += unrealised;
+        self.unmarked += usize::from(cost_only);
+    }
 }
 
 impl Folded {
     fn apply(&mut self, r: FlowRow) {
         let a = r.amount.unwrap_or(Money::ZERO);
+        let slot = match r.kind {
+            EntryKind::DealPay => Some(0),
+            EntryKind::DealProceeds => Some(1),
+            EntryKind::LpPay => Some(2),
+            EntryKind::LpDistribute => Some(3),
+            _ => None,
+        };
+        if let Some(i) = slot {
+            self.days
+                .entry(r.fund_id)
+                .or_default()
+                .entry(r.date)
+                .or_default()[i] += a.fen();
+        }
         match (r.investor_id, r.company_id) {
             (Some(inv), _) => {
                 let p = self.lps.entry((r.fund_id, inv)).or_default();
@@ -264,6 +313,70 @@ impl Folded {
             }
             (None, None) => {}
         }
+    }
+}
+
+impl Folded {
+    /// Take whole positions out of a book folded from the position summary: LP
+    /// positions kept (the NAV splits among them), holdings only summed per fund. Their
+    /// dated flows stay empty: only `--by fund` reads this way, and it solves from the
+    /// flow days.
+    fn take_book(&mut self, book: &mut Book) {
+        for (k, p) in std::mem::take(&mut book.lps) {
+            self.lps.insert(
+                k,
+                LpAcc {
+                    committed: p.committed,
+                    paid_in: p.paid_in,
+                    distributed: p.distributed,
+                    flows: Vec::new(),
+                },
+            );
+        }
+        for ((fund, _), h) in std::mem::take(&mut book.holdings) {
+            self.gross.entry(fund).or_default().add(&HoldingAcc {
+                paid_in: h.paid_in,
+                proceeds: h.proceeds,
+                // Only the latest mark is kept; its id only ever broke ties.
+                mark: h.mark.map(|(d, m)| (d, 0, m)),
+                written_off: h.written_off,
+                exited: h.exited,
+                flows: Vec::new(),
+            });
+        }
+    }
+
+    /// Fill `gross` from holdings folded from the journal.
+    fn sum_holdings(&mut self) {
+        for (&(fund, _), h) in &self.holdings {
+            self.gross.entry(fund).or_default().add(h);
+        }
+    }
+
+    fn add_day(&mut self, d: FlowDay) {
+        self.days.entry(d.fund_id).or_default().insert(
+            d.day,
+            [d.deal_paid, d.deal_proceeds, d.lp_paid, d.lp_distributed],
+        );
+    }
+
+    /// A fund's gross flows (deals) and net flows (LPs), in date order: money out of
+    /// the side whose return it is negative, money back positive. On one day the two
+    /// directions stay apart; the solver sums each day exactly.
+    fn fund_flows(&self, fund: i64) -> (Flows, Flows) {
+        let (mut gross, mut net) = (Vec::new(), Vec::new());
+        let push = |v: &mut Flows, d: Date, fen: i64, sign: i64| {
+            if fen != 0 {
+                v.push((d, Money::from_fen(sign * fen).as_decimal()));
+            }
+        };
+        for (d, s) in self.days.get(&fund).into_iter().flatten() {
+            push(&mut gross, *d, s[0], -1);
+            push(&mut gross, *d, s[1], 1);
+            push(&mut net, *d, s[2], -1);
+            push(&mut net, *d, s[3], 1);
+        }
+        (gross, net)
     }
 }
 
@@ -416,6 +529,21 @@ struct Reference {
 }
 
 pub fn returns(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
+    // Holding and LP rows, and look-through, need each position's own flows.
+    returns_from(ledger, q, q.by == By::Fund && !q.look_through)
+}
+
+/// The report from a full replay of the journal whatever the rows: the definition the
+/// summaries are tested against.
+#[cfg(test)]
+pub(crate) fn returns_by_replay(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
+    returns_from(ledger, q, false)
+}
+
+/// With `summaries`, positions come from the position summary and fund flows from the
+/// flow summary, at a cost independent of the journal's length; else every effective
+/// entry is read.
+fn returns_from(ledger: &mut Ledger, q: &ReturnsQuery<'_>, summaries: bool) -> Result<Returns> {
     if q.benchmark.is_some() && q.by != By::Fund {
         return Err(Error::refused(
             "benchmark-needs-funds",
@@ -434,17 +562,31 @@ pub fn returns(ledger: &mut Ledger, q: &ReturnsQuery<'_>) -> Result<Returns> {
                 .into_iter()
                 .map(|i| (i.id, (i.code, i.name)))
                 .collect(),
-            companies: tx
-                .companies()?
-                .into_iter()
-                .map(|c| (c.id, (c.code, c.name)))
-                .collect(),
+            // Only holding rows name companies (a million names are not read for
+            // nothing).
+            companies: if q.by == By::Holding {
+                tx.companies()?
+                    .into_iter()
+                    .map(|c| (c.id, (c.code, c.name)))
+                    .collect()
+            } else {
+                HashMap::default()
+            },
         };
         let mut folded = Folded::default();
-        tx.for_each_flow(q.as_of, |r| {
-            folded.apply(r);
-            Ok(())
-        })?;
+        if summaries {
+            fold_positions(tx, q.as_of, |b| folded.take_book(b))?;
+            tx.for_each_flow_day(q.as_of, |d| {
+                folded.add_day(d);
+                Ok(())
+            })?;
+        } else {
+            tx.for_each_flow(q.as_of, |r| {
+                folded.apply(r);
+                Ok(())
+            })?;
+            folded.sum_holdings();
+        }
         Ok((reference, folded))
     })?;
     let shown = match scope(&reference.funds, q.fund) {
@@ -501,11 +643,13 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
     let mut cash: HashMap<i64, Cash> = HashMap::default();
     // Holdings and LP positions per fund, in id order, for stable output.
     let mut holdings_of: HashMap<i64, Vec<i64>> = HashMap::default();
-    for (&(f, company), h) in &folded.holdings {
+    for (&f, g) in &folded.gross {
         let c = cash.entry(f).or_default();
-        c.value += h.value().0;
-        c.deal_paid_in += h.paid_in;
-        c.proceeds += h.proceeds;
+        c.value += g.value;
+        c.deal_paid_in += g.paid_in;
+        c.proceeds += g.proceeds;
+    }
+    for &(f, company) in folded.holdings.keys() {
         holdings_of.entry(f).or_default().push(company);
     }
     let mut lps_of: HashMap<i64, Vec<i64>> = HashMap::default();
@@ -555,33 +699,25 @@ fn build(q: &ReturnsQuery<'_>, r: &Reference, folded: Folded, shown: &[Fund]) ->
         By::Fund => {
             let mut rows = Vec::with_capacity(shown.len());
             for f in shown {
-                let companies = holdings_of.get(&f.id).unwrap_or(&none);
-                let (mut paid_in, mut proceeds, mut value, mut unrealised, mut unmarked) =
-                    (Money::ZERO, Money::ZERO, Money::ZERO, Money::ZERO, 0);
-                let mut flows = Vec::new();
-                for c in companies {
-                    let h = &folded.holdings[&(f.id, *c)];
-                    let (v, u, cost_only) = h.figures();
-                    paid_in += h.paid_in;
-                    proceeds += h.proceeds;
-                    value += v;
-                    unrealised += u;
-                    unmarked += usize::from(cost_only);
-                    flows.extend_from_slice(&h.flows);
-                }
+                let GrossSum {
+                    paid_in,
+                    proceeds,
+                    value,
+                    unrealised,
+                    unmarked,
+                } = folded.gross.get(&f.id).copied().unwrap_or_default();
+                let (flows, lp_flows) = folded.fund_flows(f.id);
                 let gross_irr = xirr_with_value(&flows, as_of, value.as_decimal());
                 let gross = gross_of(paid_in, proceeds, value, unrealised, gross_irr, unmarked);
 
                 let investors = lps_of.get(&f.id).unwrap_or(&none);
                 let (mut committed, mut lp_paid, mut distributed) =
                     (Money::ZERO, Money::ZERO, Money::ZERO);
-                let mut lp_flows = Vec::new();
                 for i in investors {
                     let p = &folded.lps[&(f.id, *i)];
                     committed += p.committed;
                     lp_paid += p.paid_in;
                     distributed += p.distributed;
-                    lp_flows.extend_from_slice(&p.flows);
                 }
                 let nav = navs.fund.get(&f.id).copied().unwrap_or(Money::ZERO);
                 let net_irr = xirr_with_value(&lp_flows, as_of, nav.as_decimal());

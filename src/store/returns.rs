@@ -35,7 +35,7 @@ fn conversion(idx: usize, what: &str) -> rusqlite::Error {
 
 /// `YYYY-MM-DD` (what the CHECK constraint guarantees) without chrono's general parser:
 /// the report reads a million of these.
-fn iso_date(idx: usize, b: &[u8]) -> rusqlite::Result<Date> {
+pub(super) fn iso_date(idx: usize, b: &[u8]) -> rusqlite::Result<Date> {
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         b.get(r)?.iter().try_fold(0u32, |n, c| {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))

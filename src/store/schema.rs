@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     V9_EVALUATION,
     V10_POSITION_SUMMARY,
     V11_WEIGHTED_INDEX,
+    V12_FLOW_DAYS,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -511,4 +512,36 @@ FROM g LEFT JOIN marks m
 const V11_WEIGHTED_INDEX: &str = r#"
 CREATE INDEX entries_fund_weighted ON entries (fund_id, company_id)
     WHERE reinvest_weight_bp IS NOT NULL;
+"#;
+
+/// `report returns --by fund` needs each fund's dated cash flows for its XIRRs; the
+/// solver sums flows per date exactly anyway, so per fund and day is all it needs.
+/// Derived like `position_years` (store/flow_days.rs keeps it, audit checks it,
+/// reindex rebuilds it). Payments and receipts stay apart: whether any money went
+/// out, or came back, is part of the answer (a total loss), and netting would hide it.
+const V12_FLOW_DAYS: &str = r#"
+CREATE TABLE fund_flow_days (
+    fund_id            INTEGER NOT NULL,
+    day                TEXT NOT NULL,
+    deal_paid_fen      INTEGER NOT NULL,
+    deal_proceeds_fen  INTEGER NOT NULL,
+    lp_paid_fen        INTEGER NOT NULL,
+    lp_distributed_fen INTEGER NOT NULL,
+    PRIMARY KEY (fund_id, day)
+) WITHOUT ROWID, STRICT;
+
+-- An amount no entry could have (above MAX_INPUT_YUAN; audit names it) counts as
+-- nothing rather than overflowing the sum and stopping the upgrade.
+INSERT INTO fund_flow_days
+SELECT fund_id, effective_date,
+       sum(CASE WHEN kind = 'deal-pay' THEN fen ELSE 0 END),
+       sum(CASE WHEN kind = 'deal-proceeds' THEN fen ELSE 0 END),
+       sum(CASE WHEN kind = 'lp-pay' THEN fen ELSE 0 END),
+       sum(CASE WHEN kind = 'lp-distribute' THEN fen ELSE 0 END)
+FROM (SELECT e.fund_id, e.effective_date, e.kind,
+             CASE WHEN e.amount_fen BETWEEN 1 AND 1000000000000000 THEN e.amount_fen ELSE 0 END AS fen
+      FROM entries e LEFT JOIN entries r ON r.reverses = e.id
+      WHERE e.kind IN ('deal-pay', 'deal-proceeds', 'lp-pay', 'lp-distribute')
+        AND r.id IS NULL)
+GROUP BY fund_id, effective_date;
 "#;

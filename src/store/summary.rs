@@ -13,6 +13,7 @@
 
 use chrono::Datelike;
 
+use super::flow_days::PendingDays;
 use super::{FastMap, Tx};
 pub use crate::book::PositionYear;
 use crate::date::Date;
@@ -93,6 +94,8 @@ struct Delta {
 #[derive(Default)]
 pub(crate) struct Pending {
     rows: FastMap<YearKey, Delta>,
+    /// The flow summary's share (store/flow_days.rs).
+    days: PendingDays,
 }
 
 fn year_key(fund: i64, investor: Option<i64>, company: Option<i64>, date: Date) -> Option<YearKey> {
@@ -136,12 +139,13 @@ impl Tx<'_> {
             else {
                 return Ok(());
             };
+            let fen = o.amount.map_or(0, crate::money::Money::fen);
             let mut p = self.summary.borrow_mut();
+            p.days.note(-1, o.kind, key.0, o.date, fen);
             let d = p.rows.entry(key).or_default();
             if d.last_date.is_none() {
                 d.last_date = Some(o.date);
             }
-            let fen = o.amount.map_or(0, crate::money::Money::fen);
             apply(d, -1, o.kind, fen, o.detail.as_deref());
             if o.kind == EntryKind::DealValue {
                 d.remark = true;
@@ -154,9 +158,10 @@ impl Tx<'_> {
                 return Ok(());
             };
             let date = n.date;
-            let mut p = self.summary.borrow_mut();
-            let d = p.rows.entry(key).or_default();
             let fen = n.amount.map_or(0, crate::money::Money::fen);
+            let mut p = self.summary.borrow_mut();
+            p.days.note(1, n.kind, key.0, date, fen);
+            let d = p.rows.entry(key).or_default();
             apply(d, 1, n.kind, fen, n.detail.as_deref());
             if n.kind == EntryKind::DealValue
                 && d.mark.is_none_or(|(md, mid, _)| (md, mid) < (date, id))
@@ -167,7 +172,11 @@ impl Tx<'_> {
                 d.last_date = Some(date);
             }
         }
-        if self.summary.borrow().rows.len() > MAX_PENDING {
+        let pending = {
+            let p = self.summary.borrow();
+            p.rows.len() + p.days.len()
+        };
+        if pending > MAX_PENDING {
             self.flush_summary()?;
         }
         Ok(())
@@ -199,7 +208,11 @@ impl Tx<'_> {
     /// Write the pending effects into `position_years`. Runs before every commit of a
     /// write and before any read of the summary.
     pub(crate) fn flush_summary(&self) -> Result<()> {
-        let rows = std::mem::take(&mut self.summary.borrow_mut().rows);
+        let (rows, days) = {
+            let mut p = self.summary.borrow_mut();
+            (std::mem::take(&mut p.rows), std::mem::take(&mut p.days))
+        };
+        self.flush_flow_days(days)?;
         if rows.is_empty() {
             return Ok(());
         }
@@ -291,14 +304,16 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Rebuild the summary from the journal; returns the number of rows.
-    pub fn rebuild_summary(&self) -> Result<usize> {
-        self.summary.borrow_mut().rows.clear();
+    /// Rebuild the summary (position years and flow days) from the journal; returns
+    /// the number of rows written to each.
+    pub fn rebuild_summary(&self) -> Result<(usize, usize)> {
+        *self.summary.borrow_mut() = Pending::default();
         self.conn().execute("DELETE FROM position_years", [])?;
-        Ok(self.conn().execute(
+        let years = self.conn().execute(
             &format!("{REBUILD_WITH} INSERT INTO position_years SELECT * FROM expected"),
             [],
-        )?)
+        )?;
+        Ok((years, self.rebuild_flow_days()?))
     }
 
     /// Rows where the stored summary and the journal disagree: (stored, expected) for
@@ -317,35 +332,51 @@ impl Tx<'_> {
              SELECT 1, * FROM (SELECT * FROM expected EXCEPT SELECT {COLUMNS} FROM position_years)
              ORDER BY 2, 3, 4, 5, 1"
         );
-        let mut st = self.conn().prepare(&sql)?;
-        let mut rows = st.query([])?;
-        let mut out: Vec<(Option<PositionYear>, Option<PositionYear>)> = Vec::new();
-        let mut keys = 0usize;
-        let mut last: Option<YearKey> = None;
-        while let Some(r) = rows.next()? {
-            let expected: bool = r.get(0)?;
-            let row = position_year_at(r, 1)?;
-            let key = (row.fund_id, row.is_lp, row.counterparty_id, row.year);
-            if last != Some(key) {
-                keys += 1;
-                last = Some(key);
-                if out.len() < limit {
-                    out.push((None, None));
-                } else {
-                    continue;
-                }
-            } else if keys > limit {
+        pair_differences(self, &sql, limit, position_year_at, |y| {
+            (y.fund_id, y.is_lp, y.counterparty_id, y.year)
+        })
+    }
+}
+
+/// Runs `sql`, whose rows are a flag (1: the journal's side, 0: the stored side) and
+/// then a row read by `read`, ordered by key and then flag; pairs the two sides of
+/// each key. At most `limit` keys; the second value is how many keys differ in all.
+#[allow(clippy::type_complexity)]
+pub(super) fn pair_differences<T, K: PartialEq>(
+    tx: &Tx<'_>,
+    sql: &str,
+    limit: usize,
+    read: impl Fn(&rusqlite::Row<'_>, usize) -> rusqlite::Result<T>,
+    key: impl Fn(&T) -> K,
+) -> Result<(Vec<(Option<T>, Option<T>)>, usize)> {
+    let mut st = tx.conn().prepare(sql)?;
+    let mut rows = st.query([])?;
+    let mut out: Vec<(Option<T>, Option<T>)> = Vec::new();
+    let mut keys = 0usize;
+    let mut last: Option<K> = None;
+    while let Some(r) = rows.next()? {
+        let expected: bool = r.get(0)?;
+        let row = read(r, 1)?;
+        let k = key(&row);
+        if last.as_ref() != Some(&k) {
+            keys += 1;
+            last = Some(k);
+            if out.len() < limit {
+                out.push((None, None));
+            } else {
                 continue;
             }
-            let slot = out.last_mut().expect("pushed above");
-            if expected {
-                slot.1 = Some(row);
-            } else {
-                slot.0 = Some(row);
-            }
+        } else if keys > limit {
+            continue;
         }
-        Ok((out, keys))
+        let slot = out.last_mut().expect("pushed above");
+        if expected {
+            slot.1 = Some(row);
+        } else {
+            slot.0 = Some(row);
+        }
     }
+    Ok((out, keys))
 }
 
 fn position_year(r: &rusqlite::Row<'_>) -> rusqlite::Result<PositionYear> {
