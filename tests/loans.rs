@@ -416,6 +416,25 @@ fn arrears_buckets_edges_and_par() {
         ),
         ("current", None)
     );
+    assert_eq!(s(&l["as_of"]), "2021-03-18");
+    // The list streams (one loan at a time): CSV and the table give the same loans, in
+    // the same order, the table with its as-of note after them.
+    let csv = t
+        .run(&["--format", "csv", "loan", "list", "--as-of", "2021-03-18"])
+        .ok()
+        .to_string();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].starts_with("A,") && lines[1].contains(",in-arrears,"));
+    assert!(lines[2].starts_with("B,") && lines[2].contains(",current,"));
+    let table = t
+        .run(&["loan", "list", "--as-of", "2021-03-18"])
+        .ok()
+        .to_string();
+    let a = table.find(" A ").unwrap();
+    let b = table.find(" B ").unwrap();
+    let note = table.find("As of 2021-03-18.").unwrap();
+    assert!(a < b && b < note, "{table}");
     // 2021-05-16 is 90 days after 02-15 (13 + 31 + 30 + 16): still 61–90; 05-17 is 91.
     let v = report(&t, "2021-05-16");
     assert_eq!(bucket(&v, "61-90"), (1, "120000.00".into()));

@@ -474,6 +474,13 @@ fn a_closed_pipe_ends_every_format_quietly() {
         &["report", "leverage"],
         &["--format", "json", "export"],
         &["--format", "hledger", "export"],
+        &["--format", "beancount", "export"],
+        &["--format", "json", "loan", "list"],
+        &["--format", "csv", "loan", "list"],
+        &["loan", "list"],
+        &["--format", "json", "report", "returns", "--by", "holding"],
+        &["--format", "csv", "report", "loans"],
+        &["--format", "json", "audit"],
     ] {
         let mut child = Command::new(common::bin())
             .arg("--db")

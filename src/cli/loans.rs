@@ -10,9 +10,10 @@ use fundledger::reports::loans::{self as loan_reports, LoanGrouping};
 use serde_json::json;
 
 use fundledger::present;
-use fundledger::present::model::{self as m, Document, Kind, Section};
+use fundledger::present::model::{self as m, Cell, Document, Kind, RowSource, Section};
 
-use super::render::{print_doc, print_json, print_line, Format};
+use super::output;
+use super::render::{json_io, print_doc, print_json, print_line, print_streamed, Format};
 use super::{amount, as_of, date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -409,11 +410,54 @@ fn date_entry(ctx: &Ctx, kind: EntryKind, a: LoanDateArgs) -> Result<()> {
 fn list(ctx: &Ctx, a: AsOfArgs) -> Result<()> {
     let as_of = as_of(a.as_of.as_deref())?;
     let mut ledger = ctx.open()?;
-    let l = loan_reports::loan_list(&mut ledger, as_of)?;
-    if ctx.out.format == Format::Json {
-        return Ok(print_json(&l)?);
+    match ctx.out.format {
+        // One loan per line, written as it is read: a closed pipe ends it quietly.
+        Format::Json => output::with_writer(|out| -> Result<()> {
+            write!(out, "{{\n  \"as_of\": \"{as_of}\",\n  \"loans\": [")?;
+            let mut first = true;
+            loan_reports::loan_each(&mut ledger, as_of, |l| {
+                out.write_all(if first { b"\n    " } else { b",\n    " })?;
+                first = false;
+                serde_json::to_writer(&mut *out, &l).map_err(json_io)?;
+                Ok(())
+            })?;
+            writeln!(out, "\n  ]\n}}")?;
+            Ok(())
+        }),
+        Format::Xlsx => print_doc(
+            ctx,
+            &present::loans::list(
+                &loan_reports::loan_list(&mut ledger, as_of)?,
+                ctx.out.opts(),
+            ),
+        ),
+        _ => {
+            let (doc, section) = present::loans::list_frame(as_of, ctx.out.opts());
+            print_streamed(
+                ctx,
+                &doc,
+                &section,
+                &mut LoanRows {
+                    ledger: &mut ledger,
+                    as_of,
+                },
+            )
+        }
     }
-    print_doc(ctx, &present::loans::list(&l, ctx.out.opts()))
+}
+
+/// The loan book as a row source: each pass is one streaming read of the loans.
+struct LoanRows<'a> {
+    ledger: &'a mut fundledger::store::Ledger,
+    as_of: fundledger::date::Date,
+}
+
+impl RowSource for LoanRows<'_> {
+    fn each(&mut self, f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>) -> Result<()> {
+        loan_reports::loan_each(self.ledger, self.as_of, |l| {
+            Ok(f(&present::loans::list_row(&l))?)
+        })
+    }
 }
 
 fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {

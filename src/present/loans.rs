@@ -5,9 +5,10 @@ use super::model::{
     count, date, money, na, number, opt_text, ratio, text, Cell, Chart, ChartKind, Document, Kind,
     Link, Opts, Section, Series,
 };
+use crate::date::Date;
 use crate::money::{Money, Ratio};
 use crate::reports::loans::{
-    GrantLine, LoanFigures, LoanGrouping, LoanList, LoanSchedule, LoansReport,
+    GrantLine, LoanFigures, LoanGrouping, LoanLine, LoanList, LoanSchedule, LoansReport,
 };
 
 /// One measure of the loan book: its label and its cell from a figure set.
@@ -124,7 +125,17 @@ pub fn book_section(rep: &LoansReport, o: Opts) -> Section {
 }
 
 pub fn list(l: &LoanList, o: Opts) -> Document {
-    let mut d = Document::new("loan-list", "Loans", Some(l.as_of), o);
+    let (mut d, mut s) = list_frame(l.as_of, o);
+    for x in &l.loans {
+        s.row(list_row(x));
+    }
+    d.push(s);
+    d
+}
+
+/// `loan list`'s document and its one section, without rows (for streaming).
+pub fn list_frame(as_of: Date, o: Opts) -> (Document, Section) {
+    let d = Document::new("loan-list", "Loans", Some(as_of), o);
     let mut s = Section::new("loans", "Loans", o.lang).landscape();
     s.columns = vec![
         o.col("code", "Code", Kind::Text, true),
@@ -142,28 +153,29 @@ pub fn list(l: &LoanList, o: Opts) -> Document {
         o.col("outstanding", "Outstanding", Kind::Money, true),
         o.col("days_past_due", "Days past due", Kind::Count, true),
     ];
-    for x in &l.loans {
-        let t = &x.loan.terms;
-        s.row(vec![
-            text(&x.loan.code).link(Link::Loan(x.loan.code.clone())),
-            text(&x.loan.borrower),
-            text(x.loan.borrower_kind.as_str()),
-            money(t.principal),
-            number(t.rate.as_decimal(), t.rate.percent()),
-            count(t.term_months),
-            date(t.start),
-            text(t.method.as_str()),
-            text(t.subsidy.to_string()),
-            opt_text(x.loan.guarantor.as_ref()),
-            x.loan.jobs.map_or(text(""), count),
-            text(x.status),
-            money(x.outstanding),
-            x.days_past_due.map_or(text(""), count),
-        ]);
-    }
-    s.note(format!("As of {}. Money in {}.", l.as_of, o.unit.label()));
-    d.push(s);
-    d
+    s.note(format!("As of {as_of}. Money in {}.", o.unit.label()));
+    (d, s)
+}
+
+/// One loan's cells, in [`list_frame`]'s columns.
+pub fn list_row(x: &LoanLine) -> Vec<Cell> {
+    let t = &x.loan.terms;
+    vec![
+        text(&x.loan.code).link(Link::Loan(x.loan.code.clone())),
+        text(&x.loan.borrower),
+        text(x.loan.borrower_kind.as_str()),
+        money(t.principal),
+        number(t.rate.as_decimal(), t.rate.percent()),
+        count(t.term_months),
+        date(t.start),
+        text(t.method.as_str()),
+        text(t.subsidy.to_string()),
+        opt_text(x.loan.guarantor.as_ref()),
+        x.loan.jobs.map_or(text(""), count),
+        text(x.status),
+        money(x.outstanding),
+        x.days_past_due.map_or(text(""), count),
+    ]
 }
 
 pub fn schedule(sch: &LoanSchedule, o: Opts) -> Document {

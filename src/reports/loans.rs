@@ -343,21 +343,33 @@ pub struct LoanList {
 
 pub fn loan_list(ledger: &mut Ledger, as_of: Date) -> Result<LoanList> {
     let mut loans = Vec::new();
+    loan_each(ledger, as_of, |l| {
+        loans.push(l);
+        Ok(())
+    })?;
+    Ok(LoanList { as_of, loans })
+}
+
+/// Each loan's line of `loan list`, in id order, handed to `f` as it is read: memory
+/// holds one loan and its events, however many loans the book has.
+pub fn loan_each(
+    ledger: &mut Ledger,
+    as_of: Date,
+    mut f: impl FnMut(LoanLine) -> Result<()>,
+) -> Result<()> {
     ledger.read(|tx| {
         tx.for_each_loan(as_of, |loan, events| {
             let s = replay(&loan, events)?;
-            loans.push(LoanLine {
+            f(LoanLine {
                 status: status(&s, as_of),
                 outstanding: s.outstanding(),
                 days_past_due: s.days_past_due(as_of),
                 principal_repaid: s.principal_repaid,
                 interest_paid: s.interest_paid,
                 loan,
-            });
-            Ok(())
+            })
         })
-    })?;
-    Ok(LoanList { as_of, loans })
+    })
 }
 
 /// One installment of `loan schedule`.
