@@ -459,8 +459,13 @@ fn check_reference_chain(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<(i6
 }
 
 /// The fund-structure rule over the funds as stored, and entries dated before their
-/// fund's inception (an inception moved after the entries that depend on it).
-fn check_fund_structure(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+/// fund's inception (an inception moved after the entries that depend on it), given
+/// each fund's earliest effective entry as (fund, date, entry).
+fn check_fund_structure(
+    tx: &Tx<'_>,
+    earliest: Vec<(i64, String, i64)>,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
     let funds = tx.funds_as_stored()?;
     for p in crate::domain::fund_structure_problems(&funds) {
         findings.push(Finding::new(
@@ -473,7 +478,7 @@ fn check_fund_structure(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> 
         .iter()
         .filter_map(|f| f.inception.map(|d| (f.id, (f.code.as_str(), d))))
         .collect();
-    for (fund_id, first, entry) in tx.earliest_fund_entries()? {
+    for (fund_id, first, entry) in earliest {
         let (Some((code, inc)), Ok(first)) = (inception.get(&fund_id), parse_date(&first)) else {
             continue;
         };
@@ -593,7 +598,7 @@ pub fn audit(ledger: &mut Ledger, opts: &AuditOptions) -> Result<AuditReport> {
         }
         let names = if readable { Some(Names::load(tx)?) } else { None };
         if let Some(names) = &names {
-            check_fund_structure(tx, &mut findings)?;
+            check_fund_structure(tx, tx.earliest_fund_entries()?, &mut findings)?;
             check_positions(tx, names, as_of, &mut findings)?;
             findings.extend(super::loans::audit_findings(tx, as_of)?);
         }
@@ -690,7 +695,17 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
         let mut prev: Vec<u8> = crate::hashchain::GENESIS.as_bytes().to_vec();
         let mut at_n: Option<String> = None;
         let mut broken = false;
-        tx.for_each_stored_hash(since.n, |id, prev_hash, hash| {
+        // Each fund's earliest effective entry, gathered on the same pass rather than
+        // by a second scan and sort of the whole journal; only funds with an inception
+        // are checked, so with none the pass reads the hashes alone.
+        let reversed = tx.reversed_ids()?;
+        let mut earliest = Earliest::default();
+        let inceptions = tx.funds_as_stored()?.iter().any(|f| f.inception.is_some());
+        tx.for_each_stored_hash(since.n, inceptions, |h| {
+            let (id, prev_hash, hash) = (h.id, h.prev_hash, h.hash);
+            if !h.reversal && !reversed.contains(&id) {
+                earliest.note(h.fund_id, h.date, id);
+            }
             if !broken && id != expect_id {
                 broken = true;
                 findings.push(
@@ -759,6 +774,9 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
             let int = |c: &str| row.get(c).and_then(|v| v.parse::<i64>().ok());
             if let Some(t) = int("reverses") {
                 reversal_targets.insert(t);
+            } else if !reversed.contains(&row.id) {
+                let date = row.get("effective_date").unwrap_or_default();
+                earliest.note(int("fund_id"), date.as_bytes(), row.id);
             }
             note_position(&mut holdings, &mut lps, int("fund_id"), int("investor_id"), int("company_id"));
             loans |= int("loan_id").is_some() || int("grant_id").is_some();
@@ -778,7 +796,7 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
             findings.push(f);
         }
         let reference = check_reference_chain(tx, &mut findings)?;
-        check_fund_structure(tx, &mut findings)?;
+        check_fund_structure(tx, earliest.into_list(), &mut findings)?;
         let names = Names::load(tx)?;
         let keep = |e: &Entry| e.date <= as_of;
         for (fund, company) in holdings {
@@ -804,6 +822,34 @@ pub fn audit_since(ledger: &mut Ledger, since: &Head, as_of: Option<Date>) -> Re
             reconciliation: None,
         })
     })
+}
+
+/// Each fund's earliest effective entry by (date, id), as
+/// [`Tx::earliest_fund_entries`] finds it in SQL.
+#[derive(Default)]
+struct Earliest(crate::store::FastMap<i64, (Vec<u8>, i64)>);
+
+impl Earliest {
+    fn note(&mut self, fund: Option<i64>, date: &[u8], id: i64) {
+        let Some(fund) = fund else { return };
+        match self.0.get_mut(&fund) {
+            Some((d, _)) if d.as_slice() <= date => {}
+            Some(slot) => *slot = (date.to_vec(), id),
+            None => {
+                self.0.insert(fund, (date.to_vec(), id));
+            }
+        }
+    }
+
+    fn into_list(self) -> Vec<(i64, String, i64)> {
+        let mut v: Vec<(i64, String, i64)> = self
+            .0
+            .into_iter()
+            .map(|(f, (d, id))| (f, String::from_utf8_lossy(&d).into_owned(), id))
+            .collect();
+        v.sort_unstable();
+        v
+    }
 }
 
 fn note_position(

@@ -10,6 +10,16 @@ use crate::error::{BadRow, Error, Result};
 
 /// One journal row as stored, every column as text (NULL → None).
 #[derive(Clone, Debug)]
+/// One row of the hash pass ([`Tx::for_each_stored_hash`]), borrowed from SQLite.
+pub struct StoredHash<'a> {
+    pub id: i64,
+    pub prev_hash: &'a [u8],
+    pub hash: &'a [u8],
+    pub fund_id: Option<i64>,
+    pub date: &'a [u8],
+    pub reversal: bool,
+}
+
 pub struct RawEntry {
     pub id: i64,
     pub cols: Vec<(String, Option<String>)>,
@@ -87,30 +97,68 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The stored (id, prev_hash, hash) of the entries with an id up to `up_to`, in id
-    /// order: the hash pass of an incremental audit, which reads no other column.
+    /// The stored hashes of the entries with an id up to `up_to`, in id order, and
+    /// with `funds` the three columns the fund-inception check needs (else they read
+    /// as none): the hash pass of an incremental audit, which reads no other column
+    /// and decodes nothing.
     pub fn for_each_stored_hash(
         &self,
         up_to: i64,
-        mut f: impl FnMut(i64, &[u8], &[u8]) -> Result<()>,
+        funds: bool,
+        mut f: impl FnMut(StoredHash<'_>) -> Result<()>,
     ) -> Result<()> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT id, prev_hash, hash FROM entries WHERE id <= ?1 ORDER BY id")?;
+        let mut st = self.conn().prepare(if funds {
+            "SELECT id, prev_hash, hash, fund_id, effective_date, kind FROM entries
+             WHERE id <= ?1 ORDER BY id"
+        } else {
+            "SELECT id, prev_hash, hash, NULL, '', '' FROM entries WHERE id <= ?1 ORDER BY id"
+        })?;
         let mut rows = st.query([up_to])?;
         // Borrowed, not copied: this pass reads millions of rows.
-        let bytes = |v: ValueRef<'_>| match v {
-            ValueRef::Text(t) | ValueRef::Blob(t) => t.to_vec(),
-            _ => Vec::new(),
+        let text = |v: ValueRef<'_>| -> Vec<u8> {
+            match v {
+                ValueRef::Text(t) | ValueRef::Blob(t) => t.to_vec(),
+                _ => Vec::new(),
+            }
         };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            match (r.get_ref(1)?, r.get_ref(2)?) {
-                (ValueRef::Text(p), ValueRef::Text(h)) => f(id, p, h)?,
-                (p, h) => f(id, &bytes(p), &bytes(h))?,
+            let fund_id = match r.get_ref(3)? {
+                ValueRef::Integer(v) => Some(v),
+                _ => None,
+            };
+            let reversal = matches!(r.get_ref(5)?, ValueRef::Text(b"reversal"));
+            match (r.get_ref(1)?, r.get_ref(2)?, r.get_ref(4)?) {
+                (ValueRef::Text(p), ValueRef::Text(h), ValueRef::Text(d)) => f(StoredHash {
+                    id,
+                    prev_hash: p,
+                    hash: h,
+                    fund_id,
+                    date: d,
+                    reversal,
+                })?,
+                (p, h, d) => f(StoredHash {
+                    id,
+                    prev_hash: &text(p),
+                    hash: &text(h),
+                    fund_id,
+                    date: &text(d),
+                    reversal,
+                })?,
             }
         }
         Ok(())
+    }
+
+    /// The ids of every reversed entry (through the `reverses` index; reversals are few).
+    pub fn reversed_ids(&self) -> Result<super::FastSet<i64>> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT reverses FROM entries WHERE reverses IS NOT NULL")?;
+        let ids = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
     }
 
     /// An entry's stored kind and the entries that reverse it, read raw (no decoding).

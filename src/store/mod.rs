@@ -34,7 +34,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-pub use audit::RawEntry;
+pub use audit::{RawEntry, StoredHash};
 pub use browse::JournalQuery;
 pub use bulk::SuspendedGuards;
 pub(crate) use cache::{FastMap, FastSet};

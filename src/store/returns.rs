@@ -124,11 +124,7 @@ impl Tx<'_> {
         as_of: Date,
         mut f: impl FnMut(FlowRow) -> Result<()>,
     ) -> Result<()> {
-        let reversed: std::collections::HashSet<i64> = self
-            .conn()
-            .prepare("SELECT reverses FROM entries WHERE reverses IS NOT NULL")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let reversed = self.reversed_ids()?;
         let sql = "SELECT e.id, e.kind, e.effective_date, e.fund_id, e.investor_id, e.company_id, e.amount_fen, e.detail
              FROM entries e
              WHERE e.effective_date <= ?1 AND e.fund_id IS NOT NULL AND e.kind <> 'reversal'";
