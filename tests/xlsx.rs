@@ -162,12 +162,15 @@ impl Book {
             .map(|(a, body)| {
                 let r = attr(a, "r").unwrap().to_string();
                 let s: usize = attr(a, "s").unwrap_or("0").parse().unwrap();
-                let (_, v) = elements(body, "<v", "</v>")[0];
-                let is_text = attr(a, "t") == Some("s");
-                let value = if is_text {
-                    self.strings[v.parse::<usize>().unwrap()].clone()
-                } else {
-                    v.to_string()
+                // Shared strings, or inline ones (a streamed, constant-memory sheet).
+                let is_text = matches!(attr(a, "t"), Some("s" | "inlineStr"));
+                let value = match attr(a, "t") {
+                    Some("inlineStr") => unescape(elements(body, "<t", "</t>")[0].1),
+                    Some("s") => {
+                        let (_, v) = elements(body, "<v", "</v>")[0];
+                        self.strings[v.parse::<usize>().unwrap()].clone()
+                    }
+                    _ => elements(body, "<v", "</v>")[0].1.to_string(),
                 };
                 (
                     r,
@@ -423,6 +426,22 @@ fn listings_and_a_clean_audit_write_workbooks() {
     assert_eq!(c["A4"].value, "(none)");
     // The note is on the same sheet, below the table.
     assert!(c["A6"].value.starts_with("clean as of"), "{c:?}");
+    // The loan list streams into a constant-memory sheet: numbers stay numbers, text
+    // is inline, and the as-of note follows the last loan.
+    let c = Book::open(&xlsx(&t, "l.xlsx", &["loan", "list"])).sheet(1);
+    let r = row_of(&c, "CY2021-001");
+    assert_eq!(c[&format!("B{r}")], text("张明（餐饮个体户）"));
+    assert_number(&c, &format!("D{r}"), "200000", "#,##0.00");
+    let last = c
+        .keys()
+        .filter_map(|k| k.strip_prefix('A').and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap();
+    assert!(
+        c[&format!("A{last}")].value.starts_with("As of 2026-06-30."),
+        "{:?}",
+        c[&format!("A{last}")]
+    );
 }
 
 #[test]

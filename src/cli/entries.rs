@@ -12,7 +12,7 @@ use fundledger::present;
 use fundledger::present::model::{Cell, RowSource};
 
 use super::output;
-use super::render::{json_io, print_doc, print_json, print_streamed, Format};
+use super::render::{json_io, print_json, print_streamed, Format};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -306,11 +306,6 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
             writeln!(out, "\n  ]\n}}")?;
             Ok(())
         }),
-        // A workbook is built whole (Excel's sheet limit is 1,048,576 rows anyway).
-        Format::Xlsx => print_doc(
-            ctx,
-            &present::listing::log(reports::log(&mut ledger, fund)?, fund, o),
-        ),
         _ => {
             let (doc, section) = present::listing::log_frame(fund, o);
             print_streamed(

@@ -424,13 +424,6 @@ fn list(ctx: &Ctx, a: AsOfArgs) -> Result<()> {
             writeln!(out, "\n  ]\n}}")?;
             Ok(())
         }),
-        Format::Xlsx => print_doc(
-            ctx,
-            &present::loans::list(
-                &loan_reports::loan_list(&mut ledger, as_of)?,
-                ctx.out.opts(),
-            ),
-        ),
         _ => {
             let (doc, section) = present::loans::list_frame(as_of, ctx.out.opts());
             print_streamed(

@@ -135,6 +135,26 @@ pub fn add_doc(doc: &Document, cols: &Columns) -> bool {
     }
 }
 
+/// Write the workbook of a streamed listing with `save`, which is given a temporary
+/// path beside the output file, instead of collecting its document; the file is
+/// moved into place once `save` has written it whole. Returns false when the output
+/// is not a workbook.
+pub fn stream_workbook(save: impl FnOnce(&Path) -> Result<()>) -> Result<bool> {
+    let path = match &*sink() {
+        Sink::Workbook { path, .. } => path.clone(),
+        _ => return Ok(false),
+    };
+    let tmp = fsutil::temp_path(&path);
+    if let Err(e) = save(&tmp) {
+        fsutil::discard(&tmp);
+        return Err(e);
+    }
+    place(&tmp, &path, File::open(&tmp))?;
+    // Written: nothing is left for `finish`.
+    *sink() = Sink::Stdout;
+    Ok(true)
+}
+
 /// Hand over the whole output file (HTML, PDF). Returns false when the output is not
 /// a whole file.
 pub fn put_whole(data: Vec<u8>) -> bool {

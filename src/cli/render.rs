@@ -138,8 +138,9 @@ pub fn json_io(e: serde_json::Error) -> io::Error {
     }
 }
 
-/// Render a section whose rows are streamed from `rows` (the journal): table and CSV
-/// in memory that does not grow with the rows; a workbook is built by the caller.
+/// Render a section whose rows are streamed from `rows` (the journal): table, CSV and
+/// workbook (a constant-memory sheet, at most Excel's 1,048,576 rows) in memory that
+/// does not grow with the rows.
 pub fn print_streamed(
     ctx: &super::Ctx,
     doc: &Document,
@@ -157,6 +158,16 @@ pub fn print_streamed(
                 c => c,
             };
             output::with_writer(|out| csv::write_streamed(doc, section, rows, all, v.bom, out))
+        }
+        Format::Xlsx => {
+            let all = match &v.columns {
+                Columns::Compact => &Columns::All,
+                c => c,
+            };
+            output::stream_workbook(|tmp| {
+                fundledger::present::xlsx::save_streamed(doc, section, rows, all, tmp)
+            })?;
+            Ok(())
         }
         _ => output::with_writer(|out| {
             text::write_streamed(doc, section, rows, &v.columns, v.width(), out)

@@ -51,7 +51,9 @@ use rust_xlsxwriter::{
 use unicode_width::UnicodeWidthStr;
 
 use super::labels::{label, Lang};
-use super::model::{Cell, Chart, ChartKind, Document, Kind, Orientation, Section, Value};
+use super::model::{
+    Cell, Chart, ChartKind, Document, Kind, Orientation, Row, RowSource, Section, Value,
+};
 use super::text::{header, select, title_line, wrap as wrap_text, Columns};
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -60,6 +62,8 @@ use crate::money::Money;
 pub const PORTRAIT_MAX: usize = 100;
 /// Excel's paper size code for A4.
 const A4: u8 = 9;
+/// Rows an Excel sheet holds.
+const MAX_ROWS: u32 = 1_048_576;
 /// A text column is never made wider than this; longer text wraps.
 const MAX_TEXT_WIDTH: usize = 40;
 /// A header wider than this (and than its column's cells) wraps at spaces.
@@ -102,7 +106,7 @@ pub fn workbook(docs: &[Document], cols: &Columns) -> Result<Vec<u8>> {
             let name = sheet_name(&s.title, &s.id, &mut names);
             let ws = wb.add_worksheet();
             ws.set_name(&name).map_err(xlsx_error)?;
-            sheet(ws, &name, doc, s, cols, &mut formats)?;
+            sheet(ws, &name, doc, s, Body::Held(&s.rows), cols, &mut formats)?;
         }
     }
     if names.is_empty() {
@@ -110,6 +114,74 @@ pub fn workbook(docs: &[Document], cols: &Columns) -> Result<Vec<u8>> {
         wb.add_worksheet();
     }
     wb.save_to_buffer().map_err(xlsx_error)
+}
+
+/// A workbook of one streamed section (the journal of millions of entries) saved to
+/// `path`: the rows are read twice from `rows` (widths, then cells) and written in
+/// rust_xlsxwriter's constant-memory mode, each row flushed to a temporary file beside
+/// `path` as it is written, so memory does not grow with the rows. More rows than a
+/// sheet holds are refused (`xlsx-too-large`).
+pub fn save_streamed(
+    doc: &Document,
+    section: &Section,
+    rows: &mut dyn RowSource,
+    cols: &Columns,
+    path: &std::path::Path,
+) -> Result<()> {
+    let mut wb = Workbook::new();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        wb.set_tempdir(dir).map_err(xlsx_error)?;
+    }
+    let created = doc.as_of.unwrap_or_else(crate::date::today);
+    wb.set_properties(
+        &DocProperties::new()
+            .set_author("fundledger")
+            .set_title(&doc.title)
+            .set_creation_datetime(&excel_date(created)?),
+    );
+    let mut names = Vec::new();
+    let name = sheet_name(&section.title, &section.id, &mut names);
+    let ws = wb.add_worksheet_with_constant_memory();
+    ws.set_name(&name).map_err(xlsx_error)?;
+    sheet(
+        ws,
+        &name,
+        doc,
+        section,
+        Body::Streamed(rows),
+        cols,
+        &mut Formats::default(),
+    )?;
+    wb.save(path).map_err(xlsx_error)
+}
+
+/// A sheet's rows: held by its section, or read on demand (twice) from a source.
+enum Body<'a> {
+    Held(&'a [Row]),
+    Streamed(&'a mut dyn RowSource),
+}
+
+impl Body<'_> {
+    /// Each row's cells and whether it is a total row, in order. An error `f` returns
+    /// ends the pass and is returned as it is.
+    fn each(&mut self, f: &mut dyn FnMut(&[Cell], bool) -> Result<()>) -> Result<()> {
+        match self {
+            Body::Held(rows) => rows.iter().try_for_each(|r| f(&r.cells, r.total)),
+            Body::Streamed(src) => {
+                let mut failed: Option<Error> = None;
+                let read = src.each(&mut |cells| {
+                    f(cells, false).map_err(|e| {
+                        failed = Some(e);
+                        std::io::Error::other("stopped")
+                    })
+                });
+                match failed {
+                    Some(e) => Err(e),
+                    None => read,
+                }
+            }
+        }
+    }
 }
 
 fn xlsx_error(e: XlsxError) -> Error {
@@ -190,11 +262,13 @@ fn sheet(
     name: &str,
     doc: &Document,
     s: &Section,
+    mut body: Body<'_>,
     cols: &Columns,
     formats: &mut Formats,
 ) -> Result<()> {
     let idx = select(s, cols);
     let mut layout: Vec<Col> = Vec::new();
+    // Streamed sections have no rows to look at: their builders put no marks on cells.
     for &i in &idx {
         layout.push(Col::Data(i));
         if s.rows.iter().any(|r| r.cells[i].mark.is_some()) {
@@ -220,14 +294,21 @@ fn sheet(
             word.max(bold_width(h).min(HEADER_WIDTH))
         })
         .collect();
-    for r in &s.rows {
+    let mut n: u64 = 0;
+    body.each(&mut |cells, _| {
+        n += 1;
         for (k, c) in layout.iter().enumerate() {
             let w = match *c {
-                Col::Data(i) => dw(&r.cells[i].shown(doc.unit)),
-                Col::Mark(i) => r.cells[i].mark.as_deref().map_or(0, dw),
+                Col::Data(i) => dw(&cells[i].shown(doc.unit)),
+                Col::Mark(i) => cells[i].mark.as_deref().map_or(0, dw),
             };
             widths[k] = widths[k].max(w);
         }
+        Ok(())
+    })?;
+    // Refused before a row is written, not when the writer runs out of rows.
+    if n + 3 > u64::from(MAX_ROWS) {
+        return Err(xlsx_error(XlsxError::RowColumnLimitError));
     }
     let wrap: Vec<bool> = widths.iter().map(|&w| w > MAX_TEXT_WIDTH).collect();
     let widths: Vec<usize> = widths.iter().map(|&w| w.min(MAX_TEXT_WIDTH)).collect();
@@ -291,7 +372,7 @@ fn sheet(
             .map_err(xlsx_error)?;
     }
     let mut row = head_row;
-    for r in &s.rows {
+    body.each(&mut |cells, total| {
         row += 1;
         for (k, c) in layout.iter().enumerate() {
             let col = col_num(k)?;
@@ -304,26 +385,27 @@ fn sheet(
                         col,
                         doc,
                         s.columns[i].kind,
-                        &r.cells[i],
-                        r.total,
+                        &cells[i],
+                        total,
                         wrap[k],
                         formats,
                         at,
                     )?;
                 }
                 Col::Mark(i) => {
-                    let f = formats.get("", r.total, false, false);
-                    match &r.cells[i].mark {
+                    let f = formats.get("", total, false, false);
+                    match &cells[i].mark {
                         Some(m) => ws.write_string_with_format(row, col, m, f),
-                        None if r.total => ws.write_blank(row, col, f),
+                        None if total => ws.write_blank(row, col, f),
                         None => continue,
                     }
                     .map_err(xlsx_error)?;
                 }
             }
         }
-    }
-    if s.rows.is_empty() {
+        Ok(())
+    })?;
+    if n == 0 {
         row += 1;
         ws.write_string(row, 0, "(none)").map_err(xlsx_error)?;
     }

@@ -42,18 +42,8 @@ pub struct LogLine {
     pub reinvest_weight: Option<Factor>,
 }
 
-/// Every entry (reversals included), optionally only those of one fund.
-pub fn log(ledger: &mut Ledger, fund: Option<&str>) -> Result<Vec<LogLine>> {
-    let mut out = Vec::new();
-    log_each(ledger, fund, |l| {
-        out.push(l);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-/// [`log`] one line at a time, in one read transaction: memory stays flat however
-/// long the journal is.
+/// Every entry (reversals included), optionally only those of one fund, one line at
+/// a time, in one read transaction: memory stays flat however long the journal is.
 pub fn log_each(
     ledger: &mut Ledger,
     fund: Option<&str>,

@@ -19,6 +19,6 @@ pub mod policy;
 pub mod portfolio;
 pub mod returns;
 
-pub use listing::{companies, funds, investors, log, LogLine};
+pub use listing::{companies, funds, investors, LogLine};
 pub use portfolio::{portfolio, Portfolio, PortfolioRow, PortfolioTotal};
 pub use returns::{returns, By, Returns, ReturnsQuery};
