@@ -481,6 +481,8 @@ fn a_closed_pipe_ends_every_format_quietly() {
         &["--format", "json", "report", "returns", "--by", "holding"],
         &["--format", "csv", "report", "loans"],
         &["--format", "json", "audit"],
+        &["--format", "json", "company", "list"],
+        &["company", "list"],
     ] {
         let mut child = Command::new(common::bin())
             .arg("--db")

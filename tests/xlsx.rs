@@ -438,7 +438,9 @@ fn listings_and_a_clean_audit_write_workbooks() {
         .max()
         .unwrap();
     assert!(
-        c[&format!("A{last}")].value.starts_with("As of 2026-06-30."),
+        c[&format!("A{last}")]
+            .value
+            .starts_with("As of 2026-06-30."),
         "{:?}",
         c[&format!("A{last}")]
     );

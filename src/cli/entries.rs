@@ -11,8 +11,7 @@ use serde_json::json;
 use fundledger::present;
 use fundledger::present::model::{Cell, RowSource};
 
-use super::output;
-use super::render::{json_io, print_json, print_streamed, Format};
+use super::render::{print_json, print_json_stream, print_streamed, Format};
 use super::{amount, date, Ctx, Who};
 
 /// Options every entry takes.
@@ -294,17 +293,8 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
     let o = ctx.out.opts();
     match ctx.out.format {
         // One entry per line, written as it is read: a closed pipe ends it quietly.
-        Format::Json => output::with_writer(|out| -> Result<()> {
-            write!(out, "{{\n  \"entries\": [")?;
-            let mut first = true;
-            reports::listing::log_each(&mut ledger, fund, |l| {
-                out.write_all(if first { b"\n    " } else { b",\n    " })?;
-                first = false;
-                serde_json::to_writer(&mut *out, &l).map_err(json_io)?;
-                Ok(())
-            })?;
-            writeln!(out, "\n  ]\n}}")?;
-            Ok(())
+        Format::Json => print_json_stream(&[], "entries", |emit| {
+            reports::listing::log_each(&mut ledger, fund, emit)
         }),
         _ => {
             let (doc, section) = present::listing::log_frame(fund, o);

@@ -12,8 +12,7 @@ use serde_json::json;
 use fundledger::present;
 use fundledger::present::model::{self as m, Cell, Document, Kind, RowSource, Section};
 
-use super::output;
-use super::render::{json_io, print_doc, print_json, print_line, print_streamed, Format};
+use super::render::{print_doc, print_json, print_json_stream, print_line, print_streamed, Format};
 use super::{amount, as_of, date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -412,17 +411,8 @@ fn list(ctx: &Ctx, a: AsOfArgs) -> Result<()> {
     let mut ledger = ctx.open()?;
     match ctx.out.format {
         // One loan per line, written as it is read: a closed pipe ends it quietly.
-        Format::Json => output::with_writer(|out| -> Result<()> {
-            write!(out, "{{\n  \"as_of\": \"{as_of}\",\n  \"loans\": [")?;
-            let mut first = true;
-            loan_reports::loan_each(&mut ledger, as_of, |l| {
-                out.write_all(if first { b"\n    " } else { b",\n    " })?;
-                first = false;
-                serde_json::to_writer(&mut *out, &l).map_err(json_io)?;
-                Ok(())
-            })?;
-            writeln!(out, "\n  ]\n}}")?;
-            Ok(())
+        Format::Json => print_json_stream(&[("as_of", json!(as_of))], "loans", |emit| {
+            loan_reports::loan_each(&mut ledger, as_of, emit)
         }),
         _ => {
             let (doc, section) = present::loans::list_frame(as_of, ctx.out.opts());

@@ -9,8 +9,9 @@ use fundledger::store::Ledger;
 use serde_json::json;
 
 use fundledger::present;
+use fundledger::present::model::{Cell, RowSource};
 
-use super::render::{print_doc, print_json, Format};
+use super::render::{print_doc, print_json, print_json_stream, print_streamed, Format};
 use super::{date, Ctx, Who};
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -257,13 +258,23 @@ pub fn company(ctx: &Ctx, cmd: CompanyCmd) -> Result<()> {
         CompanyCmd::Fact(a) => super::eval::fact(ctx, a),
         CompanyCmd::Facts(a) => super::eval::facts_list(ctx, a),
         CompanyCmd::FactReverse(a) => super::eval::fact_reverse(ctx, a),
-        CompanyCmd::List => {
-            let list = reports::companies(&mut ledger)?;
-            if ctx.out.format == Format::Json {
-                print_json(&json!({ "companies": list }))?;
-                return Ok(());
+        CompanyCmd::List => match ctx.out.format {
+            Format::Json => print_json_stream(&[], "companies", |emit| {
+                reports::listing::company_each(&mut ledger, emit)
+            }),
+            _ => {
+                let (doc, section) = present::listing::companies_frame(ctx.out.opts());
+                print_streamed(ctx, &doc, &section, &mut CompanyRows(&mut ledger))
             }
-            print_doc(ctx, &present::listing::companies(list, ctx.out.opts()))
-        }
+        },
+    }
+}
+
+/// The companies as a row source: each pass is one streaming read.
+struct CompanyRows<'a>(&'a mut fundledger::store::Ledger);
+
+impl RowSource for CompanyRows<'_> {
+    fn each(&mut self, f: &mut dyn FnMut(&[Cell]) -> std::io::Result<()>) -> Result<()> {
+        reports::listing::company_each(self.0, |c| Ok(f(&present::listing::company_row(c))?))
     }
 }

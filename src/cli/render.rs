@@ -122,6 +122,34 @@ pub fn print_binder(ctx: &super::Ctx, b: &Binder) -> fundledger::error::Result<(
     Ok(())
 }
 
+/// A JSON object of `fields` (name, value already in JSON) and then the array `key`,
+/// its items written one per line as `items` hands them over: memory holds one item,
+/// and a closed pipe ends it quietly like any other output.
+pub fn print_json_stream<T: Serialize>(
+    fields: &[(&str, serde_json::Value)],
+    key: &str,
+    items: impl FnOnce(
+        &mut dyn FnMut(T) -> fundledger::error::Result<()>,
+    ) -> fundledger::error::Result<()>,
+) -> fundledger::error::Result<()> {
+    output::with_writer(|out| -> fundledger::error::Result<()> {
+        out.write_all(b"{")?;
+        for (name, value) in fields {
+            write!(out, "\n  {}: {value},", serde_json::Value::from(*name))?;
+        }
+        write!(out, "\n  {}: [", serde_json::Value::from(key))?;
+        let mut first = true;
+        items(&mut |item| {
+            out.write_all(if first { b"\n    " } else { b",\n    " })?;
+            first = false;
+            serde_json::to_writer(&mut *out, &item).map_err(json_io)?;
+            Ok(())
+        })?;
+        writeln!(out, "\n  ]\n}}")?;
+        Ok(())
+    })
+}
+
 pub fn print_json<T: Serialize>(v: &T) -> io::Result<()> {
     output::with_writer(|out| {
         serde_json::to_writer_pretty(&mut *out, v).map_err(json_io)?;

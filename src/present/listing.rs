@@ -114,7 +114,17 @@ pub fn investors(list: Vec<Investor>, o: Opts) -> Document {
 }
 
 pub fn companies(list: Vec<Company>, o: Opts) -> Document {
-    let mut d = Document::new("companies", "Companies", None, o);
+    let (mut d, mut s) = companies_frame(o);
+    for c in list {
+        s.row(company_row(c));
+    }
+    d.push(s);
+    d
+}
+
+/// `company list`'s document and its one section, without rows (for streaming).
+pub fn companies_frame(o: Opts) -> (Document, Section) {
+    let d = Document::new("companies", "Companies", None, o);
     let mut s = Section::new("companies", "Companies", o.lang);
     s.columns = vec![
         o.col("code", "Code", Kind::Text, true),
@@ -123,17 +133,18 @@ pub fn companies(list: Vec<Company>, o: Opts) -> Document {
         o.col("region", "Region", Kind::Text, true),
         o.col("uscc", "USCC", Kind::Text, true),
     ];
-    for c in list {
-        s.row(vec![
-            text(c.code),
-            text(c.name),
-            opt_text(c.sector),
-            opt_text(c.region),
-            opt_text(c.uscc),
-        ]);
-    }
-    d.push(s);
-    d
+    (d, s)
+}
+
+/// One company's cells, in [`companies_frame`]'s columns.
+pub fn company_row(c: Company) -> Vec<Cell> {
+    vec![
+        text(c.code),
+        text(c.name),
+        opt_text(c.sector),
+        opt_text(c.region),
+        opt_text(c.uscc),
+    ]
 }
 
 /// The audit verdict: `clean as of …: 0 finding(s).`

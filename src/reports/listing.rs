@@ -21,6 +21,11 @@ pub fn companies(ledger: &mut Ledger) -> Result<Vec<Company>> {
     ledger.read(|tx| tx.companies())
 }
 
+/// [`companies`] one at a time, in one read transaction.
+pub fn company_each(ledger: &mut Ledger, f: impl FnMut(Company) -> Result<()>) -> Result<()> {
+    ledger.read(|tx| tx.for_each_company(f))
+}
+
 /// One line of `log`.
 #[derive(Clone, Debug, Serialize)]
 pub struct LogLine {

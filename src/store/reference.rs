@@ -275,13 +275,24 @@ impl Tx<'_> {
     }
 
     pub fn companies(&self) -> Result<Vec<Company>> {
+        let mut out = Vec::new();
+        self.for_each_company(|c| {
+            out.push(c);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every company in id order, one at a time (a province's startups can be many).
+    pub fn for_each_company(&self, mut f: impl FnMut(Company) -> Result<()>) -> Result<()> {
         let mut st = self.conn().prepare_cached(
             "SELECT id, code, name, sector, region, uscc, stage FROM companies ORDER BY id",
         )?;
-        let rows = st
-            .query_map([], company_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            f(company_row(r)?)?;
+        }
+        Ok(())
     }
 
     /// A code of `table` (`funds`, `investors`, `companies`, `loans` or `grants`) that
