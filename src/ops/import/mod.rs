@@ -349,7 +349,11 @@ fn apply_csv(
     // thread parses each in full as it is due, and checks and seals the fund entries
     // (pipeline.rs), while this one writes; parsed rows are never all held at once.
     let total = entries.len();
-    let cap = cache_events.unwrap_or(pipeline::MAX_CACHED_EVENTS);
+    // Rows are checked in date order, so every position of the file is in use at once
+    // from its first date to its last: a cache smaller than the file's own entries
+    // would drop positions the next rows need and read them back over and over. At
+    // most 32 bytes a row, beside the file's text and the 24 bytes a row of the sort.
+    let cap = cache_events.unwrap_or(pipeline::MAX_CACHED_EVENTS.max(total));
     let (checker, receive) = pipeline::channel(snapshot(tx)?, cap, {
         pipeline::Chain {
             tail: tx.chain_tail()?,

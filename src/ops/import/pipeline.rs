@@ -91,8 +91,9 @@ pub struct Chain {
 /// checking), flushed before the checker waits for an answer.
 const BATCH: usize = 512;
 
-/// Above this many cached events the checker forgets every position and asks again
-/// (as the writer's own cache does, store/cache.rs): 2,000,000 × 32 bytes.
+/// Above this many cached events the checker forgets the positions of the funds it
+/// used least recently, down to half of it, and asks for them again if they come back:
+/// 2,000,000 × 32 bytes.
 pub const MAX_CACHED_EVENTS: usize = 2_000_000;
 
 pub struct Checker {
@@ -102,17 +103,29 @@ pub struct Checker {
     link: Link,
 }
 
+/// The positions the checker keeps, by fund: a fund is kept whole or not at all.
+///
+/// Why least recently used funds, not everything: a file of millions of rows, fund
+/// after fund, once outgrew the cap every 2,000,000 events; dropping every position
+/// then made each fund be asked for again, with all its entries so far, and the cache
+/// filled up again at once: ten million rows took 786 s of CPU. The funds a file is
+/// busy with are the ones it just used.
 #[derive(Default)]
 struct Positions {
     map: FastMap<Key, Vec<Event>>,
     events: usize,
-    /// At most this many events are kept ([`MAX_CACHED_EVENTS`] but in tests).
+    /// At most this many events are kept ([`MAX_CACHED_EVENTS`] but in tests), or one
+    /// fund's whole history when that alone is more.
     cap: usize,
     /// Funds (with entries) whose positions have been asked for and are in `map`.
     loaded: FastSet<i64>,
-    /// Set once the cache has been dropped: from then on every fund may have entries of
-    /// this import, so every fund's positions are asked for.
-    everything_asked: bool,
+    /// Funds whose positions were dropped: they may have entries of this import by
+    /// now, so they are asked for like funds that had entries before it.
+    evicted: FastSet<i64>,
+    /// Per fund in `map`: its events, and when it was last used (a counter).
+    fund_events: FastMap<i64, usize>,
+    used: FastMap<i64, u64>,
+    tick: u64,
 }
 
 struct Link {
@@ -227,7 +240,7 @@ impl Checker {
             id: sealed.id,
             ..checked.event()
         });
-        positions.events += 1;
+        positions.count(fund.id, 1);
         chain.tail = (sealed.id, sealed.hash.clone());
         link.send(Msg::Write {
             row,
@@ -255,7 +268,7 @@ impl Checker {
                 (Some(f), None, Some(c)) => (f, false, c),
                 _ => return,
             };
-            let must_ask = self.positions.everything_asked
+            let must_ask = self.positions.evicted.contains(&key.0)
                 || self.snapshot.funds_with_entries.contains(&key.0);
             let event = Event::from(&e);
             match self.positions.map.get_mut(&key) {
@@ -269,7 +282,7 @@ impl Checker {
                     self.positions.map.insert(key, vec![event]);
                 }
             }
-            self.positions.events += 1;
+            self.positions.count(key.0, 1);
         }
     }
 }
@@ -284,13 +297,15 @@ impl Positions {
         link: &mut Link,
     ) -> Option<&mut Vec<Event>> {
         let fund = key.0;
+        self.tick += 1;
+        self.used.insert(fund, self.tick);
         if self.map.contains_key(&key) {
             return self.map.get_mut(&key);
         }
         if self.events > self.cap {
-            self.forget();
+            self.evict(fund);
         }
-        let must_ask = self.everything_asked || funds_with_entries.contains(&fund);
+        let must_ask = self.evicted.contains(&fund) || funds_with_entries.contains(&fund);
         if must_ask && !self.loaded.contains(&fund) {
             let (reply, answer) = sync_channel(1);
             link.send(Msg::FundHistory { fund, reply });
@@ -300,7 +315,7 @@ impl Positions {
                 return None;
             };
             for ((is_lp, counterparty), history) in positions {
-                self.events += history.len();
+                self.count(fund, history.len());
                 self.map.insert((fund, is_lp, counterparty), history);
             }
             self.loaded.insert(fund);
@@ -308,13 +323,33 @@ impl Positions {
         Some(self.map.entry(key).or_default())
     }
 
-    /// Drop every cached history. Funds whose positions started empty now have entries
-    /// of this import, so from here on every fund's positions are asked for.
-    fn forget(&mut self) {
-        self.map.clear();
-        self.loaded.clear();
-        self.events = 0;
-        self.everything_asked = true;
+    fn count(&mut self, fund: i64, events: usize) {
+        self.events += events;
+        *self.fund_events.entry(fund).or_default() += events;
+    }
+
+    /// Drop the positions of the least recently used funds but `keep` (the one being
+    /// asked for) until at most half the cap is left.
+    fn evict(&mut self, keep: i64) {
+        let mut by_age: Vec<(u64, i64)> = self
+            .fund_events
+            .keys()
+            .filter(|f| **f != keep)
+            .map(|f| (self.used.get(f).copied().unwrap_or(0), *f))
+            .collect();
+        by_age.sort_unstable();
+        let mut gone: FastSet<i64> = FastSet::default();
+        for (_, f) in by_age {
+            if self.events <= self.cap / 2 {
+                break;
+            }
+            self.events -= self.fund_events.remove(&f).unwrap_or(0);
+            self.used.remove(&f);
+            self.loaded.remove(&f);
+            self.evicted.insert(f);
+            gone.insert(f);
+        }
+        self.map.retain(|k, _| !gone.contains(&k.0));
     }
 }
 
