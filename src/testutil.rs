@@ -60,3 +60,20 @@ pub fn reverse_nth(
     written[at].1 = true;
     Ok(())
 }
+
+/// A ledger file at schema `version` (to test an upgrade from it) holding fund F,
+/// investor I and company C (id 1 each) and the entries of `values`: rows of
+/// `(id, kind, effective_date, recorded_at, recorded_by, fund_id, investor_id,
+/// company_id, amount_fen, detail, reverses, memo, prev_hash, hash)`.
+pub fn ledger_at_version(path: &std::path::Path, version: i64, values: &str) {
+    let l = Ledger::create_at_version(path, version).unwrap();
+    l.connection()
+        .execute_batch(&format!(
+            "INSERT INTO funds (id, code, name, kind, created_at, created_by) VALUES (1, 'F', 'f', 'guidance', 'x', 'x');
+             INSERT INTO investors (id, code, name, type, created_at, created_by) VALUES (1, 'I', 'i', 'government', 'x', 'x');
+             INSERT INTO companies (id, code, name, created_at, created_by) VALUES (1, 'C', 'c', 'x', 'x');
+             INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, fund_id, investor_id, company_id, amount_fen, detail, reverses, memo, prev_hash, hash) VALUES
+             {values};"
+        ))
+        .unwrap();
+}

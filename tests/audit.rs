@@ -126,6 +126,17 @@ fn codes(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The findings of an audit with rule `code`.
+fn with_code(v: &Value, code: &str) -> Vec<Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .cloned()
+        .collect()
+}
+
 /// How many `summary-different` findings an audit has.
 fn summary_codes(v: &Value) -> usize {
     v["findings"]
@@ -900,30 +911,17 @@ fn a_broken_parent_rule_and_a_moved_inception_are_found() {
     // unchanged, but a fund's inception is reference data, checked against them anew.
     let since = audit(&t, &["--since", &noted], 3);
     for code in ["fund-structure", "before-inception"] {
-        let pick = |v: &Value| -> Vec<Value> {
-            v["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|f| f["code"] == code)
-                .cloned()
-                .collect()
-        };
-        assert_eq!(pick(&since), pick(&audit(&t, &[], 3)), "{code}");
+        assert_eq!(
+            with_code(&since, code),
+            with_code(&audit(&t, &[], 3), code),
+            "{code}"
+        );
     }
     let v = audit(&t, &[], 3);
     let f = findings(&v);
     assert!(f.contains(&pair("reference-changed", "fund 'G'")), "{f:?}");
     assert!(f.contains(&pair("reference-changed", "fund 'S'")), "{f:?}");
-    let by_code = |code: &str| -> Vec<Value> {
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["code"] == code)
-            .cloned()
-            .collect()
-    };
+    let by_code = |code: &str| with_code(&v, code);
     let s = by_code("fund-structure");
     assert_eq!(s.len(), 1, "{s:?}");
     assert_eq!(

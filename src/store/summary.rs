@@ -417,21 +417,15 @@ mod tests {
     fn an_upgrade_fills_the_summary_from_the_journal() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("l.db");
-        let l = Ledger::create_at_version(&path, 8).unwrap();
-        l.connection()
-            .execute_batch(
-                "INSERT INTO funds (id, code, name, kind, created_at, created_by) VALUES (1, 'F', 'f', 'guidance', 'x', 'x');
-                 INSERT INTO investors (id, code, name, type, created_at, created_by) VALUES (1, 'I', 'i', 'government', 'x', 'x');
-                 INSERT INTO companies (id, code, name, created_at, created_by) VALUES (1, 'C', 'c', 'x', 'x');
-                 INSERT INTO entries (id, kind, effective_date, recorded_at, recorded_by, fund_id, investor_id, company_id, amount_fen, detail, reverses, memo, prev_hash, hash) VALUES
-                   (1, 'lp-commit', '2020-01-01', 'x', 'x', 1, 1, NULL, 500, NULL, NULL, NULL, '', printf('%064d', 1)),
+        crate::testutil::ledger_at_version(
+            &path,
+            8,
+            "(1, 'lp-commit', '2020-01-01', 'x', 'x', 1, 1, NULL, 500, NULL, NULL, NULL, '', printf('%064d', 1)),
                    (2, 'deal-commit', '2020-02-01', 'x', 'x', 1, NULL, 1, 300, NULL, NULL, NULL, '', printf('%064d', 2)),
                    (3, 'deal-value', '2021-03-01', 'x', 'x', 1, NULL, 1, 900, NULL, NULL, NULL, '', printf('%064d', 3)),
                    (4, 'deal-value', '2021-05-01', 'x', 'x', 1, NULL, 1, 700, NULL, NULL, NULL, '', printf('%064d', 4)),
-                   (5, 'reversal', '2021-05-01', 'x', 'x', NULL, NULL, NULL, NULL, NULL, 4, 'wrong', '', printf('%064d', 5));",
-            )
-            .unwrap();
-        drop(l);
+                   (5, 'reversal', '2021-05-01', 'x', 'x', NULL, NULL, NULL, NULL, NULL, 4, 'wrong', '', printf('%064d', 5))",
+        );
         let mut l = Ledger::open(&path).unwrap();
         let rows = l
             .read(|tx| {
