@@ -714,3 +714,31 @@ fn the_report_pack_is_one_workbook_with_its_charts() {
         "no 8,095 in the pack"
     );
 }
+
+/// Workbooks need temporary files (one per sheet, in the system's temporary
+/// directory): with none to be had, a clear refusal, exit 1 and no output file,
+/// never a panic. Both paths: a report's sheets, and the streamed log.
+#[test]
+fn no_writable_temporary_directory_is_refused_clearly() {
+    let t = example();
+    for args in [&["report", "portfolio"][..], &["log"]] {
+        let out = t.dir.path().join("never.xlsx");
+        let r = std::process::Command::new(common::bin())
+            .args(["--db", t.db_arg()])
+            .args(["--format", "xlsx", "--output", out.to_str().unwrap()])
+            .args(args)
+            .env("TMPDIR", t.dir.path().join("no-such-dir"))
+            .env("FUNDLEDGER_PG_CACHE", t.dir.path().join("pg-replica"))
+            .env("FUNDLEDGER_TODAY", "2026-06-30")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("no temporary file can be created") && stderr.contains("TMPDIR"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!out.exists(), "{args:?}");
+    }
+}

@@ -145,11 +145,13 @@ pub fn stream_workbook(save: impl FnOnce(&Path) -> Result<()>) -> Result<bool> {
         _ => return Ok(false),
     };
     let tmp = fsutil::temp_path(&path);
+    // Claimed first (never over an existing file); `save` then writes it whole.
+    drop(create(&tmp)?);
     if let Err(e) = save(&tmp) {
         fsutil::discard(&tmp);
         return Err(e);
     }
-    place(&tmp, &path, File::open(&tmp))?;
+    place(&tmp, &path, OpenOptions::new().append(true).open(&tmp))?;
     // Written: nothing is left for `finish`.
     *sink() = Sink::Stdout;
     Ok(true)

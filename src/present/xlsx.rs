@@ -85,6 +85,7 @@ const DATE: &str = "yyyy-mm-dd";
 /// The workbook bytes of `docs`: one sheet per section, `cols` choosing the columns
 /// (as for CSV). The report pack passes all its documents at once.
 pub fn workbook(docs: &[Document], cols: &Columns) -> Result<Vec<u8>> {
+    temp_dir_writable()?;
     let mut wb = Workbook::new();
     // The creation time is a date (the as-of date, else today), not the clock, so the
     // same ledger and command give the same bytes.
@@ -128,6 +129,7 @@ pub fn save_streamed(
     cols: &Columns,
     path: &std::path::Path,
 ) -> Result<()> {
+    temp_dir_writable()?;
     let mut wb = Workbook::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         wb.set_tempdir(dir).map_err(xlsx_error)?;
@@ -153,6 +155,30 @@ pub fn save_streamed(
         &mut Formats::default(),
     )?;
     wb.save(path).map_err(xlsx_error)
+}
+
+/// rust_xlsxwriter, built with constant-memory sheets, opens a temporary file for
+/// every sheet in the system's temporary directory and panics when it cannot; a
+/// clear refusal instead, before any work.
+fn temp_dir_writable() -> Result<()> {
+    let dir = std::env::temp_dir();
+    let probe = dir.join(format!(".fundledger-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Ledger(format!(
+            "cannot build a workbook: no temporary file can be created in {} ({e}); \
+             set TMPDIR to a writable directory",
+            dir.display()
+        ))),
+    }
 }
 
 /// A sheet's rows: held by its section, or read on demand (twice) from a source.
@@ -315,6 +341,7 @@ fn sheet(
     // A header that does not fit its column is broken into lines here, at spaces, so
     // every reader prints the same lines (Excel and LibreOffice would also break
     // between any two Chinese characters: `(万` / `元)`).
+    let mut written = false;
     let headers: Vec<String> = headers
         .iter()
         .zip(&widths)
@@ -374,6 +401,7 @@ fn sheet(
     let mut row = head_row;
     body.each(&mut |cells, total| {
         row += 1;
+        written = true;
         for (k, c) in layout.iter().enumerate() {
             let col = col_num(k)?;
             match *c {
@@ -405,7 +433,9 @@ fn sheet(
         }
         Ok(())
     })?;
-    if n == 0 {
+    // By the rows written: a streamed source is read twice, and another process may
+    // have written between the two reads.
+    if !written {
         row += 1;
         ws.write_string(row, 0, "(none)").map_err(xlsx_error)?;
     }

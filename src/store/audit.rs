@@ -8,8 +8,6 @@ use rusqlite::OptionalExtension;
 use super::Tx;
 use crate::error::{BadRow, Error, Result};
 
-/// One journal row as stored, every column as text (NULL → None).
-#[derive(Clone, Debug)]
 /// One row of the hash pass ([`Tx::for_each_stored_hash`]), borrowed from SQLite.
 pub struct StoredHash<'a> {
     pub id: i64,
@@ -20,6 +18,8 @@ pub struct StoredHash<'a> {
     pub reversal: bool,
 }
 
+/// One journal row as stored, every column as text (NULL → None).
+#[derive(Clone, Debug)]
 pub struct RawEntry {
     pub id: i64,
     pub cols: Vec<(String, Option<String>)>,
