@@ -137,12 +137,12 @@ pub fn add_doc(doc: &Document, cols: &Columns) -> bool {
 
 /// Write the workbook of a streamed listing with `save`, which is given a temporary
 /// path beside the output file, instead of collecting its document; the file is
-/// moved into place once `save` has written it whole. Returns false when the output
-/// is not a workbook.
-pub fn stream_workbook(save: impl FnOnce(&Path) -> Result<()>) -> Result<bool> {
+/// moved into place once `save` has written it whole.
+pub fn stream_workbook(save: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let path = match &*sink() {
         Sink::Workbook { path, .. } => path.clone(),
-        _ => return Ok(false),
+        // `run` gives --format xlsx a workbook output or refuses it; this is a bug.
+        _ => return Err(Error::Ledger("a workbook needs --output FILE.xlsx".into())),
     };
     let tmp = fsutil::temp_path(&path);
     // Claimed first (never over an existing file); `save` then writes it whole.
@@ -154,7 +154,7 @@ pub fn stream_workbook(save: impl FnOnce(&Path) -> Result<()>) -> Result<bool> {
     place(&tmp, &path, OpenOptions::new().append(true).open(&tmp))?;
     // Written: nothing is left for `finish`.
     *sink() = Sink::Stdout;
-    Ok(true)
+    Ok(())
 }
 
 /// Hand over the whole output file (HTML, PDF). Returns false when the output is not

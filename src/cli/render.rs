@@ -194,8 +194,7 @@ pub fn print_streamed(
             };
             output::stream_workbook(|tmp| {
                 fundledger::present::xlsx::save_streamed(doc, section, rows, all, tmp)
-            })?;
-            Ok(())
+            })
         }
         _ => output::with_writer(|out| {
             text::write_streamed(doc, section, rows, &v.columns, v.width(), out)

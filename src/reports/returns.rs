@@ -21,10 +21,10 @@
 use std::collections::HashMap as StdHashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
-
-use std::collections::BTreeMap;
 
 use crate::book::{Book, Holding, ValueBasis};
 use crate::date::Date;
@@ -225,9 +225,9 @@ struct LpAcc {
 struct Folded {
     holdings: HashMap<(i64, i64), HoldingAcc>,
     lps: HashMap<(i64, i64), LpAcc>,
-    /// Per fund and day: deal paid, deal proceeds, LP paid, LP distributed (fen), as
-    /// the flow summary keeps them (store/flow_days.rs). A fund's XIRRs are solved from
-    /// these, whichever way they were read.
+    /// Per fund and day: [`FlowDay::sums`] (fen), as the flow summary keeps them
+    /// (store/flow_days.rs). A fund's XIRRs are solved from these, whichever way they
+    /// were read.
     days: HashMap<i64, BTreeMap<Date, [i64; 4]>>,
     /// Per fund, its direct holdings' figures summed. Read from the summary, holdings
     /// are summed here as they come and not kept (a million of them would be hundreds
@@ -260,14 +260,7 @@ impl GrossSum {
 impl Folded {
     fn apply(&mut self, r: FlowRow) {
         let a = r.amount.unwrap_or(Money::ZERO);
-        let slot = match r.kind {
-            EntryKind::DealPay => Some(0),
-            EntryKind::DealProceeds => Some(1),
-            EntryKind::LpPay => Some(2),
-            EntryKind::LpDistribute => Some(3),
-            _ => None,
-        };
-        if let Some(i) = slot {
+        if let Some(i) = FlowDay::slot(r.kind) {
             self.days
                 .entry(r.fund_id)
                 .or_default()
@@ -354,10 +347,10 @@ impl Folded {
     }
 
     fn add_day(&mut self, d: FlowDay) {
-        self.days.entry(d.fund_id).or_default().insert(
-            d.day,
-            [d.deal_paid, d.deal_proceeds, d.lp_paid, d.lp_distributed],
-        );
+        self.days
+            .entry(d.fund_id)
+            .or_default()
+            .insert(d.day, d.sums());
     }
 
     /// A fund's gross flows (deals) and net flows (LPs), in date order: money out of

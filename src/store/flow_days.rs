@@ -57,14 +57,26 @@ pub struct FlowDay {
     pub lp_distributed: i64,
 }
 
-/// Which of a [`FlowDay`]'s four sums an entry kind adds to.
-fn slot(kind: EntryKind) -> Option<usize> {
-    match kind {
-        EntryKind::DealPay => Some(0),
-        EntryKind::DealProceeds => Some(1),
-        EntryKind::LpPay => Some(2),
-        EntryKind::LpDistribute => Some(3),
-        _ => None,
+impl FlowDay {
+    /// Which of the four sums (in the order of [`FlowDay::sums`]) an entry kind adds to.
+    pub fn slot(kind: EntryKind) -> Option<usize> {
+        match kind {
+            EntryKind::DealPay => Some(0),
+            EntryKind::DealProceeds => Some(1),
+            EntryKind::LpPay => Some(2),
+            EntryKind::LpDistribute => Some(3),
+            _ => None,
+        }
+    }
+
+    /// Deal paid, deal proceeds, LP paid, LP distributed.
+    pub fn sums(&self) -> [i64; 4] {
+        [
+            self.deal_paid,
+            self.deal_proceeds,
+            self.lp_paid,
+            self.lp_distributed,
+        ]
     }
 }
 
@@ -75,7 +87,7 @@ pub(crate) struct PendingDays(FastMap<(i64, Date), [i64; 4]>);
 impl PendingDays {
     /// Add (`sign` = 1) or take away (−1) one entry's amount.
     pub(crate) fn note(&mut self, sign: i64, kind: EntryKind, fund: i64, day: Date, fen: i64) {
-        if let Some(i) = slot(kind) {
+        if let Some(i) = FlowDay::slot(kind) {
             self.0.entry((fund, day)).or_default()[i] += sign * fen;
         }
     }
